@@ -1,0 +1,471 @@
+import { AbortError } from '../errors/abort-error.ts';
+import { JSONParseError } from '../errors/json-parse-error.ts';
+import { StructuredOutputError } from '../errors/structured-output-error.ts';
+import { ToolExecutionError } from '../errors/tool-execution-error.ts';
+import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts';
+import type { LanguageModelV1CallOptions, LanguageModelV1FunctionTool } from '../language-model/v1/language-model-v1-call-options.ts';
+import type { LanguageModelV1Content } from '../language-model/v1/language-model-v1-content.ts';
+import type { LanguageModelV1Message, LanguageModelV1ToolCallPart, LanguageModelV1ToolResultPart } from '../language-model/v1/language-model-v1-prompt.ts';
+import type { LanguageModelV1StreamPart } from '../language-model/v1/language-model-v1-stream-part.ts';
+import type { Span, Tracer } from '../observability/tracer.ts';
+import { callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
+import { safeValidate, toJSONSchema, type Schema } from '../tools/schema.ts';
+import type { AnyTool, ToolSet } from '../tools/tool.ts';
+import type { AgentCallOptions, AgentGenerateResult, AgentStreamPart, StepResult, ToolCall, ToolResult, Usage } from './agent-types.ts';
+import { toProviderToolChoice } from './agent-types.ts';
+import type { ModelMessage } from './model-message.ts';
+import type { RequestContext } from './request-context.ts';
+import { addUsage, emptyUsage } from './usage.ts';
+
+/** Everything one run of the loop needs, resolved by `Agent`. */
+export interface LoopInput<Output> {
+  agentId: string;
+  runId: string;
+  model: LanguageModelV1;
+  /** Prompt messages so far: system, memory, context, input. Appended to as the loop runs. */
+  prompt: LanguageModelV1Message[];
+  /** The same messages as user-facing `ModelMessage`s, passed to tools. */
+  messages: ModelMessage[];
+  tools: ToolSet;
+  options: AgentCallOptions<Output>;
+  abortSignal: AbortSignal | undefined;
+  requestContext: RequestContext;
+  mastra: unknown;
+  tracer: Tracer;
+  parentSpan: Span | undefined;
+  threadId: string | undefined;
+  resourceId: string | undefined;
+  /** When set, the loop streams and emits parts through it. */
+  emit: ((part: AgentStreamPart) => void) | undefined;
+}
+
+interface StepOutput {
+  content: LanguageModelV1Content[];
+  finishReason: StepResult['finishReason'];
+  usage: Usage;
+  warnings: StepResult['warnings'];
+  request: { body?: unknown };
+  response: Omit<StepResult['response'], 'messages'>;
+}
+
+const toolDefinitionCache = new WeakMap<AnyTool, Omit<LanguageModelV1FunctionTool, 'name'>>();
+
+function toolDefinition(name: string, tool: AnyTool): LanguageModelV1FunctionTool {
+  let cached = toolDefinitionCache.get(tool);
+  if (!cached) {
+    cached = {
+      type: 'function',
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      inputSchema: tool.inputSchema ? toJSONSchema(tool.inputSchema) : { type: 'object', properties: {} },
+      ...(tool.providerOptions === undefined ? {} : { providerOptions: tool.providerOptions as LanguageModelV1FunctionTool['providerOptions'] }),
+    };
+    toolDefinitionCache.set(tool, cached);
+  }
+  return { ...cached, name };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
+}
+
+/** Runs the model/tool loop to completion. */
+export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<AgentGenerateResult<Output>> {
+  const { options, tools, emit } = input;
+  const maxSteps = Math.max(1, options.maxSteps ?? 5);
+  const activeNames = options.activeTools ? options.activeTools.filter((name) => name in tools) : Object.keys(tools);
+  const toolDefinitions = activeNames.length > 0 && options.toolChoice !== 'none' ? activeNames.map((name) => toolDefinition(name, tools[name]!)) : undefined;
+  const structured = options.structuredOutput;
+  const settings = options.modelSettings ?? {};
+  const baseCall: Omit<LanguageModelV1CallOptions, 'prompt'> = {
+    ...(toolDefinitions ? { tools: toolDefinitions } : {}),
+    ...(toolDefinitions && options.toolChoice !== undefined ? { toolChoice: toProviderToolChoice(options.toolChoice)! } : {}),
+    ...(settings.maxOutputTokens === undefined ? {} : { maxOutputTokens: settings.maxOutputTokens }),
+    ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
+    ...(settings.topP === undefined ? {} : { topP: settings.topP }),
+    ...(settings.topK === undefined ? {} : { topK: settings.topK }),
+    ...(settings.presencePenalty === undefined ? {} : { presencePenalty: settings.presencePenalty }),
+    ...(settings.frequencyPenalty === undefined ? {} : { frequencyPenalty: settings.frequencyPenalty }),
+    ...(settings.stopSequences === undefined ? {} : { stopSequences: settings.stopSequences }),
+    ...(settings.seed === undefined ? {} : { seed: settings.seed }),
+    ...(structured
+      ? { responseFormat: { type: 'json', schema: toJSONSchema(structured.schema), ...(structured.name ? { name: structured.name } : {}), ...(structured.description ? { description: structured.description } : {}) } }
+      : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.providerOptions ? { providerOptions: options.providerOptions } : {}),
+  };
+  const retry: RetryCallOptions = { ...settings, abortSignal: input.abortSignal };
+
+  const steps: StepResult[] = [];
+  const responseMessages: ModelMessage[] = [];
+  let totalUsage = emptyUsage();
+  let object: Output | undefined;
+  let repairUsed = false;
+  let repairing = false;
+
+  for (let stepNumber = 0; ; stepNumber++) {
+    throwIfAborted(input.abortSignal);
+    const call: LanguageModelV1CallOptions = { ...baseCall, prompt: input.prompt };
+    if (repairing) {
+      // the repair turn asks for JSON only: offering tools again would invite another round trip
+      delete call.tools;
+      delete call.toolChoice;
+      repairing = false;
+    }
+    const output = await runStep(input, call, retry, stepNumber);
+    totalUsage = addUsage(totalUsage, output.usage);
+
+    const toolCalls: ToolCall[] = [];
+    const assistantContent: Array<Exclude<LanguageModelV1Content, { type: 'tool-call' }> | LanguageModelV1ToolCallPart> = [];
+    const parseFailures = new Map<string, unknown>();
+    for (const part of output.content) {
+      if (part.type !== 'tool-call') {
+        if (part.type === 'text' || part.type === 'reasoning') assistantContent.push(part);
+        continue;
+      }
+      let parsed: unknown;
+      try {
+        parsed = part.input.trim() === '' ? {} : JSON.parse(part.input);
+      } catch (cause) {
+        parsed = part.input;
+        parseFailures.set(part.toolCallId, new JSONParseError({ text: part.input, cause }));
+      }
+      toolCalls.push(makeToolCall(part.toolCallId, part.toolName, parsed));
+      assistantContent.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: parsed });
+    }
+    const stepMessages: ModelMessage[] = [];
+    if (assistantContent.length > 0) {
+      const assistant = { role: 'assistant' as const, content: assistantContent.map((part) => (part.type === 'text' || part.type === 'reasoning' ? { type: part.type, text: part.text } : part)) };
+      input.prompt.push(assistant);
+      input.messages.push(assistant);
+      stepMessages.push(assistant);
+    }
+
+    let toolResults: ToolResult[] = [];
+    let pendingClientCalls = false;
+    if (toolCalls.length > 0) {
+      const outcomes = await Promise.all(toolCalls.map((toolCall) => executeToolCall(input, toolCall, parseFailures.get(toolCall.toolCallId))));
+      toolResults = outcomes.filter((outcome): outcome is ToolResult => outcome !== undefined);
+      pendingClientCalls = toolResults.length < toolCalls.length;
+      if (toolResults.length > 0) {
+        const toolMessage = {
+          role: 'tool' as const,
+          content: toolResults.map(
+            (result): LanguageModelV1ToolResultPart => ({ type: 'tool-result', toolCallId: result.toolCallId, toolName: result.toolName, output: result.output, ...(result.isError ? { isError: true } : {}) }),
+          ),
+        };
+        input.prompt.push(toolMessage);
+        input.messages.push(toolMessage);
+        stepMessages.push(toolMessage);
+      }
+    }
+    responseMessages.push(...stepMessages);
+
+    const text = output.content.filter((part) => part.type === 'text').map((part) => part.text).join('');
+    const reasoning = output.content.filter((part) => part.type === 'reasoning');
+    const step: StepResult = {
+      stepNumber,
+      text,
+      reasoningText: reasoning.length > 0 ? reasoning.map((part) => part.text).join('') : undefined,
+      content: output.content,
+      toolCalls,
+      toolResults,
+      finishReason: output.finishReason,
+      usage: output.usage,
+      warnings: output.warnings,
+      request: output.request,
+      response: { ...output.response, messages: stepMessages },
+    };
+    steps.push(step);
+    emit?.({ type: 'step-end', stepNumber, finishReason: step.finishReason, usage: step.usage, response: step.response });
+    if (options.onStepFinish) await options.onStepFinish(step);
+
+    const wantsMore = toolCalls.length > 0 && !pendingClientCalls && output.finishReason !== 'length';
+    if (wantsMore && steps.length < maxSteps) continue;
+
+    if (structured && toolCalls.length === 0) {
+      const parsed = await parseStructured(structured.schema, text);
+      if (parsed.success) object = parsed.value;
+      else if (!repairUsed) {
+        repairUsed = true;
+        repairing = true;
+        const repair: ModelMessage = {
+          role: 'user',
+          content: `Your previous answer is not valid: ${parsed.error instanceof Error ? parsed.error.message : String(parsed.error)}. Answer again with only a JSON value that matches this JSON Schema, without prose or code fences: ${JSON.stringify(toJSONSchema(structured.schema))}`,
+        };
+        input.prompt.push({ role: 'user', content: [{ type: 'text', text: repair.content as string }] });
+        input.messages.push(repair);
+        continue;
+      } else throw new StructuredOutputError({ text, cause: parsed.error, attempts: 2 });
+    } else if (structured && object === undefined && !pendingClientCalls) {
+      throw new StructuredOutputError({ text, cause: new Error(`the model was still calling tools when maxSteps (${maxSteps}) was reached`), attempts: 1 });
+    }
+
+    const last = steps[steps.length - 1]!;
+    const warnings = steps.flatMap((item) => item.warnings);
+    return {
+      runId: input.runId,
+      text: last.text,
+      reasoningText: last.reasoningText,
+      object,
+      toolCalls: last.toolCalls,
+      toolResults: last.toolResults,
+      finishReason: pendingClientCalls ? 'tool-calls' : last.finishReason,
+      usage: last.usage,
+      totalUsage,
+      steps,
+      warnings,
+      response: { id: last.response.id, modelId: last.response.modelId, timestamp: last.response.timestamp, messages: responseMessages },
+    };
+  }
+}
+
+function makeToolCall(toolCallId: string, toolName: string, input: unknown): ToolCall {
+  return { type: 'tool-call', toolCallId, toolName, input, payload: { toolCallId, toolName, args: input } };
+}
+
+function makeToolResult(call: ToolCall, output: unknown, isError: boolean): ToolResult {
+  return {
+    type: 'tool-result',
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    input: call.input,
+    output,
+    isError,
+    payload: { toolCallId: call.toolCallId, toolName: call.toolName, args: call.input, result: output, isError },
+  };
+}
+
+async function parseStructured<T>(schema: Schema<T>, text: string): Promise<{ success: true; value: T } | { success: false; error: unknown }> {
+  const trimmed = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (cause) {
+    return { success: false, error: new JSONParseError({ text: trimmed, cause }) };
+  }
+  const result = await safeValidate(schema, value, 'structured output');
+  return result.success ? result : { success: false, error: result.error };
+}
+
+async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions, stepNumber: number): Promise<StepOutput> {
+  const span = input.tracer.startSpan('model.call', {
+    kind: 'model',
+    parent: input.parentSpan,
+    attributes: { 'gen_ai.system': input.model.provider, 'gen_ai.request.model': input.model.modelId, 'mastra.step': stepNumber },
+  });
+  try {
+    const output = input.emit ? await streamStep(input, call, retry, stepNumber, input.emit) : await generateStep(input, call, retry);
+    span.end({
+      'gen_ai.response.model': output.response.modelId,
+      'gen_ai.usage.input_tokens': output.usage.inputTokens,
+      'gen_ai.usage.output_tokens': output.usage.outputTokens,
+      'gen_ai.usage.reasoning_tokens': output.usage.reasoningTokens,
+      'gen_ai.usage.cached_input_tokens': output.usage.cachedInputTokens,
+      'gen_ai.response.finish_reasons': [output.finishReason],
+    });
+    return output;
+  } catch (error) {
+    span.recordException(error);
+    span.end();
+    throw error;
+  }
+}
+
+async function generateStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions): Promise<StepOutput> {
+  const result = await callWithRetry((abortSignal) => input.model.doGenerate(abortSignal ? { ...call, abortSignal } : call), retry);
+  return {
+    content: result.content,
+    finishReason: result.finishReason,
+    usage: result.usage,
+    warnings: result.warnings,
+    request: result.request ?? {},
+    response: { id: result.response?.id, modelId: result.response?.modelId ?? input.model.modelId, timestamp: result.response?.timestamp, headers: result.response?.headers },
+  };
+}
+
+async function streamStep<Output>(
+  input: LoopInput<Output>,
+  call: LanguageModelV1CallOptions,
+  retry: RetryCallOptions,
+  stepNumber: number,
+  emit: (part: AgentStreamPart) => void,
+): Promise<StepOutput> {
+  // Retry covers connecting and the first part only: once a part was emitted, a retry would duplicate output.
+  const { result, iterator, first } = await callWithRetry(async (abortSignal) => {
+    const streamResult = await input.model.doStream(abortSignal ? { ...call, abortSignal } : call);
+    const streamIterator = streamResult.stream[Symbol.asyncIterator]();
+    return { result: streamResult, iterator: streamIterator, first: await streamIterator.next() };
+  }, retry);
+
+  const content: LanguageModelV1Content[] = [];
+  const open = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
+  let finishReason: StepResult['finishReason'] = 'unknown';
+  let usage = emptyUsage();
+  let warnings: StepResult['warnings'] = [];
+  const response: StepOutput['response'] = { modelId: input.model.modelId, headers: result.response?.headers };
+  let started = false;
+  const start = (): void => {
+    if (!started) {
+      started = true;
+      emit({ type: 'step-start', stepNumber, warnings });
+    }
+  };
+
+  const handle = (part: LanguageModelV1StreamPart): void => {
+    switch (part.type) {
+      case 'stream-start':
+        warnings = part.warnings;
+        start();
+        return;
+      case 'response-metadata':
+        if (part.id !== undefined) response.id = part.id;
+        if (part.modelId !== undefined) response.modelId = part.modelId;
+        if (part.timestamp !== undefined) response.timestamp = part.timestamp;
+        start();
+        emit(part);
+        return;
+      case 'text-start':
+      case 'reasoning-start': {
+        const kind = part.type === 'text-start' ? 'text' : 'reasoning';
+        const block = { type: kind, text: '' } as { type: 'text' | 'reasoning'; text: string };
+        open.set(`${kind}:${part.id}`, block);
+        content.push(block);
+        break;
+      }
+      case 'text-delta':
+      case 'reasoning-delta': {
+        const kind = part.type === 'text-delta' ? 'text' : 'reasoning';
+        let block = open.get(`${kind}:${part.id}`);
+        if (!block) {
+          block = { type: kind, text: '' };
+          open.set(`${kind}:${part.id}`, block);
+          content.push(block);
+        }
+        block.text += part.delta;
+        break;
+      }
+      case 'tool-call':
+        content.push(part);
+        start();
+        // the agent emits the parsed call after the stream, so consumers see validated JSON input
+        return;
+      case 'finish':
+        finishReason = part.finishReason;
+        usage = part.usage;
+        return;
+      case 'error':
+        start();
+        emit({ type: 'error', error: part.error });
+        finishReason = 'error';
+        return;
+      default:
+        break;
+    }
+    start();
+    emit(part);
+  };
+
+  try {
+    if (!first.done) {
+      handle(first.value);
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        handle(next.value);
+        if (input.abortSignal?.aborted) {
+          await iterator.return?.();
+          break;
+        }
+      }
+    }
+  } catch (error) {
+    if (input.abortSignal?.aborted) throw new AbortError({ cause: error });
+    throw error;
+  }
+  throwIfAborted(input.abortSignal);
+  start();
+  for (const part of content) {
+    if (part.type !== 'tool-call') continue;
+    let parsed: unknown = part.input;
+    try {
+      parsed = part.input.trim() === '' ? {} : JSON.parse(part.input);
+    } catch {
+      // reported to the model as a tool error by the loop
+    }
+    emit(makeToolCall(part.toolCallId, part.toolName, parsed));
+  }
+  return { content, finishReason, usage, warnings, request: result.request ?? {}, response };
+}
+
+/** Executes one tool call. Returns undefined for client-side tools (no `execute`). Never throws except on abort. */
+async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall, parseFailure: unknown): Promise<ToolResult | undefined> {
+  const tool = input.tools[call.toolName];
+  const report = (output: unknown, isError: boolean): ToolResult => {
+    const result = makeToolResult(call, output, isError);
+    input.emit?.(result);
+    return result;
+  };
+  if (!tool) {
+    return report(`Unknown tool "${call.toolName}". Available tools: ${Object.keys(input.tools).join(', ') || 'none'}.`, true);
+  }
+  if (parseFailure !== undefined) {
+    return report(`Invalid JSON arguments for tool "${call.toolName}": ${(parseFailure as Error).message}. Call the tool again with valid JSON.`, true);
+  }
+  let toolInput: unknown = call.input;
+  if (tool.inputSchema) {
+    const validation = await safeValidate(tool.inputSchema, call.input, `input for tool "${call.toolName}"`);
+    if (!validation.success) return report(`${validation.error.message}. Call the tool again with arguments that match its schema.`, true);
+    toolInput = validation.value;
+  }
+  if (!tool.execute) return undefined;
+
+  const span = input.tracer.startSpan('tool.call', {
+    kind: 'tool',
+    parent: input.parentSpan,
+    attributes: { 'gen_ai.tool.name': call.toolName, 'gen_ai.tool.call.id': call.toolCallId },
+  });
+  const controller = new AbortController();
+  const signals = [controller.signal];
+  if (input.abortSignal) signals.push(input.abortSignal);
+  if (tool.timeoutMs !== undefined) signals.push(AbortSignal.timeout(tool.timeoutMs));
+  const signal = signals.length === 1 ? controller.signal : AbortSignal.any(signals);
+  let onAbort: (() => void) | undefined;
+  try {
+    const execution = Promise.resolve(
+      tool.execute(toolInput, {
+        toolCallId: call.toolCallId,
+        abortSignal: signal,
+        requestContext: input.requestContext,
+        mastra: input.mastra,
+        agent: { agentId: input.agentId, toolCallId: call.toolCallId, messages: input.messages, threadId: input.threadId, resourceId: input.resourceId },
+      }),
+    );
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    aborted.catch(() => {});
+    let output = await Promise.race([execution, aborted]);
+    if (tool.outputSchema) {
+      const validation = await safeValidate(tool.outputSchema, output, `output of tool "${call.toolName}"`);
+      if (!validation.success) throw validation.error;
+      output = validation.value;
+    }
+    span.end();
+    return report(output, false);
+  } catch (cause) {
+    if (input.abortSignal?.aborted) {
+      span.recordException(cause);
+      span.end();
+      throw new AbortError({ cause: input.abortSignal.reason });
+    }
+    const error = new ToolExecutionError({ toolName: call.toolName, toolCallId: call.toolCallId, toolInput, cause: signal.aborted && tool.timeoutMs !== undefined ? new Error(`timed out after ${tool.timeoutMs} ms`) : cause });
+    span.recordException(error);
+    span.end();
+    return report(error.message, true);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    controller.abort();
+  }
+}

@@ -1,0 +1,310 @@
+import { AbortError } from '../errors/abort-error.ts';
+import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts';
+import type { LanguageModelV1Message } from '../language-model/v1/language-model-v1-prompt.ts';
+import { noopLogger, type Logger } from '../observability/logger.ts';
+import { noopTracer, type Tracer } from '../observability/tracer.ts';
+import { resolveLanguageModel } from '../model-router/model-registry.ts';
+import type { ToolSet } from '../tools/tool.ts';
+import { generateId } from '../utils/generate-id.ts';
+import { runAgentLoop, type LoopInput } from './agent-loop.ts';
+import type {
+  AgentCallOptions,
+  AgentConfig,
+  AgentGenerateResult,
+  AgentInstructions,
+  AgentMemory,
+  AgentStreamPart,
+  AgentStreamResult,
+} from './agent-types.ts';
+import { normalizeInput, toPromptMessage, type AgentInput, type ModelMessage } from './model-message.ts';
+import { ReplayStream } from './replay-stream.ts';
+import { RequestContext } from './request-context.ts';
+
+/** What an agent needs from the `Mastra` registry it belongs to. */
+export interface AgentHost {
+  getLogger?(): Logger;
+  getTracer?(): Tracer;
+}
+
+/**
+ * An agent: instructions, a model and tools, run as a loop of model calls and tool executions.
+ *
+ * @example
+ * const agent = new Agent({
+ *   name: 'weather',
+ *   instructions: 'Answer weather questions with the weather tool.',
+ *   model: 'openai/gpt-4o-mini',
+ *   tools: { weather },
+ * });
+ * const { text } = await agent.generate('Weather in Paris?');
+ */
+export class Agent {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly #config: AgentConfig;
+  #model: LanguageModelV1 | undefined;
+  #mastra: (AgentHost & object) | undefined;
+
+  constructor(config: AgentConfig) {
+    if (config == null || typeof config.name !== 'string' || config.name.length === 0) {
+      throw new TypeError('Agent: name is required: new Agent({ name: "support", instructions, model })');
+    }
+    if (config.model == null) throw new TypeError(`Agent "${config.name}": model is required: pass a model object or a routing string such as "openai/gpt-4o-mini"`);
+    if (config.instructions == null) throw new TypeError(`Agent "${config.name}": instructions are required (a string, strings, or a function of the request context)`);
+    this.#config = config;
+    this.id = config.id ?? config.name;
+    this.name = config.name;
+    this.description = config.description;
+    if (typeof config.model !== 'string') this.#model = config.model;
+  }
+
+  /** Called by `Mastra` when the agent is registered. */
+  __registerMastra(mastra: AgentHost & object): void {
+    this.#mastra = mastra;
+  }
+
+  /** The memory given at construction, if any. */
+  getMemory(): AgentMemory | undefined {
+    return this.#config.memory;
+  }
+
+  /** The resolved model (routing strings are resolved through the provider registry). */
+  async getModel(): Promise<LanguageModelV1> {
+    return (this.#model ??= await resolveLanguageModel(this.#config.model));
+  }
+
+  /** The configured model as given: an object or a routing string. */
+  get model(): LanguageModelV1 | string {
+    return this.#config.model;
+  }
+
+  /** The instructions for a request, as one string. */
+  async getInstructions(options: { requestContext?: RequestContext } = {}): Promise<string> {
+    return (await this.#resolveInstructions(this.#config.instructions, options.requestContext ?? new RequestContext())).join('\n\n');
+  }
+
+  /** The tools for a request. */
+  async listTools(options: { requestContext?: RequestContext } = {}): Promise<ToolSet> {
+    const tools = this.#config.tools;
+    if (tools === undefined) return {};
+    return typeof tools === 'function' ? await tools({ requestContext: options.requestContext ?? new RequestContext() }) : tools;
+  }
+
+  get #logger(): Logger {
+    return this.#config.logger ?? this.#mastra?.getLogger?.() ?? noopLogger;
+  }
+
+  get #tracer(): Tracer {
+    return this.#config.tracer ?? this.#mastra?.getTracer?.() ?? noopTracer;
+  }
+
+  async #resolveInstructions(instructions: AgentInstructions, requestContext: RequestContext): Promise<string[]> {
+    const value = typeof instructions === 'function' ? await instructions({ requestContext, mastra: this.#mastra }) : instructions;
+    return (Array.isArray(value) ? value : [value]).filter((text) => text.length > 0);
+  }
+
+  #mergeOptions<Output>(options: AgentCallOptions<Output> | undefined): AgentCallOptions<Output> {
+    const defaults = this.#config.defaultOptions;
+    if (!defaults) return options ?? {};
+    if (!options) return defaults as AgentCallOptions<Output>;
+    return {
+      ...(defaults as AgentCallOptions<Output>),
+      ...options,
+      modelSettings: { ...defaults.modelSettings, ...options.modelSettings },
+      providerOptions: { ...defaults.providerOptions, ...options.providerOptions },
+      ...(defaults.headers || options.headers ? { headers: { ...defaults.headers, ...options.headers } } : {}),
+    };
+  }
+
+  async #prepare<Output>(
+    input: AgentInput,
+    callOptions: AgentCallOptions<Output> | undefined,
+    abortSignal: AbortSignal | undefined,
+    emit: LoopInput<Output>['emit'],
+  ): Promise<{ loop: LoopInput<Output>; inputMessages: ModelMessage[]; memory: AgentMemory | undefined }> {
+    const options = this.#mergeOptions(callOptions);
+    const inputMessages = normalizeInput(input);
+    const requestContext = options.requestContext ?? new RequestContext();
+    const runId = options.runId ?? generateId();
+    const model = this.#model ?? (await this.getModel());
+    const configTools = this.#config.tools;
+    let tools: ToolSet =
+      configTools === undefined ? {} : typeof configTools === 'function' ? await configTools({ requestContext }) : configTools;
+    if (options.tools) tools = { ...tools, ...options.tools };
+
+    const system = await this.#resolveInstructions(options.instructions ?? this.#config.instructions, requestContext);
+    const memory = options.memory ? this.#config.memory : undefined;
+    if (options.memory && !memory) {
+      throw new TypeError(`Agent "${this.name}": options.memory was given but the agent has no memory: pass memory: new Memory(...) to the Agent`);
+    }
+    const messages: ModelMessage[] = [];
+    if (memory && options.memory) {
+      const thread = options.memory.thread;
+      const context = await memory.prepare({
+        agentId: this.id,
+        threadId: typeof thread === 'string' ? thread : thread.id,
+        resourceId: options.memory.resource,
+        thread,
+        input: inputMessages,
+        options: options.memory.options,
+        requestContext,
+        abortSignal,
+      });
+      if (context.system) system.push(...context.system);
+      if (context.tools) tools = { ...tools, ...context.tools };
+      messages.push(...context.messages);
+    }
+    if (options.context) messages.push(...options.context);
+    messages.push(...inputMessages);
+
+    const prompt: LanguageModelV1Message[] = [];
+    if (system.length > 0) prompt.push({ role: 'system', content: system.join('\n\n') });
+    for (const message of messages) prompt.push(toPromptMessage(message));
+    const thread = options.memory?.thread;
+    return {
+      memory,
+      inputMessages,
+      loop: {
+        agentId: this.id,
+        runId,
+        model,
+        prompt,
+        messages,
+        tools,
+        options,
+        abortSignal,
+        requestContext,
+        mastra: this.#mastra,
+        tracer: this.#tracer,
+        parentSpan: undefined,
+        threadId: thread === undefined ? undefined : typeof thread === 'string' ? thread : thread.id,
+        resourceId: options.memory?.resource,
+        emit,
+      },
+    };
+  }
+
+  async #finish<Output>(
+    run: { loop: LoopInput<Output>; inputMessages: ModelMessage[]; memory: AgentMemory | undefined },
+    result: AgentGenerateResult<Output>,
+  ): Promise<void> {
+    const { loop } = run;
+    if (run.memory && loop.threadId !== undefined && loop.resourceId !== undefined) {
+      await run.memory.save({
+        agentId: this.id,
+        threadId: loop.threadId,
+        resourceId: loop.resourceId,
+        messages: [...run.inputMessages, ...result.response.messages],
+        abortSignal: loop.abortSignal,
+      });
+    }
+    if (loop.options.onFinish) await loop.options.onFinish(result);
+  }
+
+  /**
+   * Runs the agent to its final answer: calls the model, executes tools, loops until the model answers
+   * without tool calls, a client-side tool is called, or `maxSteps` is reached.
+   */
+  async generate<Output = unknown>(input: AgentInput, options?: AgentCallOptions<Output>): Promise<AgentGenerateResult<Output>> {
+    const run = await this.#prepare(input, options, options?.abortSignal, undefined);
+    const tracer = run.loop.tracer;
+    const span = tracer === noopTracer ? undefined : tracer.startSpan('agent.generate', { kind: 'agent', attributes: this.#spanAttributes(run.loop) });
+    run.loop.parentSpan = span;
+    try {
+      const result = await runAgentLoop(run.loop);
+      await this.#finish(run, result);
+      span?.end(usageAttributes(result));
+      return result;
+    } catch (error) {
+      span?.recordException(error);
+      span?.end();
+      throw normalizeAbort(error, run.loop.abortSignal);
+    }
+  }
+
+  /**
+   * Runs the agent and streams its parts as they are produced. The first text delta reaches the caller
+   * before the model finishes. Breaking out of `fullStream` or `textStream` cancels the run.
+   */
+  async stream<Output = unknown>(input: AgentInput, options?: AgentCallOptions<Output>): Promise<AgentStreamResult<Output>> {
+    const controller = new AbortController();
+    const external = options?.abortSignal;
+    if (external) {
+      if (external.aborted) controller.abort(external.reason);
+      else external.addEventListener('abort', () => controller.abort(external.reason), { once: true });
+    }
+    const parts = new ReplayStream<AgentStreamPart>(() => controller.abort(new AbortError({ message: 'The stream consumer stopped reading' })));
+    const run = await this.#prepare(input, options, controller.signal, (part) => parts.push(part));
+    const tracer = run.loop.tracer;
+    const span = tracer === noopTracer ? undefined : tracer.startSpan('agent.stream', { kind: 'agent', attributes: this.#spanAttributes(run.loop) });
+    run.loop.parentSpan = span;
+    parts.push({ type: 'start', runId: run.loop.runId });
+
+    const result = runAgentLoop(run.loop).then(
+      async (value) => {
+        await this.#finish(run, value);
+        parts.push({ type: 'finish', finishReason: value.finishReason, usage: value.usage, totalUsage: value.totalUsage });
+        parts.close();
+        span?.end(usageAttributes(value));
+        return value;
+      },
+      (error: unknown) => {
+        const normalized = normalizeAbort(error, controller.signal);
+        parts.push(AbortError.isInstance(normalized) ? { type: 'abort' } : { type: 'error', error: normalized });
+        parts.close();
+        span?.recordException(normalized);
+        span?.end();
+        throw normalized;
+      },
+    );
+    const derive = <T>(pick: (value: AgentGenerateResult<Output>) => T): Promise<T> => {
+      const promise = result.then(pick);
+      promise.catch(() => {});
+      return promise;
+    };
+    result.catch(() => {});
+    return {
+      runId: run.loop.runId,
+      fullStream: parts,
+      textStream: parts.map((part) => (part.type === 'text-delta' ? part.delta : undefined)),
+      text: derive((value) => value.text),
+      object: derive((value) => value.object),
+      usage: derive((value) => value.usage),
+      totalUsage: derive((value) => value.totalUsage),
+      finishReason: derive((value) => value.finishReason),
+      toolCalls: derive((value) => value.toolCalls),
+      toolResults: derive((value) => value.toolResults),
+      steps: derive((value) => value.steps),
+      result,
+      getFullOutput: () => result,
+    };
+  }
+
+  #spanAttributes(loop: Pick<LoopInput<unknown>, 'runId' | 'threadId' | 'resourceId' | 'model'>): Record<string, string | undefined> {
+    return {
+      'mastra.agent.id': this.id,
+      'mastra.run.id': loop.runId,
+      'mastra.thread.id': loop.threadId,
+      'mastra.resource.id': loop.resourceId,
+      'gen_ai.request.model': loop.model.modelId,
+      'gen_ai.system': loop.model.provider,
+    };
+  }
+}
+
+function usageAttributes(result: AgentGenerateResult<unknown>): Record<string, number | string | undefined> {
+  return {
+    'gen_ai.usage.input_tokens': result.totalUsage.inputTokens,
+    'gen_ai.usage.output_tokens': result.totalUsage.outputTokens,
+    'gen_ai.usage.reasoning_tokens': result.totalUsage.reasoningTokens,
+    'gen_ai.usage.cached_input_tokens': result.totalUsage.cachedInputTokens,
+    'mastra.finish_reason': result.finishReason,
+    'mastra.steps': result.steps.length,
+  };
+}
+
+function normalizeAbort(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (!signal?.aborted || AbortError.isInstance(error)) return error;
+  return new AbortError({ cause: signal.reason ?? error });
+}

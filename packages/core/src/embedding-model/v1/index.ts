@@ -1,0 +1,1 @@
+export * from './embedding-model-v1.ts';

@@ -1,0 +1,16 @@
+export { AbortError } from './abort-error.ts';
+export { APICallError } from './api-call-error.ts';
+export { ConfigError } from './config-error.ts';
+export { ConflictError } from './conflict-error.ts';
+export { InvalidResponseDataError } from './invalid-response-data-error.ts';
+export { JSONParseError } from './json-parse-error.ts';
+export { LoadAPIKeyError } from './load-api-key-error.ts';
+export { MastraTsError } from './mastra-ts-error.ts';
+export { NoSuchModelError } from './no-such-model-error.ts';
+export { NotFoundError } from './not-found-error.ts';
+export { RetryError } from './retry-error.ts';
+export { StorageError } from './storage-error.ts';
+export { StructuredOutputError } from './structured-output-error.ts';
+export { ToolExecutionError } from './tool-execution-error.ts';
+export { TypeValidationError } from './type-validation-error.ts';
+export { UnsupportedFunctionalityError } from './unsupported-functionality-error.ts';

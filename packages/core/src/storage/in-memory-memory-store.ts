@@ -1,0 +1,189 @@
+import { StorageError } from '../errors/storage-error.ts';
+import { throwIfAborted } from './check-abort.ts';
+import type {
+  ListMessagesQuery,
+  ListThreadsQuery,
+  MemoryStore,
+  MessageCursor,
+  Page,
+  StorageMessage,
+  StorageResource,
+  StorageThread,
+  StoreCallOptions,
+} from './memory-store.ts';
+
+/** Position order `(createdAt, id)`. */
+export function compareMessagePosition(a: MessageCursor, b: MessageCursor): number {
+  const byTime = a.createdAt.getTime() - b.createdAt.getTime();
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The reference `MemoryStore`: threads and messages in process memory, for tests and prototypes.
+ * Each thread keeps its messages sorted, so reads cost O(log n + k).
+ */
+export class InMemoryMemoryStore implements MemoryStore {
+  readonly #threads = new Map<string, StorageThread>();
+  readonly #messagesByThread = new Map<string, StorageMessage[]>();
+  readonly #messageThread = new Map<string, string>();
+  readonly #resources = new Map<string, StorageResource>();
+
+  async saveThread(thread: StorageThread, options?: StoreCallOptions): Promise<StorageThread> {
+    throwIfAborted(options?.abortSignal);
+    this.#threads.set(thread.id, structuredClone(thread));
+    if (!this.#messagesByThread.has(thread.id)) this.#messagesByThread.set(thread.id, []);
+    return structuredClone(thread);
+  }
+
+  async getThread(threadId: string, options?: StoreCallOptions): Promise<StorageThread | null> {
+    throwIfAborted(options?.abortSignal);
+    const thread = this.#threads.get(threadId);
+    return thread ? structuredClone(thread) : null;
+  }
+
+  async listThreads(query: ListThreadsQuery): Promise<Page<StorageThread>> {
+    throwIfAborted(query.abortSignal);
+    const key = query.orderBy ?? 'updatedAt';
+    const direction = query.order === 'asc' ? 1 : -1;
+    const matching = [...this.#threads.values()]
+      .filter((thread) => query.resourceId === undefined || thread.resourceId === query.resourceId)
+      .sort((a, b) => direction * (a[key].getTime() - b[key].getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    const offset = query.offset ?? 0;
+    const items = matching.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    return { items: items.map((thread) => structuredClone(thread)), total: matching.length, hasMore: offset + items.length < matching.length };
+  }
+
+  async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
+    throwIfAborted(options?.abortSignal);
+    const existed = this.#threads.delete(threadId);
+    for (const message of this.#messagesByThread.get(threadId) ?? []) this.#messageThread.delete(message.id);
+    this.#messagesByThread.delete(threadId);
+    return existed;
+  }
+
+  async saveMessages(messages: StorageMessage[], options?: StoreCallOptions): Promise<void> {
+    throwIfAborted(options?.abortSignal);
+    for (const message of messages) {
+      if (!this.#threads.has(message.threadId)) {
+        throw new StorageError({
+          store: 'in-memory',
+          operation: 'saveMessages',
+          message: `thread "${message.threadId}" of message "${message.id}" does not exist: save the thread first`,
+        });
+      }
+    }
+    for (const message of messages) {
+      const copy = structuredClone(message);
+      const previousThread = this.#messageThread.get(message.id);
+      if (previousThread !== undefined) this.#remove(previousThread, message.id);
+      const list = this.#messagesByThread.get(message.threadId)!;
+      list.splice(upperBound(list, copy), 0, copy);
+      this.#messageThread.set(message.id, message.threadId);
+      const thread = this.#threads.get(message.threadId)!;
+      if (copy.createdAt > thread.updatedAt) thread.updatedAt = new Date(copy.createdAt);
+    }
+  }
+
+  #remove(threadId: string, messageId: string): void {
+    const list = this.#messagesByThread.get(threadId);
+    if (!list) return;
+    const index = list.findIndex((message) => message.id === messageId);
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  async listMessages(query: ListMessagesQuery): Promise<StorageMessage[]> {
+    throwIfAborted(query.abortSignal);
+    const list = this.#messagesByThread.get(query.threadId) ?? [];
+    let start = 0;
+    let end = list.length;
+    if (query.after) start = Math.max(start, upperBound(list, query.after));
+    if (query.fromDate) start = Math.max(start, lowerBound(list, { createdAt: query.fromDate, id: '' }));
+    if (query.before) end = Math.min(end, lowerBound(list, query.before));
+    if (query.toDate) end = Math.min(end, upperBoundTime(list, query.toDate));
+    if (start >= end) return [];
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const slice =
+      query.order === 'desc'
+        ? list.slice(Math.max(start, end - limit), end).reverse()
+        : list.slice(start, Math.min(end, start + limit));
+    return slice.map((message) => structuredClone(message));
+  }
+
+  async getMessages(ids: string[], options?: StoreCallOptions): Promise<StorageMessage[]> {
+    throwIfAborted(options?.abortSignal);
+    const found: StorageMessage[] = [];
+    for (const id of ids) {
+      const threadId = this.#messageThread.get(id);
+      const message = threadId === undefined ? undefined : this.#messagesByThread.get(threadId)?.find((item) => item.id === id);
+      if (message) found.push(structuredClone(message));
+    }
+    return found.sort(compareMessagePosition);
+  }
+
+  async countMessages(threadId: string, options?: StoreCallOptions): Promise<number> {
+    throwIfAborted(options?.abortSignal);
+    return this.#messagesByThread.get(threadId)?.length ?? 0;
+  }
+
+  async deleteMessages(ids: string[], options?: StoreCallOptions): Promise<number> {
+    throwIfAborted(options?.abortSignal);
+    let count = 0;
+    for (const id of ids) {
+      const threadId = this.#messageThread.get(id);
+      if (threadId === undefined) continue;
+      this.#remove(threadId, id);
+      this.#messageThread.delete(id);
+      count++;
+    }
+    return count;
+  }
+
+  async getResource(resourceId: string, options?: StoreCallOptions): Promise<StorageResource | null> {
+    throwIfAborted(options?.abortSignal);
+    const resource = this.#resources.get(resourceId);
+    return resource ? structuredClone(resource) : null;
+  }
+
+  async saveResource(resource: StorageResource, options?: StoreCallOptions): Promise<StorageResource> {
+    throwIfAborted(options?.abortSignal);
+    this.#resources.set(resource.id, structuredClone(resource));
+    return structuredClone(resource);
+  }
+}
+
+/** First index whose position is >= cursor. */
+function lowerBound(list: StorageMessage[], cursor: MessageCursor): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareMessagePosition(list[middle]!, cursor) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** First index whose position is > cursor. */
+function upperBound(list: StorageMessage[], cursor: MessageCursor): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareMessagePosition(list[middle]!, cursor) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** First index created after `time`. */
+function upperBoundTime(list: StorageMessage[], time: Date): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (list[middle]!.createdAt.getTime() <= time.getTime()) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

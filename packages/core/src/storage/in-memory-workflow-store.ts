@@ -1,0 +1,112 @@
+import { ConflictError } from '../errors/conflict-error.ts';
+import { NotFoundError } from '../errors/not-found-error.ts';
+import { throwIfAborted } from './check-abort.ts';
+import type { StoreCallOptions } from './memory-store.ts';
+import type {
+  ListWorkflowRunsQuery,
+  UpdateWorkflowRunArgs,
+  WorkflowRunRecord,
+  WorkflowStepResultRecord,
+  WorkflowStore,
+} from './workflow-store.ts';
+
+/** The reference `WorkflowStore`, in process memory. */
+export class InMemoryWorkflowStore implements WorkflowStore {
+  readonly #runs = new Map<string, WorkflowRunRecord>();
+  readonly #steps = new Map<string, Map<string, WorkflowStepResultRecord>>();
+
+  async createRun(run: WorkflowRunRecord, options?: StoreCallOptions): Promise<WorkflowRunRecord> {
+    throwIfAborted(options?.abortSignal);
+    if (this.#runs.has(run.runId)) throw new ConflictError({ entity: 'workflow run', id: run.runId, message: `workflow run "${run.runId}" already exists` });
+    this.#runs.set(run.runId, structuredClone(run));
+    this.#steps.set(run.runId, new Map());
+    return structuredClone(run);
+  }
+
+  async getRun(runId: string, options?: StoreCallOptions): Promise<WorkflowRunRecord | null> {
+    throwIfAborted(options?.abortSignal);
+    const run = this.#runs.get(runId);
+    return run ? structuredClone(run) : null;
+  }
+
+  async listRuns(query: ListWorkflowRunsQuery): Promise<{ runs: WorkflowRunRecord[]; total: number }> {
+    throwIfAborted(query.abortSignal);
+    const statuses = query.status === undefined ? undefined : new Set(Array.isArray(query.status) ? query.status : [query.status]);
+    const matching = [...this.#runs.values()]
+      .filter(
+        (run) =>
+          (query.workflowId === undefined || run.workflowId === query.workflowId) &&
+          (statuses === undefined || statuses.has(run.status)) &&
+          (query.resourceId === undefined || run.resourceId === query.resourceId) &&
+          (query.fromDate === undefined || run.createdAt >= query.fromDate) &&
+          (query.toDate === undefined || run.createdAt <= query.toDate),
+      )
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.runId < b.runId ? 1 : -1));
+    const offset = query.offset ?? 0;
+    const runs = matching.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    return { runs: runs.map((run) => structuredClone(run)), total: matching.length };
+  }
+
+  async updateRun(args: UpdateWorkflowRunArgs): Promise<WorkflowRunRecord> {
+    throwIfAborted(args.abortSignal);
+    const run = this.#runs.get(args.runId);
+    if (!run) throw new NotFoundError({ entity: 'workflow run', id: args.runId });
+    if (run.version !== args.expectedVersion) {
+      throw new ConflictError({
+        entity: 'workflow run',
+        id: args.runId,
+        message: `workflow run "${args.runId}" changed concurrently: expected version ${args.expectedVersion}, found ${run.version}`,
+      });
+    }
+    const next: WorkflowRunRecord = {
+      ...run,
+      version: run.version + 1,
+      updatedAt: args.updatedAt,
+      ...(args.status === undefined ? {} : { status: args.status }),
+      ...(args.snapshot === undefined ? {} : { snapshot: structuredClone(args.snapshot) }),
+    };
+    if (args.lease === null) {
+      next.leaseOwner = undefined;
+      next.leaseExpiresAt = undefined;
+    } else if (args.lease !== undefined) {
+      next.leaseOwner = args.lease.owner;
+      next.leaseExpiresAt = args.lease.expiresAt;
+    }
+    const steps = this.#steps.get(args.runId)!;
+    for (const step of args.stepResults ?? []) steps.set(`${step.stepPath}\u0000${step.iteration}`, structuredClone(step));
+    this.#runs.set(args.runId, next);
+    return structuredClone(next);
+  }
+
+  async listStepResults(runId: string, options?: StoreCallOptions): Promise<WorkflowStepResultRecord[]> {
+    throwIfAborted(options?.abortSignal);
+    return [...(this.#steps.get(runId)?.values() ?? [])]
+      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.endedAt.getTime() - b.endedAt.getTime())
+      .map((step) => structuredClone(step));
+  }
+
+  async claimExpiredRuns(
+    args: { owner: string; now: Date; leaseMs: number; workflowId?: string; limit?: number } & StoreCallOptions,
+  ): Promise<WorkflowRunRecord[]> {
+    throwIfAborted(args.abortSignal);
+    const claimed: WorkflowRunRecord[] = [];
+    for (const run of this.#runs.values()) {
+      if (args.limit !== undefined && claimed.length >= args.limit) break;
+      if (run.status !== 'running') continue;
+      if (args.workflowId !== undefined && run.workflowId !== args.workflowId) continue;
+      if (run.leaseExpiresAt !== undefined && run.leaseExpiresAt > args.now) continue;
+      run.leaseOwner = args.owner;
+      run.leaseExpiresAt = new Date(args.now.getTime() + args.leaseMs);
+      run.version += 1;
+      run.updatedAt = args.now;
+      claimed.push(structuredClone(run));
+    }
+    return claimed;
+  }
+
+  async deleteRun(runId: string, options?: StoreCallOptions): Promise<boolean> {
+    throwIfAborted(options?.abortSignal);
+    this.#steps.delete(runId);
+    return this.#runs.delete(runId);
+  }
+}

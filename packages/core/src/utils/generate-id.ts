@@ -1,0 +1,37 @@
+let lastTime = 0;
+let counter = 0;
+
+/**
+ * A 26-character id that sorts by creation time within a process: 10 characters of millisecond time,
+ * 4 of a counter for ids made in the same millisecond, 12 random. Lower-case base 32 (Crockford).
+ */
+export function generateId(): string {
+  const now = Date.now();
+  if (now === lastTime) counter++;
+  else {
+    lastTime = now;
+    counter = 0;
+  }
+  return encode(now, 10) + encode(counter, 4) + randomPart();
+}
+
+const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+
+function encode(value: number, length: number): string {
+  let text = '';
+  let remaining = value;
+  for (let index = 0; index < length; index++) {
+    text = alphabet[remaining % 32]! + text;
+    remaining = Math.floor(remaining / 32);
+  }
+  return text;
+}
+
+const randomBuffer = new Uint8Array(12);
+
+function randomPart(): string {
+  crypto.getRandomValues(randomBuffer);
+  let text = '';
+  for (const byte of randomBuffer) text += alphabet[byte & 31];
+  return text;
+}
