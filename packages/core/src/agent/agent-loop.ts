@@ -8,7 +8,7 @@ import type { LanguageModelV1Content } from '../language-model/v1/language-model
 import type { LanguageModelV1Message, LanguageModelV1ToolCallPart, LanguageModelV1ToolResultPart } from '../language-model/v1/language-model-v1-prompt.ts';
 import type { LanguageModelV1StreamPart } from '../language-model/v1/language-model-v1-stream-part.ts';
 import type { Span, Tracer } from '../observability/tracer.ts';
-import { callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
+import { attemptSignal, callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
 import { safeValidate, toJSONSchema, type Schema } from '../tools/schema.ts';
 import type { AnyTool, ToolSet } from '../tools/tool.ts';
 import type { AgentCallOptions, AgentGenerateResult, AgentStreamPart, StepResult, ToolCall, ToolResult, Usage } from './agent-types.ts';
@@ -104,7 +104,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
 
   for (let stepNumber = 0; ; stepNumber++) {
     throwIfAborted(input.abortSignal);
-    const call: LanguageModelV1CallOptions = { ...baseCall, prompt: input.prompt };
+    const call: LanguageModelV1CallOptions = { ...baseCall, prompt: input.prompt.slice() };
     if (repairing) {
       // the repair turn asks for JSON only: offering tools again would invite another round trip
       delete call.tools;
@@ -425,10 +425,8 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
     attributes: { 'gen_ai.tool.name': call.toolName, 'gen_ai.tool.call.id': call.toolCallId },
   });
   const controller = new AbortController();
-  const signals = [controller.signal];
-  if (input.abortSignal) signals.push(input.abortSignal);
-  if (tool.timeoutMs !== undefined) signals.push(AbortSignal.timeout(tool.timeoutMs));
-  const signal = signals.length === 1 ? controller.signal : AbortSignal.any(signals);
+  const timeout = attemptSignal(input.abortSignal, tool.timeoutMs);
+  const signal = timeout.signal ? AbortSignal.any([controller.signal, timeout.signal]) : controller.signal;
   let onAbort: (() => void) | undefined;
   try {
     const execution = Promise.resolve(
@@ -466,6 +464,7 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
     return report(error.message, true);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
+    timeout.dispose();
     controller.abort();
   }
 }

@@ -31,7 +31,7 @@ export type ModelMessage =
   | { role: 'tool'; content: ToolResultPart[]; providerOptions?: ProviderOptions };
 
 /** What `agent.generate` and `agent.stream` accept: a string, strings, a message, or messages. */
-export type AgentInput = string | string[] | ModelMessage | ModelMessage[];
+export type AgentInput = string | ModelMessage | Array<string | ModelMessage>;
 
 /** Normalizes agent input to messages. Strings become user messages. */
 export function normalizeInput(input: AgentInput): ModelMessage[] {

@@ -39,7 +39,7 @@ export async function callWithRetry<T>(fn: (abortSignal: AbortSignal | undefined
   const maxRetries = options.maxRetries ?? 2;
   const errors: unknown[] = [];
   for (let attempt = 0; ; attempt++) {
-    const signal = attemptSignal(options.abortSignal, options.timeoutMs);
+    const { signal, dispose } = attemptSignal(options.abortSignal, options.timeoutMs);
     try {
       return await fn(signal);
     } catch (error) {
@@ -61,6 +61,8 @@ export async function callWithRetry<T>(fn: (abortSignal: AbortSignal | undefined
       }
       options.onRetry?.({ attempt: attempt + 1, delayMs, error: normalized });
       await sleep(delayMs, options.abortSignal);
+    } finally {
+      dispose();
     }
   }
 }
@@ -69,10 +71,23 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function attemptSignal(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
-  if (timeoutMs === undefined) return signal;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+const noop = (): void => {};
+
+/** The signal of one attempt: the caller's, plus a timer (setTimeout, so fake timers drive it in tests). */
+export function attemptSignal(signal: AbortSignal | undefined, timeoutMs: number | undefined): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (timeoutMs === undefined) return { signal, dispose: noop };
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(signal?.reason);
+  const timer = setTimeout(() => controller.abort(new AbortError({ message: `timed out after ${timeoutMs} ms` })), timeoutMs);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** The delay before retry number `attempt + 1`, or undefined when the provider asks for longer than allowed. */
