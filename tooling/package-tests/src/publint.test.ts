@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { describe, expect, it } from 'vitest';
+import { publishedPackages } from './workspace.ts';
+
+describe('every published package passes publint', () => {
+  for (const pkg of publishedPackages()) {
+    it.skipIf(!existsSync(join(pkg.dir, 'dist')))(`${pkg.name}`, async () => {
+      const { messages, pkg: manifest } = await publint({ pkgDir: pkg.dir, level: 'warning', pack: 'pnpm' });
+      expect(messages.map((message) => formatMessage(message, manifest))).toEqual([]);
+    });
+  }
+
+  it('every published package has a README, an exports map, a build script and engines >=22', () => {
+    for (const pkg of publishedPackages()) {
+      expect(existsSync(join(pkg.dir, 'README.md')), `${pkg.name} README.md`).toBe(true);
+      expect(pkg.manifest.exports, `${pkg.name} exports`).toBeTypeOf('object');
+      expect((pkg.manifest.scripts as Record<string, string>).build, `${pkg.name} build script`).toBeTypeOf('string');
+      expect((pkg.manifest.scripts as Record<string, string>).test, `${pkg.name} test script`).toBe('vitest run');
+      expect(pkg.manifest.engines, `${pkg.name} engines`).toEqual({ node: '>=22' });
+    }
+  });
+});
