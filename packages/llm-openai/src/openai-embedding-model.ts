@@ -1,0 +1,79 @@
+import type { EmbeddingModelV1, EmbeddingModelV1CallOptions, EmbeddingModelV1Result } from '@mastra-ts/core';
+import type OpenAI from 'openai';
+import { headersToRecord, toOpenAICallError } from './openai-error.ts';
+
+/** How the embedding model is called. Built by the provider factory. */
+export interface OpenAIEmbeddingConfig {
+  provider: string;
+  providerName: string;
+  providerOptionsKey: string;
+  client: () => OpenAI;
+  apiKeyVariable: string;
+  /** Output dimensions requested from `text-embedding-3-*` models. */
+  dimensions?: number | undefined;
+}
+
+const knownDimensions: Record<string, number> = {
+  'text-embedding-3-small': 1536,
+  'text-embedding-3-large': 3072,
+  'text-embedding-ada-002': 1536,
+};
+
+/** The most inputs one `POST /embeddings` accepts. */
+export const OPENAI_MAX_EMBEDDINGS_PER_CALL = 2048;
+
+/** An OpenAI embedding model. Larger inputs than 2048 values are split into batches, in order. */
+export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider: string;
+  readonly modelId: string;
+  readonly maxEmbeddingsPerCall: number = OPENAI_MAX_EMBEDDINGS_PER_CALL;
+  readonly supportsParallelCalls: boolean = true;
+  readonly dimensions: number | undefined;
+  private readonly config: OpenAIEmbeddingConfig;
+
+  constructor(modelId: string, config: OpenAIEmbeddingConfig) {
+    this.modelId = modelId;
+    this.provider = config.provider;
+    this.config = config;
+    this.dimensions = config.dimensions ?? knownDimensions[modelId];
+  }
+
+  async doEmbed(options: EmbeddingModelV1CallOptions): Promise<EmbeddingModelV1Result> {
+    const client = this.config.client();
+    const extra = options.providerOptions?.[this.config.providerOptionsKey];
+    const dimensions = typeof extra?.dimensions === 'number' ? extra.dimensions : this.config.dimensions;
+    const user = typeof extra?.user === 'string' ? extra.user : undefined;
+    const embeddings: number[][] = [];
+    let tokens: number | undefined;
+    let headers: Record<string, string> | undefined;
+    for (let start = 0; start < options.values.length || start === 0; start += this.maxEmbeddingsPerCall) {
+      const input = options.values.slice(start, start + this.maxEmbeddingsPerCall);
+      if (input.length === 0) break;
+      const body = { model: this.modelId, input, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
+      try {
+        const { data, response } = await client.embeddings
+          .create(body, { ...(options.abortSignal ? { signal: options.abortSignal } : {}), ...(options.headers ? { headers: definedHeaders(options.headers) } : {}) })
+          .withResponse();
+        for (const item of [...data.data].sort((left, right) => left.index - right.index)) embeddings.push(item.embedding);
+        if (data.usage?.prompt_tokens !== undefined) tokens = (tokens ?? 0) + data.usage.prompt_tokens;
+        headers = headersToRecord(response.headers);
+      } catch (error) {
+        throw toOpenAICallError(error, {
+          providerName: this.config.providerName,
+          url: `${client.baseURL}/embeddings`,
+          requestBody: body,
+          apiKeyVariable: this.config.apiKeyVariable,
+          abortSignal: options.abortSignal,
+        });
+      }
+    }
+    return { embeddings, usage: { tokens }, ...(headers ? { response: { headers } } : {}) };
+  }
+}
+
+function definedHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) if (value !== undefined) result[key] = value;
+  return result;
+}
