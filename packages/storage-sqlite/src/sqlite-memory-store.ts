@@ -1,0 +1,253 @@
+import { StorageError, throwIfAborted } from '@mastra-ts/core';
+import type {
+  JSONObject,
+  JSONValue,
+  ListMessagesQuery,
+  ListThreadsQuery,
+  MemoryStore,
+  Page,
+  StorageMessage,
+  StorageResource,
+  StorageThread,
+  StoreCallOptions,
+} from '@mastra-ts/core';
+import type { Selectable } from 'kysely';
+import type { SqliteConnection } from './sqlite-connection.ts';
+import { chunk, fromJsonColumn, toJsonColumn } from './json-column.ts';
+import type { MessageRow, ResourceRow, ThreadRow } from './sqlite-schema.ts';
+
+const messageChunkSize = 500;
+const idChunkSize = 900;
+
+/**
+ * `MemoryStore` on SQLite. Messages are ordered by `(thread_id, created_at, id)`, which one index serves, so reading
+ * the last messages of a thread costs the same at 100 or 100,000 messages.
+ */
+export class SqliteMemoryStore implements MemoryStore {
+  readonly #connection: SqliteConnection;
+
+  constructor(connection: SqliteConnection) {
+    this.#connection = connection;
+  }
+
+  async saveThread(thread: StorageThread, options?: StoreCallOptions): Promise<StorageThread> {
+    const row = threadToRow(thread);
+    await this.#connection.write('saveThread', options?.abortSignal, async ({ db }) => {
+      await db
+        .insertInto('threads')
+        .values(row)
+        .onConflict((conflict) =>
+          conflict.column('id').doUpdateSet({ resource_id: row.resource_id, title: row.title, metadata: row.metadata, created_at: row.created_at, updated_at: row.updated_at }),
+        )
+        .execute();
+    });
+    return rowToThread(row);
+  }
+
+  async getThread(threadId: string, options?: StoreCallOptions): Promise<StorageThread | null> {
+    const row = await this.#connection.read('getThread', options?.abortSignal, (db) => db.selectFrom('threads').selectAll().where('id', '=', threadId).executeTakeFirst());
+    return row ? rowToThread(row) : null;
+  }
+
+  async listThreads(query: ListThreadsQuery): Promise<Page<StorageThread>> {
+    const column = query.orderBy === 'createdAt' ? 'created_at' : 'updated_at';
+    const direction = query.order === 'asc' ? 'asc' : 'desc';
+    const offset = query.offset ?? 0;
+    return this.#connection.read('listThreads', query.abortSignal, async (db) => {
+      let base = db.selectFrom('threads');
+      if (query.resourceId !== undefined) base = base.where('resource_id', '=', query.resourceId);
+      let select = base.selectAll().orderBy(column, direction).orderBy('id', direction);
+      if (query.limit !== undefined) select = select.limit(query.limit).offset(offset);
+      else if (offset > 0) select = select.limit(-1).offset(offset);
+      const rows = await select.execute();
+      const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+      return { items: rows.map(rowToThread), total, hasMore: offset + rows.length < total };
+    });
+  }
+
+  async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
+    return this.#connection.write('deleteThread', options?.abortSignal, async ({ db }) => {
+      await db.deleteFrom('messages').where('thread_id', '=', threadId).execute();
+      const result = await db.deleteFrom('threads').where('id', '=', threadId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  async saveMessages(messages: StorageMessage[], options?: StoreCallOptions): Promise<void> {
+    throwIfAborted(options?.abortSignal);
+    if (messages.length === 0) return;
+    const newestByThread = new Map<string, number>();
+    for (const message of messages) {
+      const time = message.createdAt.getTime();
+      newestByThread.set(message.threadId, Math.max(newestByThread.get(message.threadId) ?? Number.NEGATIVE_INFINITY, time));
+    }
+    await this.#connection.write('saveMessages', options?.abortSignal, async ({ db, checkAborted }) => {
+      const threadIds = [...newestByThread.keys()];
+      const existing = new Set<string>();
+      for (const ids of chunk(threadIds, idChunkSize)) {
+        for (const row of await db.selectFrom('threads').select('id').where('id', 'in', ids).execute()) existing.add(row.id);
+      }
+      const missing = messages.find((message) => !existing.has(message.threadId));
+      if (missing) {
+        throw new StorageError({
+          store: 'sqlite',
+          operation: 'saveMessages',
+          message: `thread "${missing.threadId}" of message "${missing.id}" does not exist: save the thread first`,
+        });
+      }
+      for (const batch of chunk(messages, messageChunkSize)) {
+        checkAborted();
+        await db
+          .insertInto('messages')
+          .values(batch.map(messageToRow))
+          .onConflict((conflict) =>
+            conflict.column('id').doUpdateSet((eb) => ({
+              thread_id: eb.ref('excluded.thread_id'),
+              resource_id: eb.ref('excluded.resource_id'),
+              role: eb.ref('excluded.role'),
+              type: eb.ref('excluded.type'),
+              content: eb.ref('excluded.content'),
+              metadata: eb.ref('excluded.metadata'),
+              created_at: eb.ref('excluded.created_at'),
+            })),
+          )
+          .execute();
+      }
+      for (const [threadId, newest] of newestByThread) {
+        await db
+          .updateTable('threads')
+          .set((eb) => ({ updated_at: eb.fn<number>('max', [eb.ref('updated_at'), eb.val(newest)]) }))
+          .where('id', '=', threadId)
+          .execute();
+      }
+    });
+  }
+
+  async listMessages(query: ListMessagesQuery): Promise<StorageMessage[]> {
+    const descending = query.order === 'desc';
+    return this.#connection.read('listMessages', query.abortSignal, async (db) => {
+      let select = db.selectFrom('messages').selectAll().where('thread_id', '=', query.threadId);
+      if (query.after) {
+        const { createdAt, id } = query.after;
+        select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(createdAt.getTime(), id)));
+      }
+      if (query.before) {
+        const { createdAt, id } = query.before;
+        select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt.getTime(), id)));
+      }
+      if (query.fromDate) select = select.where('created_at', '>=', query.fromDate.getTime());
+      if (query.toDate) select = select.where('created_at', '<=', query.toDate.getTime());
+      const direction = descending ? 'desc' : 'asc';
+      select = select.orderBy('created_at', direction).orderBy('id', direction);
+      if (query.limit !== undefined) select = select.limit(query.limit);
+      return (await select.execute()).map(rowToMessage);
+    });
+  }
+
+  async getMessages(ids: string[], options?: StoreCallOptions): Promise<StorageMessage[]> {
+    return this.#connection.read('getMessages', options?.abortSignal, async (db) => {
+      const found: StorageMessage[] = [];
+      for (const batch of chunk([...new Set(ids)], idChunkSize)) {
+        for (const row of await db.selectFrom('messages').selectAll().where('id', 'in', batch).execute()) found.push(rowToMessage(row));
+      }
+      return found.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    });
+  }
+
+  async countMessages(threadId: string, options?: StoreCallOptions): Promise<number> {
+    return this.#connection.read('countMessages', options?.abortSignal, async (db) => {
+      const row = await db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('thread_id', '=', threadId)
+        .executeTakeFirstOrThrow();
+      return row.count;
+    });
+  }
+
+  async deleteMessages(ids: string[], options?: StoreCallOptions): Promise<number> {
+    return this.#connection.write('deleteMessages', options?.abortSignal, async ({ db }) => {
+      let count = 0;
+      for (const batch of chunk([...new Set(ids)], idChunkSize)) {
+        const result = await db.deleteFrom('messages').where('id', 'in', batch).executeTakeFirst();
+        count += Number(result.numDeletedRows);
+      }
+      return count;
+    });
+  }
+
+  async getResource(resourceId: string, options?: StoreCallOptions): Promise<StorageResource | null> {
+    const row = await this.#connection.read('getResource', options?.abortSignal, (db) => db.selectFrom('resources').selectAll().where('id', '=', resourceId).executeTakeFirst());
+    return row ? rowToResource(row) : null;
+  }
+
+  async saveResource(resource: StorageResource, options?: StoreCallOptions): Promise<StorageResource> {
+    const row: ResourceRow = {
+      id: resource.id,
+      working_memory: resource.workingMemory ?? null,
+      metadata: toJsonColumn(resource.metadata),
+      created_at: resource.createdAt.getTime(),
+      updated_at: resource.updatedAt.getTime(),
+    };
+    await this.#connection.write('saveResource', options?.abortSignal, async ({ db }) => {
+      await db
+        .insertInto('resources')
+        .values(row)
+        .onConflict((conflict) => conflict.column('id').doUpdateSet({ working_memory: row.working_memory, metadata: row.metadata, created_at: row.created_at, updated_at: row.updated_at }))
+        .execute();
+    });
+    return rowToResource(row);
+  }
+}
+
+function threadToRow(thread: StorageThread): ThreadRow {
+  return {
+    id: thread.id,
+    resource_id: thread.resourceId,
+    title: thread.title ?? null,
+    metadata: toJsonColumn(thread.metadata),
+    created_at: thread.createdAt.getTime(),
+    updated_at: thread.updatedAt.getTime(),
+  };
+}
+
+function rowToThread(row: Selectable<ThreadRow>): StorageThread {
+  const thread: StorageThread = { id: row.id, resourceId: row.resource_id, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
+  if (row.title !== null) thread.title = row.title;
+  if (row.metadata !== null) thread.metadata = fromJsonColumn<JSONObject>(row.metadata);
+  return thread;
+}
+
+function messageToRow(message: StorageMessage): MessageRow {
+  return {
+    id: message.id,
+    thread_id: message.threadId,
+    resource_id: message.resourceId ?? null,
+    role: message.role,
+    type: message.type ?? null,
+    content: JSON.stringify(message.content),
+    metadata: toJsonColumn(message.metadata),
+    created_at: message.createdAt.getTime(),
+  };
+}
+
+function rowToMessage(row: Selectable<MessageRow>): StorageMessage {
+  const message: StorageMessage = {
+    id: row.id,
+    threadId: row.thread_id,
+    role: row.role as StorageMessage['role'],
+    content: JSON.parse(row.content) as JSONValue,
+    createdAt: new Date(row.created_at),
+  };
+  if (row.resource_id !== null) message.resourceId = row.resource_id;
+  if (row.type !== null) message.type = row.type;
+  if (row.metadata !== null) message.metadata = fromJsonColumn<JSONObject>(row.metadata);
+  return message;
+}
+
+function rowToResource(row: Selectable<ResourceRow>): StorageResource {
+  const resource: StorageResource = { id: row.id, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) };
+  if (row.working_memory !== null) resource.workingMemory = row.working_memory;
+  if (row.metadata !== null) resource.metadata = fromJsonColumn<JSONObject>(row.metadata);
+  return resource;
+}
