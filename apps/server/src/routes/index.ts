@@ -1,0 +1,11 @@
+import type { RouteDefinition } from '../route.ts';
+import { agentRoutes } from './agents.ts';
+import { systemRoutes, type SystemRouteSettings } from './system.ts';
+import { toolRoutes } from './tools.ts';
+import { traceRoutes } from './traces.ts';
+import { vectorRoutes } from './vectors.ts';
+
+/** The built-in routes. */
+export function defaultRoutes(settings: SystemRouteSettings): RouteDefinition[] {
+  return [...systemRoutes(settings), ...agentRoutes(), ...toolRoutes(), ...vectorRoutes(), ...traceRoutes()];
+}
