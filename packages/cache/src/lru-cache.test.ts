@@ -1,0 +1,219 @@
+import { describeCache } from '@mastra-ts/conformance';
+import { AbortError, TypeValidationError } from '@mastra-ts/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLRUCache, type EvictionReason } from './lru-cache.ts';
+
+describeCache('createLRUCache', () => createLRUCache({ maxEntries: 100 }));
+describeCache('createLRUCache with maxBytes', () => createLRUCache({ maxEntries: 100, maxBytes: 10_000 }));
+
+describe('createLRUCache', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('evicts the least recently used entry, where get refreshes recency', async () => {
+    const evicted: Array<[string, unknown, EvictionReason]> = [];
+    const cache = createLRUCache<number>({ maxEntries: 3, onEvict: (key, value, reason) => evicted.push([key, value, reason]) });
+    await cache.set('a', 1);
+    await cache.set('b', 2);
+    await cache.set('c', 3);
+    expect(await cache.get('a')).toBe(1);
+    await cache.set('d', 4);
+    expect(cache.keys()).toEqual(['d', 'a', 'c']);
+    expect(evicted).toEqual([['b', 2, 'evicted']]);
+    await cache.set('c', 30);
+    await cache.set('e', 5);
+    expect(cache.keys()).toEqual(['e', 'c', 'd']);
+    expect(evicted.at(-1)).toEqual(['a', 1, 'evicted']);
+    expect(cache.stats()).toMatchObject({ evictions: 2, size: 3 });
+  });
+
+  it('peek and has do not change recency or stats', () => {
+    const cache = createLRUCache<number>({ maxEntries: 2 });
+    cache.setSync('a', 1);
+    cache.setSync('b', 2);
+    expect(cache.peek('a')).toBe(1);
+    expect(cache.has('a')).toBe(true);
+    cache.setSync('c', 3);
+    expect(cache.has('a')).toBe(false);
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 0 });
+  });
+
+  it('evicts by maxBytes using sizeOf, and refuses an entry larger than the budget', () => {
+    const evicted: string[] = [];
+    const cache = createLRUCache<string>({ maxEntries: 100, maxBytes: 10, sizeOf: (value) => value.length, onEvict: (key, _value, reason) => evicted.push(`${key}:${reason}`) });
+    cache.setSync('a', 'xxxx');
+    cache.setSync('b', 'yyyy');
+    expect(cache.stats().bytes).toBe(8);
+    cache.setSync('c', 'zzzz');
+    expect(cache.keys()).toEqual(['c', 'b']);
+    expect(cache.stats()).toMatchObject({ bytes: 8, evictions: 1 });
+    cache.setSync('b', 'yyyyyyyyyyy');
+    expect(cache.has('b')).toBe(false);
+    expect(cache.keys()).toEqual(['c']);
+    expect(evicted).toEqual(['a:evicted', 'b:replaced']);
+    cache.setSync('c', 'zz');
+    expect(cache.stats().bytes).toBe(2);
+  });
+
+  it('measures UTF-8 bytes by default when maxBytes is set', () => {
+    const cache = createLRUCache<unknown>({ maxEntries: 10, maxBytes: 100 });
+    cache.setSync('s', 'é');
+    cache.setSync('o', { a: 1 });
+    cache.setSync('b', new Uint8Array(5));
+    expect(cache.stats().bytes).toBe(2 + '{"a":1}'.length + 5);
+  });
+
+  it('expires entries lazily and by the periodic sweep (fake timers)', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const reasons: string[] = [];
+    const cache = createLRUCache<number>({ maxEntries: 10, ttlMs: 1000, sweepIntervalMs: 5000, onEvict: (key, _value, reason) => reasons.push(`${key}:${reason}`) });
+    cache.setSync('a', 1);
+    cache.setSync('b', 2, { ttlMs: 10_000 });
+    vi.advanceTimersByTime(999);
+    expect(await cache.get('a')).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(await cache.get('a')).toBeUndefined();
+    expect(reasons).toEqual(['a:expired']);
+    cache.setSync('c', 3);
+    expect(cache.size).toBe(2);
+    vi.advanceTimersByTime(4000);
+    expect(cache.size).toBe(1);
+    expect(reasons).toEqual(['a:expired', 'c:expired']);
+    expect(cache.stats()).toMatchObject({ expirations: 2, hits: 1, misses: 1 });
+    vi.advanceTimersByTime(5000);
+    expect(cache.has('b')).toBe(false);
+    cache.dispose();
+  });
+
+  it('does not keep the process alive: the sweep timer is unref-ed', () => {
+    const unref = vi.fn();
+    const spy = vi.spyOn(globalThis, 'setInterval').mockReturnValue({ unref } as unknown as ReturnType<typeof setInterval>);
+    try {
+      const cache = createLRUCache({ maxEntries: 10, ttlMs: 100 });
+      cache.setSync('a', 1);
+      cache.setSync('b', 1);
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(unref).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('counts hits, misses and hit rate, and resets them', async () => {
+    const cache = createLRUCache<number>({ maxEntries: 10 });
+    await cache.set('a', 1);
+    await cache.get('a');
+    await cache.get('a');
+    await cache.get('b');
+    expect(cache.stats()).toEqual({ hits: 2, misses: 1, evictions: 0, expirations: 0, loads: 0, size: 1, bytes: 0, hitRate: 2 / 3 });
+    cache.resetStats();
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 0, size: 1 });
+  });
+
+  it('rejects bad settings with TypeValidationError naming the field', () => {
+    for (const settings of [{ maxEntries: 0 }, { maxEntries: 1.5 }, { maxEntries: 10, maxBytes: -1 }, { maxEntries: 10, ttlMs: 0 }]) {
+      let caught: unknown;
+      try {
+        createLRUCache(settings);
+      } catch (error) {
+        caught = error;
+      }
+      expect(TypeValidationError.isInstance(caught)).toBe(true);
+    }
+    expect(() => createLRUCache({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer, got 0/);
+    expect(() => createLRUCache({ maxEntries: 1 }).setSync('a', 1, { ttlMs: -5 })).toThrow(/ttlMs/);
+  });
+
+  it('honours abort signals on the async methods', async () => {
+    const cache = createLRUCache({ maxEntries: 10 });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(cache.get('a', { abortSignal: controller.signal })).rejects.toSatisfy(AbortError.isInstance);
+    await expect(cache.set('a', 1, { abortSignal: controller.signal })).rejects.toSatisfy(AbortError.isInstance);
+  });
+
+  it('clear calls onEvict with "cleared" and empties the stats size', async () => {
+    const reasons: string[] = [];
+    const cache = createLRUCache({ maxEntries: 10, onEvict: (key, _value, reason) => reasons.push(`${key}:${reason}`) });
+    cache.setSync('a', 1);
+    await cache.clear();
+    expect(reasons).toEqual(['a:cleared']);
+    expect(cache.stats()).toMatchObject({ size: 0, bytes: 0 });
+  });
+});
+
+describe('getOrLoad (single-flight)', () => {
+  it('runs the loader once for concurrent misses and caches the value', async () => {
+    const cache = createLRUCache<string>({ maxEntries: 10 });
+    let release!: (value: string) => void;
+    const loader = vi.fn(() => new Promise<string>((resolve) => (release = resolve)));
+    const waiters = Array.from({ length: 10 }, () => cache.getOrLoad('k', loader));
+    await Promise.resolve();
+    await Promise.resolve();
+    release('loaded');
+    expect(await Promise.all(waiters)).toEqual(Array(10).fill('loaded'));
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(await cache.getOrLoad('k', loader)).toBe('loaded');
+    expect(loader).toHaveBeenCalledTimes(1);
+    expect(cache.stats().loads).toBe(1);
+  });
+
+  it('rejects every waiter when the loader fails, caches nothing, and retries on the next call', async () => {
+    const cache = createLRUCache<string>({ maxEntries: 10 });
+    const failure = new Error('backend down');
+    const loader = vi.fn().mockRejectedValueOnce(failure).mockResolvedValueOnce('ok');
+    const results = await Promise.allSettled([cache.getOrLoad('k', loader), cache.getOrLoad('k', loader), cache.getOrLoad('k', loader)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(results.every((result) => result.status === 'rejected' && result.reason === failure)).toBe(true);
+    expect(cache.has('k')).toBe(false);
+    expect(await cache.getOrLoad('k', loader)).toBe('ok');
+    expect(loader).toHaveBeenCalledTimes(2);
+  });
+
+  it('applies the ttl of getOrLoad', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const cache = createLRUCache<number>({ maxEntries: 10, sweepIntervalMs: false });
+      await cache.getOrLoad('k', () => 1, { ttlMs: 100 });
+      vi.advanceTimersByTime(100);
+      expect(cache.has('k')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a waiter that aborts leaves alone; the loader is aborted only when every waiter left', async () => {
+    const cache = createLRUCache<string>({ maxEntries: 10 });
+    let loaderSignal!: AbortSignal;
+    let release!: (value: string) => void;
+    const loader = ({ abortSignal }: { abortSignal: AbortSignal }): Promise<string> => {
+      loaderSignal = abortSignal;
+      return new Promise((resolve) => (release = resolve));
+    };
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = cache.getOrLoad('k', loader, { abortSignal: first.signal });
+    const b = cache.getOrLoad('k', loader, { abortSignal: second.signal });
+    await Promise.resolve();
+    first.abort(new Error('user left'));
+    await expect(a).rejects.toSatisfy(AbortError.isInstance);
+    expect(loaderSignal.aborted).toBe(false);
+    release('v');
+    expect(await b).toBe('v');
+
+    const c = cache.getOrLoad('other', loader, { abortSignal: first.signal });
+    await expect(c).rejects.toSatisfy(AbortError.isInstance);
+  });
+
+  it('does not cache a value loaded for a key deleted while loading', async () => {
+    const cache = createLRUCache<string>({ maxEntries: 10 });
+    let release!: (value: string) => void;
+    const pending = cache.getOrLoad('k', () => new Promise<string>((resolve) => (release = resolve)));
+    await Promise.resolve();
+    await cache.delete('k');
+    release('stale');
+    expect(await pending).toBe('stale');
+    expect(cache.has('k')).toBe(false);
+  });
+});
