@@ -4,8 +4,9 @@ import { systemRoutes, type SystemRouteSettings } from './system.ts';
 import { toolRoutes } from './tools.ts';
 import { traceRoutes } from './traces.ts';
 import { vectorRoutes } from './vectors.ts';
+import { memoryRoutes } from './memory.ts';
 
 /** The built-in routes. */
 export function defaultRoutes(settings: SystemRouteSettings): RouteDefinition[] {
-  return [...systemRoutes(settings), ...agentRoutes(), ...toolRoutes(), ...vectorRoutes(), ...traceRoutes()];
+  return [...systemRoutes(settings), ...agentRoutes(), ...toolRoutes(), ...memoryRoutes(), ...vectorRoutes(), ...traceRoutes()];
 }
