@@ -1,0 +1,664 @@
+import type { MetadataPredicate, VectorMetric, VectorQueryResult } from '@mastra-ts/core';
+import { resolveQueryVector, StorageError, TypeValidationError } from '@mastra-ts/core';
+import { DistanceHeap } from './distance-heap.ts';
+import { hashFloat32 } from './float32-hash.ts';
+import { decodeHnswGraph, encodeHnswGraph, type HnswGraphState } from './hnsw-graph-codec.ts';
+import type { ScanKernelName } from './kernels/scan-kernel.ts';
+import { SeededRandom } from './seeded-random.ts';
+import { SlotTable } from './slot-table.ts';
+import { TopKHeap } from './top-k-heap.ts';
+import type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vector-index.ts';
+
+/** Tuning of an HNSW graph. Every field has a default. */
+export interface HnswSettings {
+  /** Links per node on the upper layers; layer 0 keeps `2 * m` (default 16). */
+  m?: number | undefined;
+  /** Candidate list size while inserting: higher builds slower and recalls better (default 200). */
+  efConstruction?: number | undefined;
+  /** Candidate list size while querying, raised to `topK` when smaller (default 96). */
+  efSearch?: number | undefined;
+  /** Seed of the level generator: the same inserts in the same order build the same graph (default 42). */
+  seed?: number | undefined;
+  /** Rebuild the graph once tombstones exceed this fraction of its nodes (default 0.25). */
+  compactionThreshold?: number | undefined;
+  /** Filtered queries whose filter matches less than this fraction of entries scan the matches exactly (default 0.1). */
+  exactFilterSelectivity?: number | undefined;
+  /** Filtered queries matching at most this many entries scan them exactly (default 2048). */
+  exactFilterMaxMatches?: number | undefined;
+}
+
+/** Settings of an `HnswIndex`. */
+export interface HnswIndexSettings extends HnswSettings {
+  dimension: number;
+  /** Default `cosine`. */
+  metric?: VectorMetric | undefined;
+  /** Distance kernel; default `wasm-simd` where supported. */
+  kernel?: ScanKernelName | undefined;
+}
+
+/** How the last query was answered (for tests and diagnostics). */
+export type HnswQueryPath = 'graph' | 'filtered-graph' | 'exact-filter' | 'exact-top-up' | 'empty';
+
+/** Counters of an `HnswIndex`. */
+export interface HnswIndexStats {
+  /** Nodes inserted into the graph since this object was created (restoring a saved graph inserts none). */
+  graphInserts: number;
+  /** Graph rebuilds triggered by tombstones. */
+  compactions: number;
+  /** Slots in the graph, including tombstones. */
+  nodes: number;
+  tombstones: number;
+  lastQueryPath: HnswQueryPath | undefined;
+}
+
+const sampleSize = 1024;
+const maxLevel = 15;
+
+interface ResolvedSettings {
+  m: number;
+  efConstruction: number;
+  efSearch: number;
+  seed: number;
+  compactionThreshold: number;
+  exactFilterSelectivity: number;
+  exactFilterMaxMatches: number;
+}
+
+function resolveSettings(settings: HnswSettings): ResolvedSettings {
+  const resolved = {
+    m: settings.m ?? 16,
+    efConstruction: settings.efConstruction ?? 200,
+    efSearch: settings.efSearch ?? 96,
+    seed: settings.seed ?? 42,
+    compactionThreshold: settings.compactionThreshold ?? 0.25,
+    exactFilterSelectivity: settings.exactFilterSelectivity ?? 0.1,
+    exactFilterMaxMatches: settings.exactFilterMaxMatches ?? 2048,
+  };
+  const integer = (field: keyof ResolvedSettings, min: number, max: number): void => {
+    const value = resolved[field];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new TypeValidationError({ value, context: 'HNSW settings', issues: [{ path: [field], message: `${field} must be an integer from ${min} to ${max}, got ${String(value)}` }] });
+    }
+  };
+  integer('m', 2, 128);
+  integer('efConstruction', 1, 10_000);
+  integer('efSearch', 1, 10_000);
+  integer('seed', 0, 2 ** 32 - 1);
+  integer('exactFilterMaxMatches', 0, 2 ** 31 - 1);
+  for (const field of ['compactionThreshold', 'exactFilterSelectivity'] as const) {
+    const value = resolved[field];
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+      throw new TypeValidationError({ value, context: 'HNSW settings', issues: [{ path: [field], message: `${field} must be a fraction from 0 to 1, got ${String(value)}` }] });
+    }
+  }
+  return resolved;
+}
+
+/**
+ * A hierarchical navigable small world graph (Malkov & Yashunin) over the same float32 matrix and SIMD kernel as
+ * `FlatIndex`. Inserts are incremental; deletes leave tombstones that keep routing until the graph is rebuilt
+ * past `compactionThreshold`. Filtered queries estimate the filter's selectivity and scan the matches exactly when
+ * they are few, else walk the graph with a raised `ef`, and top up from an exact scan when fewer than `topK` came
+ * back: a filter never silently drops matches.
+ *
+ * @example
+ * const index = new HnswIndex({ dimension: 384, m: 16, efSearch: 128 });
+ * index.upsert(entries);
+ * index.search(query, { topK: 10, filter: compileMetadataFilter({ lang: 'en' }) });
+ */
+export class HnswIndex implements VectorIndex {
+  readonly kind = 'hnsw' as const;
+  readonly dimension: number;
+  readonly metric: VectorMetric;
+  readonly settings: Readonly<ResolvedSettings>;
+  readonly #kernel: ScanKernelName | undefined;
+  readonly #m0: number;
+  readonly #levelFactor: number;
+  #table: SlotTable;
+  #random: SeededRandom;
+  #slotCount = 0;
+  #deletedCount = 0;
+  #entry = -1;
+  #maxLevel = -1;
+  #levels = new Uint8Array(64);
+  #deleted = new Uint8Array(64);
+  #hashes = new Uint32Array(64);
+  #links0 = new Int32Array(0);
+  #upper: Array<Int32Array | undefined> = [];
+  #visited = new Uint32Array(64);
+  #epoch = 0;
+  readonly #candidates = new DistanceHeap(false);
+  readonly #results = new DistanceHeap(true);
+  #graphInserts = 0;
+  #compactions = 0;
+  #lastQueryPath: HnswQueryPath | undefined;
+
+  constructor(settings: HnswIndexSettings) {
+    this.settings = resolveSettings(settings);
+    this.dimension = settings.dimension;
+    this.metric = settings.metric ?? 'cosine';
+    this.#kernel = settings.kernel;
+    this.#m0 = this.settings.m * 2;
+    this.#levelFactor = 1 / Math.log(this.settings.m);
+    this.#table = new SlotTable({ dimension: this.dimension, metric: this.metric, kernel: settings.kernel });
+    this.#random = new SeededRandom(this.settings.seed);
+    this.#links0 = new Int32Array(64 * (this.#m0 + 1));
+  }
+
+  get size(): number {
+    return this.#slotCount - this.#deletedCount;
+  }
+
+  get kernel(): ScanKernelName {
+    return this.#table.matrix.kernel;
+  }
+
+  get stats(): HnswIndexStats {
+    return {
+      graphInserts: this.#graphInserts,
+      compactions: this.#compactions,
+      nodes: this.#slotCount,
+      tombstones: this.#deletedCount,
+      lastQueryPath: this.#lastQueryPath,
+    };
+  }
+
+  #ensureSlots(count: number): void {
+    if (count <= this.#levels.length) return;
+    let capacity = this.#levels.length;
+    while (capacity < count) capacity *= 2;
+    const grow = <T extends Uint8Array | Uint32Array | Int32Array>(array: T, length: number, make: (length: number) => T): T => {
+      const next = make(length);
+      next.set(array as never);
+      return next;
+    };
+    this.#levels = grow(this.#levels, capacity, (length) => new Uint8Array(length));
+    this.#deleted = grow(this.#deleted, capacity, (length) => new Uint8Array(length));
+    this.#hashes = grow(this.#hashes, capacity, (length) => new Uint32Array(length));
+    this.#visited = new Uint32Array(capacity);
+    this.#epoch = 0;
+    this.#links0 = grow(this.#links0, capacity * (this.#m0 + 1), (length) => new Int32Array(length));
+  }
+
+  upsert(entries: readonly VectorIndexEntry[]): void {
+    const table = this.#table;
+    table.validate(entries);
+    for (const entry of entries) {
+      const vector = entry.vector instanceof Float32Array ? entry.vector : Float32Array.from(entry.vector);
+      const existing = table.slotOf.get(entry.id);
+      if (existing !== undefined) {
+        if (this.#sameVector(existing, vector)) {
+          table.metadata[existing] = entry.metadata === undefined ? undefined : structuredClone(entry.metadata);
+          table.documents[existing] = entry.document;
+          continue;
+        }
+        this.#tombstone(existing);
+      }
+      const slot = this.#slotCount++;
+      this.#ensureSlots(this.#slotCount);
+      table.write(slot, { ...entry, vector });
+      this.#hashes[slot] = hashFloat32(vector);
+      this.#insert(slot);
+    }
+    this.#maybeCompact();
+  }
+
+  #sameVector(slot: number, vector: Float32Array): boolean {
+    if (this.#hashes[slot] !== hashFloat32(vector)) return false;
+    const table = this.#table;
+    if (!table.matrix.equals(slot, vector, table.normalize)) return false;
+    if (!table.normalize) return true;
+    let squares = 0;
+    for (let index = 0; index < vector.length; index++) squares += vector[index]! * vector[index]!;
+    return Math.sqrt(squares) === table.norms[slot];
+  }
+
+  delete(ids: Iterable<string>): string[] {
+    const deleted: string[] = [];
+    for (const id of ids) {
+      const slot = this.#table.slotOf.get(id);
+      if (slot === undefined) continue;
+      this.#tombstone(slot);
+      deleted.push(id);
+    }
+    this.#maybeCompact();
+    return deleted;
+  }
+
+  #tombstone(slot: number): void {
+    this.#deleted[slot] = 1;
+    this.#deletedCount++;
+    this.#table.slotOf.delete(this.#table.ids[slot]!);
+    this.#table.metadata[slot] = undefined;
+    this.#table.documents[slot] = undefined;
+  }
+
+  matchingIds(filter: MetadataPredicate): string[] {
+    const ids: string[] = [];
+    for (let slot = 0; slot < this.#slotCount; slot++) {
+      if (this.#deleted[slot] === 0 && filter(this.#table.metadata[slot])) ids.push(this.#table.ids[slot]!);
+    }
+    return ids;
+  }
+
+  has(id: string): boolean {
+    return this.#table.slotOf.has(id);
+  }
+
+  get(id: string): VectorIndexEntry | undefined {
+    const slot = this.#table.slotOf.get(id);
+    return slot === undefined ? undefined : this.#table.entry(slot);
+  }
+
+  *entries(): IterableIterator<VectorIndexEntry> {
+    for (let slot = 0; slot < this.#slotCount; slot++) if (this.#deleted[slot] === 0) yield this.#table.entry(slot);
+  }
+
+  /** Rebuilds the graph from the live entries, dropping every tombstone. */
+  compact(): void {
+    const old = this.#table;
+    const oldHashes = this.#hashes;
+    const oldDeleted = this.#deleted;
+    const oldCount = this.#slotCount;
+    const table = new SlotTable({ dimension: this.dimension, metric: this.metric, kernel: this.#kernel });
+    this.#table = table;
+    this.#reset(oldCount - this.#deletedCount);
+    for (let slot = 0; slot < oldCount; slot++) {
+      if (oldDeleted[slot] === 1) continue;
+      const target = this.#slotCount++;
+      this.#ensureSlots(this.#slotCount);
+      table.matrix.ensureCapacity(target + 1);
+      table.matrix.floats.set(old.matrix.view(slot), table.matrix.rowStart(target));
+      if (target >= table.norms.length) {
+        const norms = new Float64Array(Math.max(table.norms.length * 2, target + 1));
+        norms.set(table.norms);
+        table.norms = norms;
+      }
+      table.norms[target] = old.norms[slot]!;
+      table.ids[target] = old.ids[slot]!;
+      table.metadata[target] = old.metadata[slot];
+      table.documents[target] = old.documents[slot];
+      table.slotOf.set(old.ids[slot]!, target);
+      this.#hashes[target] = oldHashes[slot]!;
+      this.#insert(target);
+    }
+    this.#compactions++;
+  }
+
+  #reset(expected: number): void {
+    this.#slotCount = 0;
+    this.#deletedCount = 0;
+    this.#entry = -1;
+    this.#maxLevel = -1;
+    const capacity = Math.max(64, expected);
+    this.#levels = new Uint8Array(capacity);
+    this.#deleted = new Uint8Array(capacity);
+    this.#hashes = new Uint32Array(capacity);
+    this.#visited = new Uint32Array(capacity);
+    this.#epoch = 0;
+    this.#links0 = new Int32Array(capacity * (this.#m0 + 1));
+    this.#upper = [];
+  }
+
+  #maybeCompact(): void {
+    if (this.#deletedCount > 0 && this.#deletedCount >= this.settings.compactionThreshold * this.#slotCount && this.#slotCount >= 16) this.compact();
+  }
+
+  #distance(raw: number): number {
+    return this.#table.squared ? raw : -raw;
+  }
+
+  #randomLevel(): number {
+    const uniform = 1 - this.#random.next();
+    return Math.min(maxLevel, Math.floor(-Math.log(uniform) * this.#levelFactor));
+  }
+
+  /** Offset of the link list (count first) of `slot` at `level` inside the returned array. */
+  #links(slot: number, level: number): [Int32Array, number] {
+    if (level === 0) return [this.#links0, slot * (this.#m0 + 1)];
+    return [this.#upper[slot]!, (level - 1) * (this.settings.m + 1)];
+  }
+
+  #nextEpoch(): number {
+    if (++this.#epoch === 0xffffffff) {
+      this.#visited.fill(0);
+      this.#epoch = 1;
+    }
+    return this.#epoch;
+  }
+
+  #pairDistance(from: number, to: number): number {
+    const matrix = this.#table.matrix;
+    matrix.slots[0] = to;
+    return this.#distance(matrix.gather(from, 1, this.#table.squared)[0]!);
+  }
+
+  #greedy(query: number, start: number, startDistance: number, level: number): [number, number] {
+    const matrix = this.#table.matrix;
+    const squared = this.#table.squared;
+    let current = start;
+    let currentDistance = startDistance;
+    for (let changed = true; changed; ) {
+      changed = false;
+      const [links, offset] = this.#links(current, level);
+      const count = links[offset]!;
+      const slots = matrix.slots;
+      for (let index = 0; index < count; index++) slots[index] = links[offset + 1 + index]!;
+      const out = matrix.gather(query, count, squared);
+      for (let index = 0; index < count; index++) {
+        const distance = squared ? out[index]! : -out[index]!;
+        if (distance < currentDistance) {
+          currentDistance = distance;
+          current = slots[index]!;
+          changed = true;
+        }
+      }
+    }
+    return [current, currentDistance];
+  }
+
+  /** Best-first search of one layer; fills `#results` (a max-heap of at most `ef` accepted nodes). */
+  #searchLayer(query: number, entry: number, entryDistance: number, ef: number, level: number, accept: ((slot: number) => boolean) | undefined): void {
+    const matrix = this.#table.matrix;
+    const squared = this.#table.squared;
+    const visited = this.#visited;
+    const epoch = this.#nextEpoch();
+    const candidates = this.#candidates;
+    const results = this.#results;
+    candidates.clear();
+    results.clear();
+    visited[entry] = epoch;
+    candidates.push(entry, entryDistance);
+    if (accept === undefined || accept(entry)) results.push(entry, entryDistance);
+    let bound = results.size > 0 ? results.topDistance : Infinity;
+    while (candidates.size > 0) {
+      const current = candidates.topSlot;
+      if (candidates.topDistance > bound && results.size >= ef) break;
+      candidates.pop();
+      const [links, offset] = this.#links(current, level);
+      const count = links[offset]!;
+      const slots = matrix.slots;
+      let fresh = 0;
+      for (let index = 0; index < count; index++) {
+        const neighbor = links[offset + 1 + index]!;
+        if (visited[neighbor] !== epoch) {
+          visited[neighbor] = epoch;
+          slots[fresh++] = neighbor;
+        }
+      }
+      if (fresh === 0) continue;
+      const out = matrix.gather(query, fresh, squared);
+      for (let index = 0; index < fresh; index++) {
+        const distance = squared ? out[index]! : -out[index]!;
+        if (results.size < ef || distance < bound) {
+          const neighbor = slots[index]!;
+          candidates.push(neighbor, distance);
+          if (accept === undefined || accept(neighbor)) {
+            results.push(neighbor, distance);
+            if (results.size > ef) results.pop();
+          }
+          if (results.size > 0) bound = results.topDistance;
+        }
+      }
+    }
+  }
+
+  /** The diversity heuristic (algorithm 4 of the paper): keep a candidate only if it is closer to the base than to every kept one. */
+  #selectNeighbors(slots: number[], distances: number[], limit: number): number[] {
+    if (slots.length <= limit) return slots;
+    const matrix = this.#table.matrix;
+    const squared = this.#table.squared;
+    const kept: number[] = [];
+    for (let index = 0; index < slots.length && kept.length < limit; index++) {
+      const candidate = slots[index]!;
+      const scratch = matrix.slots;
+      for (let position = 0; position < kept.length; position++) scratch[position] = kept[position]!;
+      const out = matrix.gather(candidate, kept.length, squared);
+      let good = true;
+      for (let position = 0; position < kept.length; position++) {
+        if ((squared ? out[position]! : -out[position]!) < distances[index]!) {
+          good = false;
+          break;
+        }
+      }
+      if (good) kept.push(candidate);
+    }
+    return kept;
+  }
+
+  #setLinks(slot: number, level: number, neighbors: number[]): void {
+    const [links, offset] = this.#links(slot, level);
+    links[offset] = neighbors.length;
+    for (let index = 0; index < neighbors.length; index++) links[offset + 1 + index] = neighbors[index]!;
+  }
+
+  #connect(from: number, to: number, level: number): void {
+    const [links, offset] = this.#links(from, level);
+    const limit = level === 0 ? this.#m0 : this.settings.m;
+    const count = links[offset]!;
+    if (count < limit) {
+      links[offset + 1 + count] = to;
+      links[offset] = count + 1;
+      return;
+    }
+    const matrix = this.#table.matrix;
+    const candidates = [to];
+    for (let index = 0; index < count; index++) candidates.push(links[offset + 1 + index]!);
+    for (let index = 0; index < candidates.length; index++) matrix.slots[index] = candidates[index]!;
+    const out = matrix.gather(from, candidates.length, this.#table.squared);
+    const order = candidates.map((slot, index) => ({ slot, distance: this.#distance(out[index]!) })).sort((a, b) => a.distance - b.distance);
+    this.#setLinks(from, level, this.#selectNeighbors(order.map((item) => item.slot), order.map((item) => item.distance), limit));
+  }
+
+  #insert(slot: number): void {
+    this.#graphInserts++;
+    const level = this.#randomLevel();
+    this.#levels[slot] = level;
+    this.#deleted[slot] = 0;
+    this.#links0[slot * (this.#m0 + 1)] = 0;
+    this.#upper[slot] = level > 0 ? new Int32Array(level * (this.settings.m + 1)) : undefined;
+    if (this.#entry < 0) {
+      this.#entry = slot;
+      this.#maxLevel = level;
+      return;
+    }
+    let current = this.#entry;
+    let currentDistance = this.#pairDistance(slot, current);
+    for (let layer = this.#maxLevel; layer > level; layer--) [current, currentDistance] = this.#greedy(slot, current, currentDistance, layer);
+    for (let layer = Math.min(level, this.#maxLevel); layer >= 0; layer--) {
+      this.#searchLayer(slot, current, currentDistance, this.settings.efConstruction, layer, undefined);
+      const { slots, distances } = this.#results.drainAscending();
+      const neighbors = this.#selectNeighbors(slots, distances, this.settings.m);
+      this.#setLinks(slot, layer, neighbors);
+      for (const neighbor of neighbors) this.#connect(neighbor, slot, layer);
+      current = slots[0]!;
+      currentDistance = distances[0]!;
+    }
+    if (level > this.#maxLevel) {
+      this.#entry = slot;
+      this.#maxLevel = level;
+    }
+  }
+
+  /** The graph (links, levels, ids, hashes, tombstoned rows) as one compact blob; live vectors are not included. */
+  serializeGraph(): Uint8Array {
+    const table = this.#table;
+    const count = this.#slotCount;
+    let upperLength = 0;
+    for (let slot = 0; slot < count; slot++) upperLength += this.#levels[slot]! * (this.settings.m + 1);
+    const upper = new Int32Array(upperLength);
+    const tombstoneRows = new Float32Array(this.#deletedCount * this.dimension);
+    const tombstoneNorms = new Float64Array(this.#deletedCount);
+    let upperOffset = 0;
+    let tombstone = 0;
+    for (let slot = 0; slot < count; slot++) {
+      const links = this.#upper[slot];
+      if (links !== undefined) {
+        upper.set(links, upperOffset);
+        upperOffset += links.length;
+      }
+      if (this.#deleted[slot] === 1) {
+        tombstoneRows.set(table.matrix.view(slot), tombstone * this.dimension);
+        tombstoneNorms[tombstone++] = table.norms[slot]!;
+      }
+    }
+    return encodeHnswGraph({
+      dimension: this.dimension,
+      metric: this.metric,
+      m: this.settings.m,
+      slotCount: count,
+      entry: this.#entry,
+      maxLevel: this.#maxLevel,
+      randomState: this.#random.state,
+      ids: table.ids.slice(0, count),
+      hashes: this.#hashes.subarray(0, count),
+      levels: this.#levels.subarray(0, count),
+      deleted: this.#deleted.subarray(0, count),
+      links0: this.#links0.subarray(0, count * (this.#m0 + 1)),
+      upper,
+      tombstoneRows,
+      tombstoneNorms,
+    });
+  }
+
+  /**
+   * Opens an index from a blob of `serializeGraph` and the persisted documents, without re-inserting them.
+   * Documents added or changed after the graph was saved are inserted; nodes whose document is gone become tombstones.
+   * Throws `StorageError` when the blob does not match the settings (dimension, metric, m).
+   */
+  static restore(settings: HnswIndexSettings, graph: Uint8Array, documents: Iterable<VectorIndexEntry>): HnswIndex {
+    const state = decodeHnswGraph(graph);
+    const index = new HnswIndex(settings);
+    if (state.dimension !== index.dimension || state.metric !== index.metric || state.m !== index.settings.m) {
+      throw new StorageError({
+        store: 'vector',
+        operation: 'loadGraph',
+        message: `saved graph has dimension ${state.dimension}, metric ${state.metric}, m ${state.m} but the index wants ${index.dimension}, ${index.metric}, ${index.settings.m}: rebuild it`,
+      });
+    }
+    const pending = new Map<string, VectorIndexEntry>();
+    for (const document of documents) pending.set(document.id, document);
+    const count = state.slotCount;
+    index.#ensureSlots(count);
+    const table = index.#table;
+    table.matrix.ensureCapacity(count);
+    if (table.norms.length < count) table.norms = new Float64Array(count);
+    let tombstone = 0;
+    let deletedCount = 0;
+    for (let slot = 0; slot < count; slot++) {
+      const id = state.ids[slot]!;
+      if (state.deleted[slot] === 0) {
+        const document = pending.get(id);
+        const vector = document === undefined ? undefined : document.vector instanceof Float32Array ? document.vector : Float32Array.from(document.vector);
+        if (document !== undefined && vector !== undefined && vector.length === index.dimension && hashFloat32(vector) === state.hashes[slot]) {
+          table.write(slot, { ...document, vector });
+          pending.delete(id);
+          continue;
+        }
+        table.ids[slot] = id;
+        if (vector !== undefined && vector.length === index.dimension) table.norms[slot] = table.matrix.write(slot, vector, table.normalize);
+      } else {
+        table.matrix.floats.set(state.tombstoneRows.subarray(tombstone * index.dimension, (tombstone + 1) * index.dimension), table.matrix.rowStart(slot));
+        table.norms[slot] = state.tombstoneNorms[tombstone++]!;
+        table.ids[slot] = id;
+      }
+      index.#deleted[slot] = 1;
+      deletedCount++;
+    }
+    index.#hashes.set(state.hashes);
+    index.#levels.set(state.levels);
+    index.#links0.set(state.links0);
+    let upperOffset = 0;
+    for (let slot = 0; slot < count; slot++) {
+      const length = state.levels[slot]! * (index.settings.m + 1);
+      index.#upper[slot] = length > 0 ? state.upper.slice(upperOffset, upperOffset + length) : undefined;
+      upperOffset += length;
+    }
+    index.#slotCount = count;
+    index.#deletedCount = deletedCount;
+    index.#entry = state.entry;
+    index.#maxLevel = state.maxLevel;
+    index.#random.state = state.randomState;
+    if (pending.size > 0) index.upsert([...pending.values()]);
+    else index.#maybeCompact();
+    return index;
+  }
+
+  search(vector: ArrayLike<number>, options: VectorSearchOptions): VectorQueryResult[] {
+    resolveQueryVector({ indexName: 'index', vector: vector as number[], topK: options.topK }, this.dimension);
+    const table = this.#table;
+    table.matrix.setQuery(vector, table.normalize);
+    const topK = options.topK;
+    const live = this.size;
+    if (live === 0) return this.#finish('empty', [], options);
+    const filter = options.filter;
+    const deleted = this.#deleted;
+    const metadata = table.metadata;
+    let ef = Math.max(this.settings.efSearch, topK);
+    let path: HnswQueryPath = 'graph';
+    if (filter !== undefined) {
+      const selectivity = this.#estimateSelectivity(filter);
+      const estimatedMatches = selectivity * live;
+      if (selectivity < this.settings.exactFilterSelectivity || estimatedMatches <= this.settings.exactFilterMaxMatches) {
+        return this.#finish('exact-filter', this.#exact(filter, topK), options);
+      }
+      ef = Math.min(live, Math.ceil(ef / selectivity));
+      path = 'filtered-graph';
+    }
+    const accept = filter === undefined ? (this.#deletedCount === 0 ? undefined : (slot: number) => deleted[slot] === 0) : (slot: number) => deleted[slot] === 0 && filter(metadata[slot]);
+    let [current, currentDistance] = [this.#entry, this.#distance(this.#pairQuery(this.#entry))];
+    for (let layer = this.#maxLevel; layer > 0; layer--) [current, currentDistance] = this.#greedy(-1, current, currentDistance, layer);
+    this.#searchLayer(-1, current, currentDistance, ef, 0, accept);
+    const { slots, distances } = this.#results.drainAscending();
+    if (slots.length < Math.min(topK, live)) return this.#finish('exact-top-up', this.#exact(filter, topK), options);
+    const ranked = slots.map((slot, index) => ({ slot, key: -distances[index]! }));
+    const ids = table.ids;
+    ranked.sort((a, b) => b.key - a.key || (ids[a.slot]! < ids[b.slot]! ? -1 : 1));
+    return this.#finish(path, ranked.slice(0, topK), options);
+  }
+
+  #pairQuery(slot: number): number {
+    const matrix = this.#table.matrix;
+    matrix.slots[0] = slot;
+    return matrix.gather(-1, 1, this.#table.squared)[0]!;
+  }
+
+  #finish(path: HnswQueryPath, ranked: Array<{ slot: number; key: number }>, options: VectorSearchOptions): VectorQueryResult[] {
+    this.#lastQueryPath = path;
+    const results = ranked.map(({ slot, key }) => this.#table.result(slot, key, options.includeVector));
+    return options.minScore === undefined ? results : results.filter((result) => result.score >= options.minScore!);
+  }
+
+  #estimateSelectivity(filter: MetadataPredicate): number {
+    const metadata = this.#table.metadata;
+    const deleted = this.#deleted;
+    const step = Math.max(1, Math.floor(this.#slotCount / sampleSize));
+    let seen = 0;
+    let matched = 0;
+    for (let slot = 0; slot < this.#slotCount; slot += step) {
+      if (deleted[slot] === 1) continue;
+      seen++;
+      if (filter(metadata[slot])) matched++;
+    }
+    return seen === 0 ? 0 : matched / seen;
+  }
+
+  /** Exact top-k over live (and matching) slots; the query must already be set. */
+  #exact(filter: MetadataPredicate | undefined, topK: number): Array<{ slot: number; key: number }> {
+    const table = this.#table;
+    const matrix = table.matrix;
+    const deleted = this.#deleted;
+    const slots = matrix.slots;
+    let count = 0;
+    for (let slot = 0; slot < this.#slotCount; slot++) {
+      if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
+    }
+    const out = matrix.gather(-1, count, table.squared);
+    const heap = new TopKHeap(topK, table.ids);
+    for (let index = 0; index < count; index++) {
+      const key = table.squared ? -out[index]! : out[index]!;
+      if (key >= heap.threshold) heap.push(slots[index]!, key);
+    }
+    return heap.sorted();
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * `@mastra-ts/vector`: exact and HNSW vector indexes with a WebAssembly SIMD kernel, Mongo-style metadata filters,
+ * persistence through any storage, and RAG helpers (chunkers, batched embedding, a local lexical embedder).
+ *
+ * @module
+ */
+export { FlatIndex, type FlatIndexSettings } from './flat-index.ts';
+export { HnswIndex, type HnswIndexSettings, type HnswIndexStats, type HnswQueryPath, type HnswSettings } from './hnsw-index.ts';
+export { InMemoryVectorPersistence } from './in-memory-vector-persistence.ts';
+export { defaultScanKernel, type ScanKernelName } from './kernels/scan-kernel.ts';
+export { createVectorStore, LocalVectorStore, type LocalVectorStoreSettings } from './local-vector-store.ts';
+export type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vector-index.ts';
+export type { VectorDocumentRecord, VectorIndexDefinition, VectorPersistence } from './vector-persistence.ts';

@@ -1,0 +1,316 @@
+import {
+  AbortError,
+  compileMetadataFilter,
+  ConflictError,
+  generateId,
+  NotFoundError,
+  resolveQueryVector,
+  StorageError,
+  throwIfAborted,
+  TypeValidationError,
+  validateCreateIndexArgs,
+  validateUpsertArgs,
+  type JSONObject,
+  type MetadataFilter,
+  type StoreCallOptions,
+  type VectorIndexStats,
+  type VectorMetric,
+  type VectorQueryArgs,
+  type VectorQueryResult,
+  type VectorStore,
+} from '@mastra-ts/core';
+import { FlatIndex } from './flat-index.ts';
+import { HnswIndex, type HnswSettings } from './hnsw-index.ts';
+import type { ScanKernelName } from './kernels/scan-kernel.ts';
+import type { VectorIndex, VectorIndexEntry } from './vector-index.ts';
+import type { VectorDocumentRecord, VectorIndexDefinition, VectorPersistence } from './vector-persistence.ts';
+
+/** Settings of `createVectorStore`. */
+export interface LocalVectorStoreSettings {
+  /** `flat` scans exactly (best up to ~100k vectors); `hnsw` builds a graph (default `flat`). */
+  index?: 'flat' | 'hnsw' | undefined;
+  /** HNSW tuning, used when `index` is `hnsw`. */
+  hnsw?: HnswSettings | undefined;
+  /** Distance kernel; default `wasm-simd` where supported. */
+  kernel?: ScanKernelName | undefined;
+  /** Where indexes are saved; without it the store lives in memory only. */
+  persistence?: VectorPersistence | undefined;
+  /**
+   * Save the HNSW graph after this many changed vectors, or a quarter of the index when larger (default 1000).
+   * Unsaved changes are never lost: reopening inserts documents the saved graph lacks.
+   */
+  graphSaveInterval?: number | undefined;
+}
+
+interface OpenIndex {
+  index: VectorIndex;
+  unsavedGraphChanges: number;
+}
+
+/**
+ * A `VectorStore` over in-process `FlatIndex` or `HnswIndex` indexes, optionally persisted through a
+ * `VectorPersistence` (documents written through on every call, the HNSW graph saved as a blob so reopening does not
+ * rebuild it).
+ */
+export class LocalVectorStore implements VectorStore {
+  readonly #settings: LocalVectorStoreSettings;
+  readonly #indexes = new Map<string, OpenIndex>();
+  #opening: Promise<void> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(settings: LocalVectorStoreSettings = {}) {
+    const kind = settings.index ?? 'flat';
+    if (kind !== 'flat' && kind !== 'hnsw') {
+      throw new TypeValidationError({ value: kind, context: 'vector store settings', issues: [{ path: ['index'], message: `index must be "flat" or "hnsw", got "${String(kind)}"` }] });
+    }
+    if (kind === 'hnsw') new HnswIndex({ dimension: 1, ...settings.hnsw });
+    this.#settings = settings;
+  }
+
+  /** Loads persisted indexes (done lazily by the first call; call it to pay the cost up front). */
+  open(options?: StoreCallOptions): Promise<void> {
+    this.#opening ??= this.#load(options?.abortSignal).catch((error: unknown) => {
+      this.#opening = undefined;
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  /** The index behind a name, for diagnostics (`HnswIndex.stats`) and direct use. */
+  async getIndex(args: { indexName: string } & StoreCallOptions): Promise<VectorIndex> {
+    await this.open(args);
+    return this.#get(args.indexName).index;
+  }
+
+  /** Saves every HNSW graph with unsaved changes. */
+  async flush(options?: StoreCallOptions): Promise<void> {
+    await this.open(options);
+    await this.#exclusive(async () => {
+      for (const [indexName, open] of this.#indexes) if (open.unsavedGraphChanges > 0) await this.#saveGraph(indexName, open, options?.abortSignal);
+    });
+  }
+
+  async #load(abortSignal: AbortSignal | undefined): Promise<void> {
+    const persistence = this.#settings.persistence;
+    if (!persistence) return;
+    for (const definition of await this.#persist('listVectorIndexes', () => persistence.listVectorIndexes({ abortSignal }))) {
+      throwIfAborted(abortSignal);
+      const entries: VectorIndexEntry[] = [];
+      const rows = await this.#persist('loadVectorDocuments', async () => {
+        const source = persistence.loadVectorDocuments({ indexName: definition.indexName, abortSignal });
+        if (Symbol.asyncIterator in source) {
+          const collected: VectorDocumentRecord[] = [];
+          for await (const row of source) collected.push(row);
+          return collected;
+        }
+        return source;
+      });
+      for (const row of rows) entries.push(toEntry(row, definition));
+      const kind = definition.options['kind'] === 'hnsw' ? 'hnsw' : 'flat';
+      let index: VectorIndex | undefined;
+      if (kind === 'hnsw') {
+        const graph = await this.#persist('loadVectorIndexGraph', () => persistence.loadVectorIndexGraph({ indexName: definition.indexName, abortSignal }));
+        const saved = (definition.options['hnsw'] ?? {}) as HnswSettings;
+        const settings = { ...this.#settings.hnsw, m: saved.m, efConstruction: saved.efConstruction, seed: saved.seed, dimension: definition.dimension, metric: definition.metric, kernel: this.#settings.kernel };
+        if (graph !== undefined) {
+          try {
+            index = HnswIndex.restore(settings, graph, entries);
+          } catch (error) {
+            if (!StorageError.isInstance(error)) throw error;
+          }
+        }
+        if (index === undefined) {
+          index = new HnswIndex(settings);
+          index.upsert(entries);
+        }
+      } else {
+        index = new FlatIndex({ dimension: definition.dimension, metric: definition.metric, kernel: this.#settings.kernel });
+        index.upsert(entries);
+      }
+      const restored = index instanceof HnswIndex ? index.stats.graphInserts : 0;
+      this.#indexes.set(definition.indexName, { index, unsavedGraphChanges: restored });
+    }
+  }
+
+  async #persist<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (StorageError.isInstance(error) || NotFoundError.isInstance(error) || ConflictError.isInstance(error) || TypeValidationError.isInstance(error)) throw error;
+      if (AbortError.isInstance(error)) throw error;
+      throw new StorageError({ store: 'vector', operation, message: error instanceof Error ? error.message : String(error), cause: error });
+    }
+  }
+
+  #exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #get(indexName: string): OpenIndex {
+    const open = this.#indexes.get(indexName);
+    if (!open) throw new NotFoundError({ entity: 'vector index', id: indexName, available: [...this.#indexes.keys()].sort() });
+    return open;
+  }
+
+  #create(dimension: number, metric: VectorMetric): VectorIndex {
+    return this.#settings.index === 'hnsw'
+      ? new HnswIndex({ ...this.#settings.hnsw, dimension, metric, kernel: this.#settings.kernel })
+      : new FlatIndex({ dimension, metric, kernel: this.#settings.kernel });
+  }
+
+  async createIndex(args: { indexName: string; dimension: number; metric?: VectorMetric } & StoreCallOptions): Promise<void> {
+    const metric = validateCreateIndexArgs(args);
+    await this.open(args);
+    await this.#exclusive(async () => {
+      throwIfAborted(args.abortSignal);
+      const existing = this.#indexes.get(args.indexName);
+      if (existing) {
+        if (existing.index.dimension !== args.dimension || existing.index.metric !== metric) {
+          throw new TypeValidationError({
+            value: args,
+            context: 'createIndex',
+            issues: [{ path: ['dimension'], message: `index "${args.indexName}" exists with dimension ${existing.index.dimension} and metric ${existing.index.metric}: delete it first or use another name` }],
+          });
+        }
+        return;
+      }
+      const index = this.#create(args.dimension, metric);
+      const persistence = this.#settings.persistence;
+      if (persistence) {
+        const options: JSONObject = { kind: index.kind, ...(index instanceof HnswIndex ? { hnsw: { ...index.settings } } : {}) };
+        const definition: VectorIndexDefinition = { indexName: args.indexName, dimension: args.dimension, metric, options };
+        await this.#persist('createIndex', () => persistence.saveVectorIndex({ definition, abortSignal: args.abortSignal }));
+      }
+      this.#indexes.set(args.indexName, { index, unsavedGraphChanges: 0 });
+    });
+  }
+
+  async upsert(
+    args: { indexName: string; vectors: number[][]; metadata?: JSONObject[]; ids?: string[]; documents?: string[] } & StoreCallOptions,
+  ): Promise<string[]> {
+    await this.open(args);
+    return this.#exclusive(async () => {
+      throwIfAborted(args.abortSignal);
+      const open = this.#get(args.indexName);
+      validateUpsertArgs(args, open.index.dimension);
+      const ids = args.ids ?? args.vectors.map(() => generateId());
+      const entries: VectorIndexEntry[] = args.vectors.map((vector, position) => ({
+        id: ids[position]!,
+        vector: Float32Array.from(vector),
+        metadata: args.metadata?.[position],
+        document: args.documents?.[position],
+      }));
+      const persistence = this.#settings.persistence;
+      if (persistence) {
+        const documents = entries.map((entry) => toRecord(entry));
+        await this.#persist('upsert', () => persistence.upsertVectorDocuments({ indexName: args.indexName, documents, abortSignal: args.abortSignal }));
+      }
+      open.index.upsert(entries);
+      await this.#afterChange(args.indexName, open, entries.length, args.abortSignal);
+      return ids;
+    });
+  }
+
+  async #afterChange(indexName: string, open: OpenIndex, changed: number, abortSignal: AbortSignal | undefined): Promise<void> {
+    if (open.index.kind !== 'hnsw' || !this.#settings.persistence) return;
+    open.unsavedGraphChanges += changed;
+    const interval = Math.max(this.#settings.graphSaveInterval ?? 1000, Math.floor(open.index.size / 4));
+    if (open.unsavedGraphChanges >= interval) await this.#saveGraph(indexName, open, abortSignal);
+  }
+
+  async #saveGraph(indexName: string, open: OpenIndex, abortSignal: AbortSignal | undefined): Promise<void> {
+    const persistence = this.#settings.persistence;
+    if (!persistence || !(open.index instanceof HnswIndex)) return;
+    const graph = open.index.serializeGraph();
+    await this.#persist('saveGraph', () => persistence.saveVectorIndexGraph({ indexName, graph, abortSignal }));
+    open.unsavedGraphChanges = 0;
+  }
+
+  async query(args: VectorQueryArgs): Promise<VectorQueryResult[]> {
+    await this.open(args);
+    throwIfAborted(args.abortSignal);
+    const open = this.#get(args.indexName);
+    const vector = resolveQueryVector(args, open.index.dimension);
+    if (args.minScore !== undefined && !Number.isFinite(args.minScore)) {
+      throw new TypeValidationError({ value: args.minScore, context: 'vector store arguments', issues: [{ path: ['minScore'], message: `minScore must be a finite number, got ${String(args.minScore)}` }] });
+    }
+    const filter = args.filter === undefined || Object.keys(args.filter).length === 0 ? undefined : compileMetadataFilter(args.filter);
+    return open.index.search(vector, { topK: args.topK ?? 10, filter, minScore: args.minScore, includeVector: args.includeVector });
+  }
+
+  async delete(args: { indexName: string; ids?: string[]; filter?: MetadataFilter } & StoreCallOptions): Promise<number> {
+    await this.open(args);
+    return this.#exclusive(async () => {
+      throwIfAborted(args.abortSignal);
+      const open = this.#get(args.indexName);
+      const targets = new Set((args.ids ?? []).filter((id) => open.index.has(id)));
+      if (args.filter !== undefined) for (const id of open.index.matchingIds(compileMetadataFilter(args.filter))) targets.add(id);
+      if (targets.size === 0) return 0;
+      const ids = [...targets];
+      const persistence = this.#settings.persistence;
+      if (persistence) await this.#persist('delete', () => persistence.deleteVectorDocuments({ indexName: args.indexName, ids, abortSignal: args.abortSignal }));
+      const deleted = open.index.delete(ids).length;
+      await this.#afterChange(args.indexName, open, deleted, args.abortSignal);
+      return deleted;
+    });
+  }
+
+  async describeIndex(args: { indexName: string } & StoreCallOptions): Promise<VectorIndexStats> {
+    await this.open(args);
+    throwIfAborted(args.abortSignal);
+    const { index } = this.#get(args.indexName);
+    return { dimension: index.dimension, metric: index.metric, count: index.size };
+  }
+
+  async listIndexes(options?: StoreCallOptions): Promise<string[]> {
+    await this.open(options);
+    throwIfAborted(options?.abortSignal);
+    return [...this.#indexes.keys()].sort();
+  }
+
+  async deleteIndex(args: { indexName: string } & StoreCallOptions): Promise<void> {
+    await this.open(args);
+    await this.#exclusive(async () => {
+      throwIfAborted(args.abortSignal);
+      this.#get(args.indexName);
+      const persistence = this.#settings.persistence;
+      if (persistence) await this.#persist('deleteIndex', () => persistence.deleteVectorIndex({ indexName: args.indexName, abortSignal: args.abortSignal }));
+      this.#indexes.delete(args.indexName);
+    });
+  }
+}
+
+/**
+ * Creates a `VectorStore` over in-process indexes: exact (`flat`, the default) or `hnsw`, in memory or persisted.
+ *
+ * @example
+ * const store = createVectorStore({ index: 'hnsw', hnsw: { efSearch: 128 }, persistence: sqliteStorage });
+ * await store.createIndex({ indexName: 'docs', dimension: 384 });
+ */
+export function createVectorStore(settings: LocalVectorStoreSettings = {}): LocalVectorStore {
+  return new LocalVectorStore(settings);
+}
+
+function toRecord(entry: VectorIndexEntry): VectorDocumentRecord {
+  const vector = entry.vector as Float32Array;
+  return {
+    id: entry.id,
+    embedding: new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength),
+    metadata: entry.metadata ?? null,
+    content: entry.document ?? null,
+  };
+}
+
+function toEntry(row: VectorDocumentRecord, definition: VectorIndexDefinition): VectorIndexEntry {
+  if (row.embedding.byteLength !== definition.dimension * 4) {
+    throw new StorageError({
+      store: 'vector',
+      operation: 'open',
+      message: `document "${row.id}" of index "${definition.indexName}" has ${row.embedding.byteLength} embedding bytes, expected ${definition.dimension * 4} (float32 × ${definition.dimension}): the row is corrupt`,
+    });
+  }
+  const vector = new Float32Array(row.embedding.slice().buffer);
+  return { id: row.id, vector, metadata: row.metadata ?? undefined, document: row.content ?? undefined };
+}

@@ -1,0 +1,99 @@
+import { validateUpsertArgs, type JSONObject, type VectorMetric, type VectorQueryResult } from '@mastra-ts/core';
+import type { ScanKernelName } from './kernels/scan-kernel.ts';
+import type { VectorIndexEntry } from './vector-index.ts';
+import { VectorMatrix } from './vector-matrix.ts';
+
+/**
+ * What both indexes keep per slot: the vector row (unit length for cosine), its original norm, the id,
+ * metadata and document. Slot numbers index every column.
+ */
+export class SlotTable {
+  readonly dimension: number;
+  readonly metric: VectorMetric;
+  readonly matrix: VectorMatrix;
+  readonly normalize: boolean;
+  readonly squared: boolean;
+  ids: string[] = [];
+  metadata: Array<JSONObject | undefined> = [];
+  documents: Array<string | undefined> = [];
+  norms: Float64Array = new Float64Array(64);
+  readonly slotOf: Map<string, number> = new Map();
+
+  constructor({ dimension, metric, kernel }: { dimension: number; metric: VectorMetric; kernel?: ScanKernelName | undefined }) {
+    this.dimension = dimension;
+    this.metric = metric;
+    this.normalize = metric === 'cosine';
+    this.squared = metric === 'euclidean';
+    this.matrix = new VectorMatrix({ dimension, ...(kernel ? { kernel } : {}) });
+  }
+
+  /** Validates a batch with core's rules (dimension, finite numbers, unique non-empty ids). */
+  validate(entries: readonly VectorIndexEntry[]): void {
+    validateUpsertArgs({ vectors: entries.map((entry) => entry.vector) as number[][], ids: entries.map((entry) => entry.id) }, this.dimension);
+  }
+
+  /** Writes an entry at `slot` (growing storage as needed). */
+  write(slot: number, entry: VectorIndexEntry): void {
+    this.matrix.ensureCapacity(slot + 1);
+    if (slot >= this.norms.length) {
+      const norms = new Float64Array(Math.max(this.norms.length * 2, slot + 1));
+      norms.set(this.norms);
+      this.norms = norms;
+    }
+    this.norms[slot] = this.matrix.write(slot, entry.vector, this.normalize);
+    this.ids[slot] = entry.id;
+    this.metadata[slot] = entry.metadata === undefined ? undefined : structuredClone(entry.metadata);
+    this.documents[slot] = entry.document;
+    this.slotOf.set(entry.id, slot);
+  }
+
+  /** Moves the entry at `from` into `to` (used by swap-remove). */
+  move(from: number, to: number): void {
+    this.matrix.copy(from, to);
+    this.norms[to] = this.norms[from]!;
+    const id = this.ids[from]!;
+    this.ids[to] = id;
+    this.metadata[to] = this.metadata[from];
+    this.documents[to] = this.documents[from];
+    this.slotOf.set(id, to);
+  }
+
+  truncate(length: number): void {
+    this.ids.length = length;
+    this.metadata.length = length;
+    this.documents.length = length;
+  }
+
+  /** The vector as given (for cosine: the unit row times the stored norm), as float32 values. */
+  vector(slot: number): number[] {
+    const row = this.matrix.view(slot);
+    if (!this.normalize) return Array.from(row);
+    const norm = this.norms[slot]!;
+    return Array.from(row, (value) => Math.fround(value * norm));
+  }
+
+  entry(slot: number): VectorIndexEntry {
+    return {
+      id: this.ids[slot]!,
+      vector: this.vector(slot),
+      metadata: this.metadata[slot] === undefined ? undefined : structuredClone(this.metadata[slot]),
+      document: this.documents[slot],
+    };
+  }
+
+  /** Kernel output (dot product or squared distance) to a higher-is-better key. */
+  key(raw: number): number {
+    return this.squared ? -raw : raw;
+  }
+
+  result(slot: number, key: number, includeVector: boolean | undefined): VectorQueryResult {
+    const metadata = this.metadata[slot];
+    return {
+      id: this.ids[slot]!,
+      score: this.squared ? 1 / (1 + Math.sqrt(Math.max(0, -key))) : key,
+      metadata: metadata === undefined ? undefined : structuredClone(metadata),
+      document: this.documents[slot],
+      ...(includeVector ? { vector: this.vector(slot) } : {}),
+    };
+  }
+}
