@@ -3,8 +3,9 @@ import path from 'node:path';
 import { TypeValidationError } from '@mastra-ts/core';
 import type { MastraStorage } from '@mastra-ts/core';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { SqliteConnection } from './sqlite-connection.ts';
+import { createCachingDatabase } from './statement-cache.ts';
 import { toStorageError } from './sqlite-error.ts';
 import { SqliteMemoryStore } from './sqlite-memory-store.ts';
 import { runMigrations } from './sqlite-migrations.ts';
@@ -106,7 +107,7 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
     throw toStorageError('open', error);
   }
 
-  const dialectDatabase: SqliteDatabase = owned ? database : { prepare: (source: string) => database.prepare(source), close: () => undefined };
+  const dialectDatabase = createCachingDatabase(database, { closeOnDestroy: owned });
   const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: dialectDatabase }), plugins: [new TablePrefixPlugin(prefix)] });
   const queue = acquireWriteQueue(queueKey);
   const connection = new SqliteConnection(db, queue);

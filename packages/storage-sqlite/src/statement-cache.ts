@@ -1,0 +1,28 @@
+import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
+
+/**
+ * Wraps a better-sqlite3 database for kysely's `SqliteDialect`, reusing prepared statements by SQL text
+ * (kysely prepares every query anew, which costs more than running most of ours). Least recently used
+ * statements beyond `capacity` are dropped.
+ */
+export function createCachingDatabase(database: Database.Database, { capacity = 256, closeOnDestroy }: { capacity?: number; closeOnDestroy: boolean }): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    prepare(source: string): Database.Statement {
+      let statement = statements.get(source);
+      if (statement) {
+        statements.delete(source);
+      } else {
+        statement = database.prepare(source);
+        if (statements.size >= capacity) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(source, statement);
+      return statement;
+    },
+    close(): void {
+      statements.clear();
+      if (closeOnDestroy) database.close();
+    },
+  };
+}
