@@ -20,7 +20,7 @@ export class TestStorages {
     return path.join(this.folder(), 'mastra.db');
   }
 
-  async open(settings: SqliteStorageSettings = { path: ':memory:' }, { migrate = true } = {}): Promise<SqliteStorage> {
+  async open(settings: SqliteStorageSettings = { path: ':memory:' }, { migrate = true }: { migrate?: boolean } = {}): Promise<SqliteStorage> {
     const storage = createSqliteStorage(settings);
     this.#opened.push(storage);
     if (migrate) await storage.migrate();
