@@ -1,0 +1,239 @@
+import {
+  AbortError,
+  APICallError,
+  generateId,
+  type LanguageModelV1,
+  type LanguageModelV1CallOptions,
+  type LanguageModelV1CallWarning,
+  type LanguageModelV1Content,
+  type LanguageModelV1FinishReason,
+  type LanguageModelV1GenerateResult,
+  type LanguageModelV1StreamPart,
+  type LanguageModelV1StreamResult,
+  type LanguageModelV1Usage,
+} from '@mastra-ts/core';
+import type { ChatRequest, ChatResponse, Tool } from 'ollama';
+import { createOllamaCallClient } from './ollama-client.ts';
+import { isInStreamError, mapOllamaError, type OllamaErrorContext } from './ollama-error.ts';
+import { parseOllamaProviderOptions, type OllamaChatModelId } from './ollama-chat-options.ts';
+import { convertToOllamaMessages } from './convert-to-ollama-messages.ts';
+
+/** How the model reaches the server; built by `createOllama`. */
+export interface OllamaConfig {
+  provider: string;
+  /** The server root, e.g. `http://127.0.0.1:11434`, resolved when a request is made. */
+  host: () => string;
+  headers: Record<string, string> | undefined;
+  fetch: typeof globalThis.fetch | undefined;
+}
+
+/** Maps Ollama's `done_reason`. */
+export function mapOllamaDoneReason(doneReason: string | undefined, hasToolCalls: boolean): LanguageModelV1FinishReason {
+  if (hasToolCalls && (doneReason === 'stop' || doneReason === undefined)) return 'tool-calls';
+  switch (doneReason) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case undefined:
+    case '':
+      return 'unknown';
+    default:
+      return 'other';
+  }
+}
+
+function usageOf(response: Partial<ChatResponse>): LanguageModelV1Usage {
+  const inputTokens = typeof response.prompt_eval_count === 'number' ? response.prompt_eval_count : undefined;
+  const outputTokens = typeof response.eval_count === 'number' ? response.eval_count : undefined;
+  return { inputTokens, outputTokens, totalTokens: inputTokens !== undefined && outputTokens !== undefined ? inputTokens + outputTokens : undefined };
+}
+
+function timestampOf(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value !== 'string') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function durations(response: Partial<ChatResponse>): Record<string, number | null> {
+  return {
+    totalDuration: response.total_duration ?? null,
+    loadDuration: response.load_duration ?? null,
+    promptEvalDuration: response.prompt_eval_duration ?? null,
+    evalDuration: response.eval_duration ?? null,
+  };
+}
+
+/** An Ollama chat model (`/api/chat`) as a core `LanguageModelV1`, on the `ollama` client. */
+export class OllamaChatLanguageModel implements LanguageModelV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider: string;
+  readonly modelId: OllamaChatModelId;
+  private readonly config: OllamaConfig;
+
+  constructor(modelId: OllamaChatModelId, config: OllamaConfig) {
+    this.modelId = modelId;
+    this.provider = config.provider;
+    this.config = config;
+  }
+
+  private async prepare(options: LanguageModelV1CallOptions): Promise<{ request: ChatRequest; warnings: LanguageModelV1CallWarning[]; context: OllamaErrorContext; client: ReturnType<typeof createOllamaCallClient> }> {
+    const warnings: LanguageModelV1CallWarning[] = [];
+    const host = this.config.host();
+    const client = createOllamaCallClient({ host, headers: this.config.headers, fetch: this.config.fetch, abortSignal: options.abortSignal, callHeaders: options.headers });
+    const parsed = parseOllamaProviderOptions(options.providerOptions?.ollama);
+    const modelOptions: Record<string, unknown> = {};
+    if (options.temperature !== undefined) modelOptions.temperature = options.temperature;
+    if (options.topP !== undefined) modelOptions.top_p = options.topP;
+    if (options.topK !== undefined) modelOptions.top_k = options.topK;
+    if (options.seed !== undefined) modelOptions.seed = options.seed;
+    if (options.maxOutputTokens !== undefined) modelOptions.num_predict = options.maxOutputTokens;
+    if (options.presencePenalty !== undefined) modelOptions.presence_penalty = options.presencePenalty;
+    if (options.frequencyPenalty !== undefined) modelOptions.frequency_penalty = options.frequencyPenalty;
+    if (options.stopSequences && options.stopSequences.length > 0) modelOptions.stop = options.stopSequences;
+    Object.assign(modelOptions, parsed.modelOptions);
+
+    let tools = options.tools ?? [];
+    const choice = options.toolChoice;
+    if (choice?.type === 'none') tools = [];
+    else if (choice?.type === 'required' && tools.length > 0) warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: 'Ollama cannot force a tool call; "required" was sent as "auto"' });
+    else if (choice?.type === 'tool') {
+      tools = tools.filter((tool) => tool.name === choice.toolName);
+      warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: `Ollama cannot force a tool call; only "${choice.toolName}" was offered` });
+    }
+    const format = options.responseFormat?.type === 'json' ? (options.responseFormat.schema ?? 'json') : undefined;
+
+    const messages = await convertToOllamaMessages(options.prompt, { fetch: this.config.fetch ?? globalThis.fetch, abortSignal: options.abortSignal });
+    const request: ChatRequest = {
+      model: this.modelId,
+      messages,
+      ...(tools.length > 0
+        ? { tools: tools.map((tool): Tool => ({ type: 'function', function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema as NonNullable<Tool['function']['parameters']> } })) }
+        : {}),
+      ...(format !== undefined ? { format } : {}),
+      ...(parsed.think !== undefined ? { think: parsed.think } : {}),
+      ...(parsed.keepAlive !== undefined ? { keep_alive: parsed.keepAlive } : {}),
+      ...(Object.keys(modelOptions).length > 0 ? { options: modelOptions as ChatRequest['options'] } : {}),
+    };
+    const context: OllamaErrorContext = {
+      url: `${host}/api/chat`,
+      host,
+      modelId: this.modelId,
+      requestBody: request,
+      abortSignal: options.abortSignal,
+      responseHeaders: client.responseHeaders,
+    };
+    return { request, warnings, context, client };
+  }
+
+  async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
+    const { request, warnings, context, client } = await this.prepare(options);
+    let response: ChatResponse;
+    try {
+      response = await client.client.chat({ ...request, stream: false });
+    } catch (error) {
+      throw mapOllamaError(error, context);
+    }
+    const content: LanguageModelV1Content[] = [];
+    if (response.message?.thinking) content.push({ type: 'reasoning', text: response.message.thinking });
+    if (response.message?.content) content.push({ type: 'text', text: response.message.content });
+    for (const call of response.message?.tool_calls ?? []) {
+      content.push({ type: 'tool-call', toolCallId: (call as { id?: string }).id ?? generateId(), toolName: call.function.name, input: JSON.stringify(call.function.arguments ?? {}) });
+    }
+    return {
+      content,
+      finishReason: mapOllamaDoneReason(response.done_reason, (response.message?.tool_calls?.length ?? 0) > 0),
+      usage: usageOf(response),
+      warnings,
+      providerMetadata: { ollama: durations(response) },
+      request: { body: { ...request, stream: false } },
+      response: { modelId: response.model, timestamp: timestampOf(response.created_at), headers: client.responseHeaders() ?? {}, body: response },
+    };
+  }
+
+  async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
+    const { request, warnings, context, client } = await this.prepare(options);
+    const body = { ...request, stream: true as const };
+    let iterator: AsyncIterable<ChatResponse> & { abort(): void };
+    try {
+      iterator = await client.client.chat(body);
+    } catch (error) {
+      throw mapOllamaError(error, context);
+    }
+    return { stream: streamParts(iterator, warnings, context), request: { body }, response: { headers: client.responseHeaders() ?? {} } };
+  }
+}
+
+async function* streamParts(iterator: AsyncIterable<ChatResponse> & { abort(): void }, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext): AsyncGenerator<LanguageModelV1StreamPart> {
+  yield { type: 'stream-start', warnings };
+  let open: { type: 'text' | 'reasoning'; id: string } | undefined;
+  let blockCount = 0;
+  let metadataSent = false;
+  let hasToolCalls = false;
+  let final: ChatResponse | undefined;
+  let failed = false;
+  const close = (): LanguageModelV1StreamPart | undefined => {
+    if (!open) return undefined;
+    const part: LanguageModelV1StreamPart = { type: open.type === 'text' ? 'text-end' : 'reasoning-end', id: open.id };
+    open = undefined;
+    return part;
+  };
+  function* deltaParts(type: 'text' | 'reasoning', delta: string): Generator<LanguageModelV1StreamPart> {
+    if (open?.type !== type) {
+      const ended = close();
+      if (ended) yield ended;
+      open = { type, id: `${type}-${blockCount++}` };
+      yield { type: type === 'text' ? 'text-start' : 'reasoning-start', id: open.id };
+    }
+    yield { type: type === 'text' ? 'text-delta' : 'reasoning-delta', id: open.id, delta };
+  }
+  try {
+    for await (const chunk of iterator) {
+      if (!metadataSent) {
+        metadataSent = true;
+        const timestamp = timestampOf(chunk.created_at);
+        yield { type: 'response-metadata', modelId: chunk.model, ...(timestamp ? { timestamp } : {}) };
+      }
+      const message = chunk.message;
+      if (message?.thinking) yield* deltaParts('reasoning', message.thinking);
+      if (message?.content) yield* deltaParts('text', message.content);
+      if (message?.tool_calls && message.tool_calls.length > 0) {
+        const ended = close();
+        if (ended) yield ended;
+        hasToolCalls = true;
+        for (const call of message.tool_calls) {
+          const id = (call as { id?: string }).id ?? generateId();
+          const input = JSON.stringify(call.function.arguments ?? {});
+          yield { type: 'tool-input-start', id, toolName: call.function.name };
+          yield { type: 'tool-input-delta', id, delta: input };
+          yield { type: 'tool-input-end', id };
+          yield { type: 'tool-call', toolCallId: id, toolName: call.function.name, input };
+        }
+      }
+      if (chunk.done) final = chunk;
+    }
+  } catch (error) {
+    const mapped = mapOllamaError(error, context);
+    if (isInStreamError(error) && !context.abortSignal?.aborted) {
+      failed = true;
+      const ended = close();
+      if (ended) yield ended;
+      yield { type: 'error', error: mapped };
+    } else throw mapped;
+  } finally {
+    if (!final && !failed) iterator.abort();
+  }
+  if (!final && !failed) {
+    if (context.abortSignal?.aborted) throw new AbortError({ message: 'The Ollama stream was aborted', cause: context.abortSignal.reason });
+    throw new APICallError({ message: 'The Ollama stream ended before its final "done" line: the connection was closed mid-response. The call may be retried.', url: context.url, requestBodyValues: context.requestBody, isRetryable: true });
+  }
+  const ended = close();
+  if (ended) yield ended;
+  yield {
+    type: 'finish',
+    finishReason: failed ? 'error' : mapOllamaDoneReason(final?.done_reason, hasToolCalls),
+    usage: final ? usageOf(final) : { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined },
+    ...(final ? { providerMetadata: { ollama: durations(final) } } : {}),
+  };
+}
