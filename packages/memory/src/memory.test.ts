@@ -3,6 +3,7 @@ import { toolCallResult } from '@mastra-ts/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Memory } from './memory.ts';
+import type { MemoryMessageInput } from './memory-types.ts';
 import { promptLines, scriptedModel } from './test-utils.ts';
 
 const call = { memory: { thread: 'thread-1', resource: 'user-1' } };
@@ -106,11 +107,11 @@ describe('Memory with an Agent', () => {
     await memory.saveMessages({ threadId: 'thread-1', resourceId: 'user-1', messages: [{ id: 'm1', role: 'user', content: 'first' }, { id: 'm2', role: 'assistant', content: 'reply' }] });
     const { model, prompts } = scriptedModel('ok');
     const agent = new Agent({ name: 'a', instructions: 'x', model, memory });
-    const resent = [
+    const resent: MemoryMessageInput[] = [
       { id: 'm1', role: 'user', content: 'first' },
       { id: 'm2', role: 'assistant', content: 'reply' },
       { id: 'm3', role: 'user', content: 'second' },
-    ] as ModelMessage[];
+    ];
     await agent.generate(resent, call);
     expect(promptLines(prompts[0]!)).toEqual(['system: x', 'user: first', 'assistant: reply', 'user: second']);
     const { messages } = await memory.recall({ threadId: 'thread-1' });

@@ -21,7 +21,7 @@ export function scriptedModel(steps: Step | Step[]): { model: MockLanguageModelV
 export function promptLines(prompt: LanguageModelV1Prompt): string[] {
   return prompt.map((message) => {
     if (typeof message.content === 'string') return `${message.role}: ${message.content}`;
-    const parts = (message.content as Array<{ type: string; [key: string]: unknown }>).map((part) => {
+    const parts = (message.content as unknown as Array<{ type: string; [key: string]: unknown }>).map((part) => {
       if (part.type === 'text') return String(part['text']);
       if (part.type === 'tool-call') return `call ${String(part['toolName'])}(${JSON.stringify(part['input'])})`;
       if (part.type === 'tool-result') return `result ${String(part['toolName'])}=${JSON.stringify(part['output'])}`;
