@@ -1,4 +1,4 @@
-import { Agent, InMemoryTraceStore, InMemoryVectorStore, Mastra, createInMemoryStorage, createTool } from '@mastra-ts/core';
+import { Agent, InMemoryVectorStore, Mastra, createInMemoryStorage, createTool } from '@mastra-ts/core';
 import { MockLanguageModelV1, textResult, textStreamParts } from '@mastra-ts/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -124,7 +124,7 @@ describe('tools, vectors, traces, system routes', () => {
     expect(hits).toHaveLength(1);
     expect(hits[0]).toMatchObject({ id: 'v1', metadata: { tag: 'x' } });
     const filtered = await vector.query({ indexName: 'docs', queryVector: [1, 0, 0], filter: { tag: 'y' } });
-    expect(filtered.map((hit) => hit.id)).toEqual(['v2']);
+    expect((filtered as Array<{ id: string }>).map((hit) => hit.id)).toEqual(['v2']);
     expect(await vector.details('docs')).toMatchObject({ dimension: 3, count: 2, metric: 'cosine' });
     expect(await vector.getIndexes()).toEqual(['docs']);
     expect(await vector.delete('docs')).toEqual({ success: true });
@@ -135,7 +135,7 @@ describe('tools, vectors, traces, system routes', () => {
 
   it('lists traces and reads one trace from the trace store', async () => {
     const storage = createInMemoryStorage();
-    const traces: InMemoryTraceStore = storage.traces;
+    const traces = storage.traces;
     await traces.saveSpans([
       { traceId: 'tr1', spanId: 's1', name: 'agent.generate', kind: 'agent', startTime: 1000, endTime: 1500, status: 'ok', attributes: { 'mastra.agent.id': 'a', 'mastra.run.id': 'run-1' } },
       { traceId: 'tr1', spanId: 's2', parentSpanId: 's1', name: 'model.call', kind: 'model', startTime: 1100, endTime: 1400, status: 'ok', attributes: {} },

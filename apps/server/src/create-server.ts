@@ -13,6 +13,7 @@ import { defaultRoutes } from './routes/index.ts';
 import { framedStream, recordFrame, recordHeaders, sseFrame, sseHeaders } from './stream-response.ts';
 import { publicError } from './agent-chunks.ts';
 import { HttpMetrics } from './http-metrics.ts';
+import { WorkflowEventHub } from './workflow-events.ts';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -92,7 +93,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
   const checkAuth = authOption ? createAuthCheck(authOption) : undefined;
   const cors: CorsPolicy | undefined = options.cors ? createCorsPolicy(options.cors) : undefined;
   let routes: ResolvedRoute[] = [];
-  const state: ServerState = { activeStreams: new Set(), background: new Set(), closing: false, idempotency: new Map(), metrics: new HttpMetrics(), routes: () => routes };
+  const state: ServerState = { activeStreams: new Set(), background: new Set(), closing: false, idempotency: new Map(), metrics: new HttpMetrics(), routes: () => routes, workflowEvents: new WorkflowEventHub() };
   const shutdown = new AbortController();
 
   const definitions = [...defaultRoutes({ apiPrefix, metrics: options.metrics, playground: options.playground !== false, authEnabled: checkAuth !== undefined }), ...(options.routes ?? [])];

@@ -3,6 +3,7 @@ import type { Logger } from '@mastra-ts/core';
 import type { z } from 'zod';
 import type { ResolvedRoute } from './create-server.ts';
 import type { HttpMetrics } from './http-metrics.ts';
+import type { WorkflowEventHub } from './workflow-events.ts';
 
 /** HTTP methods the server routes. */
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -66,6 +67,8 @@ export interface ServerState {
   readonly metrics: HttpMetrics;
   /** Every route of the server (for OpenAPI). */
   readonly routes: () => readonly ResolvedRoute[];
+  /** Recorded events of workflow runs, for `/observe`. */
+  readonly workflowEvents: WorkflowEventHub;
 }
 
 /** Identity helper that keeps a route's schema types. */

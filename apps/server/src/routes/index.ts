@@ -5,8 +5,9 @@ import { toolRoutes } from './tools.ts';
 import { traceRoutes } from './traces.ts';
 import { vectorRoutes } from './vectors.ts';
 import { memoryRoutes } from './memory.ts';
+import { workflowRoutes } from './workflows.ts';
 
 /** The built-in routes. */
 export function defaultRoutes(settings: SystemRouteSettings): RouteDefinition[] {
-  return [...systemRoutes(settings), ...agentRoutes(), ...toolRoutes(), ...memoryRoutes(), ...vectorRoutes(), ...traceRoutes()];
+  return [...systemRoutes(settings), ...agentRoutes(), ...toolRoutes(), ...workflowRoutes(), ...memoryRoutes(), ...vectorRoutes(), ...traceRoutes()];
 }

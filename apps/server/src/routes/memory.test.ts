@@ -47,10 +47,10 @@ describe('memory routes driven by @mastra/client-js', () => {
     await agent.generate('second question', { memory: { thread: 'chat', resource: 'user-1' } });
     const thread = running.client.getMemoryThread({ threadId: 'chat', agentId: 'helper' });
     const all = await thread.listMessages({});
-    expect(all.messages.map((message) => (message.content as { content: string }).content)).toEqual(['first question', 'answer 0', 'second question', 'answer 1']);
+    expect((all.messages as Array<{ content: unknown }>).map((message) => (message.content as { content: string }).content)).toEqual(['first question', 'answer 0', 'second question', 'answer 1']);
     expect(all.messages[0]).toMatchObject({ role: 'user', threadId: 'chat', content: { format: 2, parts: [{ type: 'text', text: 'first question' }] } });
     const second = await thread.listMessages({ page: 1, perPage: 2 });
-    expect(second.messages.map((message) => (message.content as { content: string }).content)).toEqual(['second question', 'answer 1']);
+    expect((second.messages as Array<{ content: unknown }>).map((message) => (message.content as { content: string }).content)).toEqual(['second question', 'answer 1']);
     expect(second).toMatchObject({ total: 4, hasMore: false });
     const newestFirst = await thread.listMessages({ orderBy: { field: 'createdAt', direction: 'DESC' }, perPage: 1 });
     expect((newestFirst.messages[0]!.content as { content: string }).content).toBe('answer 1');
@@ -73,7 +73,7 @@ describe('memory routes driven by @mastra/client-js', () => {
     expect(search.results[0]).toMatchObject({ id: 'm1' });
     const thread = client.getMemoryThread({ threadId: 'notes', agentId: 'helper' });
     await thread.deleteMessages(['m2']);
-    expect((await thread.listMessages({})).messages.map((message) => message.id)).toEqual(['m1']);
+    expect(((await thread.listMessages({})).messages as Array<{ id: string }>).map((message) => message.id)).toEqual(['m1']);
 
     await client.updateWorkingMemory({ agentId: 'helper', threadId: 'notes', workingMemory: '# User\n- name: Ada' });
     const working = await client.getWorkingMemory({ agentId: 'helper', threadId: 'notes' });
