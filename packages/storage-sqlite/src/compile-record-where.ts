@@ -89,7 +89,7 @@ function typedEquals(type: Sql, value: Sql, expected: JSONValue): Sql {
   if (typeof expected === 'number') return sql`coalesce(${type} in ('integer', 'real') and ${value} = ${expected}, 0)`;
   if (typeof expected === 'string') return sql`coalesce(${type} = 'text' and ${value} = ${expected}, 0)`;
   const kind = Array.isArray(expected) ? 'array' : 'object';
-  return sql`coalesce(${type} = ${kind} and json(${value}) = json(${JSON.stringify(expected)}), 0)`;
+  return sql`coalesce(${type} = ${kind} and ${value} = json(${JSON.stringify(expected)}), 0)`;
 }
 
 function equalsOrContains(path: string, expected: JSONValue): Sql {
