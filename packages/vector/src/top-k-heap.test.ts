@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { TopKHeap } from './top-k-heap.ts';
+
+describe('TopKHeap', () => {
+  it('keeps the k highest keys, ties broken by the smaller id, like a full sort', () => {
+    let state = 9;
+    const random = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) % 20;
+    const ids = Array.from({ length: 500 }, (_, index) => `id-${String(index).padStart(3, '0')}`).reverse();
+    const keys = ids.map(() => random());
+    for (const k of [1, 5, 37, 500, 800]) {
+      const heap = new TopKHeap(k, ids);
+      keys.forEach((key, slot) => heap.push(slot, key));
+      const expected = keys
+        .map((key, slot) => ({ slot, key }))
+        .sort((a, b) => b.key - a.key || (ids[a.slot]! < ids[b.slot]! ? -1 : 1))
+        .slice(0, k);
+      expect(heap.sorted()).toEqual(expected);
+      expect(heap.size).toBe(Math.min(k, 500));
+    }
+  });
+});
