@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import { ConfigError } from '@mastra-ts/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, runLogger } from './create-logger.ts';
+import { createLogBuffer } from './log-buffer.ts';
+
+function capture(): { lines: string[]; destination: { write(line: string): void } } {
+  const lines: string[] = [];
+  return { lines, destination: { write: (line: string) => void lines.push(line) } };
+}
+
+const secrets = ['sk-live-1234567890abcdefXYZ', 'hunter2-password', 'tok_abcdef123456', 'AIzaSyA1234567890abcdefghijklmnopqrstu', 'basicpass'];
+
+describe('createLogger', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('writes one JSON line per entry with level, time, name and message', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ name: 'api', level: 'debug', destination, pretty: false });
+    logger.debug({ userId: 'u1' }, 'hello');
+    logger.trace('dropped');
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ level: 20, name: 'api', msg: 'hello', userId: 'u1' });
+    expect(typeof entry.time).toBe('number');
+  });
+
+  it('never writes a secret: nested keys, headers, URLs, error messages, bindings, Map and Headers', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, pretty: false });
+    logger.info({ config: { provider: { apiKey: secrets[0], nested: [{ password: secrets[1] }] } } }, 'configured');
+    logger.info({ headers: { Authorization: `Bearer ${secrets[2]}`, 'x-api-key': secrets[0], 'content-type': 'application/json' } }, 'request');
+    logger.info({ url: `https://generativelanguage.googleapis.com/v1/models?key=${secrets[3]}&alt=sse` }, 'calling');
+    logger.warn(`retrying https://api.example.com/v1?access_token=${secrets[2]} for https://user:${secrets[4]}@db.internal/x`);
+    logger.error({ err: new Error(`401 for key ${secrets[0]}`) }, 'failed');
+    logger.child({ apiKey: secrets[0] }).info('child');
+    logger.info({ headers: new Headers({ authorization: `Bearer ${secrets[2]}` }), map: new Map([['token', secrets[2]]]) }, 'collections');
+    logger.info({ OPENAI_API_KEY: secrets[0], clientSecret: secrets[1] }, 'env');
+    const output = lines.join('');
+    for (const secret of secrets) expect(output).not.toContain(secret);
+    expect(lines).toHaveLength(8);
+    const parsed = lines.map((line) => JSON.parse(line));
+    expect(parsed[0].config.provider.apiKey).toBe('[REDACTED]');
+    expect(parsed[0].config.provider.nested[0].password).toBe('[REDACTED]');
+    expect(parsed[1].headers).toEqual({ Authorization: '[REDACTED]', 'x-api-key': '[REDACTED]', 'content-type': 'application/json' });
+    expect(parsed[2].url).toBe('https://generativelanguage.googleapis.com/v1/models?key=[REDACTED]&alt=sse');
+    expect(parsed[3].msg).toBe('retrying https://api.example.com/v1?access_token=[REDACTED] for https://user:[REDACTED]@db.internal/x');
+    expect(parsed[4].err.message).toBe('401 for key [REDACTED]');
+    expect(parsed[4].err.type).toBe('Error');
+    expect(parsed[5].apiKey).toBe('[REDACTED]');
+    expect(parsed[6].headers.authorization).toBe('[REDACTED]');
+    expect(parsed[6].map.token).toBe('[REDACTED]');
+  });
+
+  it('does not mutate the logged objects, and leaves clean values alone', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, pretty: false });
+    const fields = { headers: { authorization: 'Bearer abcdefghijk' }, inputTokens: 3, maxTokens: 10 };
+    logger.info(fields, 'x');
+    expect(fields.headers.authorization).toBe('Bearer abcdefghijk');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ inputTokens: 3, maxTokens: 10 });
+  });
+
+  it('redacts extra keys, and can be turned off', () => {
+    const { lines, destination } = capture();
+    createLogger({ destination, pretty: false, redact: { keys: ['ssn'] } }).info({ ssn: '123-45-6789', apiKey: 'k' }, 'x');
+    createLogger({ destination, pretty: false, redact: false }).info({ apiKey: 'visible' }, 'x');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ssn: '[REDACTED]', apiKey: '[REDACTED]' });
+    expect(JSON.parse(lines[1]!).apiKey).toBe('visible');
+  });
+
+  it('child loggers carry runId, agentId and workflowId on every line', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, pretty: false, bindings: { service: 'api' } });
+    const run = runLogger(logger, { runId: 'run-1', agentId: 'support', workflowId: undefined });
+    run.info('step one');
+    run.child({ stepId: 'fetch' }).warn({ attempt: 2 }, 'retry');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ service: 'api', runId: 'run-1', agentId: 'support', msg: 'step one' }),
+      expect.objectContaining({ service: 'api', runId: 'run-1', agentId: 'support', stepId: 'fetch', attempt: 2, msg: 'retry', level: 40 }),
+    ]);
+    expect(JSON.parse(lines[0]!)).not.toHaveProperty('workflowId');
+  });
+
+  it('reads the level from LOG_LEVEL, and rejects an unknown level with ConfigError', () => {
+    const { lines, destination } = capture();
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    const logger = createLogger({ destination, pretty: false });
+    logger.info('dropped');
+    logger.warn('kept');
+    expect(lines).toHaveLength(1);
+    expect(logger.level).toBe('warn');
+    vi.stubEnv('LOG_LEVEL', 'verbose');
+    let caught: unknown;
+    try {
+      createLogger({ destination, pretty: false });
+    } catch (error) {
+      caught = error;
+    }
+    expect(ConfigError.isInstance(caught)).toBe(true);
+    expect((caught as Error).message).toMatch(/LOG_LEVEL is "verbose": use one of trace, debug, info/);
+  });
+
+  it('loads pino-pretty only when pretty output is asked for', () => {
+    const loaded = (): boolean => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('pino-pretty'));
+    const { lines, destination } = capture();
+    createLogger({ destination, pretty: false }).info('json');
+    expect(loaded()).toBe(false);
+    const pretty = capture();
+    createLogger({ destination: pretty.destination, pretty: true, name: 'dev' }).info({ apiKey: 'sk-should-not-appear-123456' }, 'pretty line');
+    expect(loaded()).toBe(true);
+    const text = pretty.lines.join('');
+    expect(text).toContain('pretty line');
+    expect(text).toContain('INFO');
+    expect(text).not.toContain('sk-should-not-appear');
+    expect(() => JSON.parse(text)).toThrow();
+    expect(lines).toHaveLength(1);
+  });
+
+  it('copies every line into a log buffer', () => {
+    const { destination } = capture();
+    const buffer = createLogBuffer({ capacity: 10 });
+    const logger = createLogger({ destination, buffer, pretty: false });
+    logger.child({ runId: 'r1' }).info({ authorization: 'Bearer xyzxyzxyzxyz' }, 'hello');
+    const { logs } = buffer.query({ runId: 'r1' });
+    expect(logs).toEqual([expect.objectContaining({ level: 'info', msg: 'hello', runId: 'r1', authorization: '[REDACTED]' })]);
+  });
+});
