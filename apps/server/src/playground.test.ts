@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { Agent, Mastra, createTool } from '@mastra-ts/core';
+import { MockLanguageModelV1, mockUsage, textStreamParts } from '@mastra-ts/core/testing';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTestServer, type TestServer } from './test/test-server.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+
+const weather = createTool({
+  id: 'weather',
+  description: 'Weather for a city',
+  inputSchema: z.object({ city: z.string() }),
+  execute: async ({ city }) => ({ city, celsius: 18 }),
+});
+
+describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath}; skipped when absent: apt-get install -y chromium)`, () => {
+  let browser: Browser;
+  let running: TestServer;
+
+  beforeAll(async () => {
+    const model = new MockLanguageModelV1({
+      doStream: [
+        [
+          { type: 'stream-start', warnings: [] },
+          { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: '{"city":"Bergen"}' },
+          { type: 'finish', finishReason: 'tool-calls', usage: mockUsage },
+        ],
+        textStreamParts(['It is ', '18 degrees ', 'in Bergen.']),
+      ],
+    });
+    const mastra = new Mastra({ agents: { forecaster: new Agent({ name: 'Forecaster', instructions: 'x', model, tools: { weather } }) } });
+    running = await startTestServer(mastra, { auth: { token: 'pw-token' } });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.close();
+  });
+
+  it('sends a message with the bearer token and shows the streamed reply and the tool call', async () => {
+    const page = await browser.newPage();
+    await page.goto(running.url);
+    await page.fill('#token', 'pw-token');
+    await page.dispatchEvent('#token', 'change');
+    await page.waitForSelector('#agent-select option[value="forecaster"]', { state: 'attached' });
+    expect(await page.textContent('#agent-model')).toBe('mock-provider/mock-model-id');
+    await page.fill('#chat-input', 'Weather in Bergen?');
+    await page.click('#chat-send');
+    await page.waitForSelector('.msg.assistant[data-state="done"]');
+    expect(await page.textContent('.msg.assistant .text')).toBe('It is 18 degrees in Bergen.');
+    const tool = await page.textContent('.msg.assistant .tool');
+    expect(tool).toContain('weather({"city":"Bergen"})');
+    expect(tool).toContain('"celsius":18');
+    await page.close();
+  });
+
+  it('shows the server error when the token is missing', async () => {
+    const page = await browser.newPage();
+    await page.goto(running.url);
+    await page.waitForSelector('.msg.error');
+    expect(await page.textContent('.msg.error')).toContain('bearer token');
+    await page.close();
+  });
+});
