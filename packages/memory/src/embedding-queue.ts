@@ -157,7 +157,12 @@ export class EmbeddingQueue {
   }
 
   async #store(batch: EmbeddingJob[], abortSignal: AbortSignal | undefined): Promise<void> {
-    const jobs = batch.filter((job) => job.text.length > 0);
+    const unique = new Map<string, EmbeddingJob>();
+    for (const job of batch) {
+      unique.delete(job.id);
+      if (job.text.length > 0) unique.set(job.id, job);
+    }
+    const jobs = [...unique.values()];
     if (jobs.length > 0) await this.#embed(jobs, abortSignal);
     await this.#settings.onBatchStored?.(batch);
   }

@@ -98,6 +98,7 @@ export class Memory implements AgentMemory {
   readonly #background = new Set<Promise<unknown>>();
   readonly #cleanupScheduled = new Set<string>();
   readonly #recovering = new Set<string>();
+  readonly #reindexed = new Set<string>();
   readonly #titling = new Set<string>();
   readonly #importance: ImportanceScorer;
   readonly #tokenizer: Tokenizer;
@@ -352,6 +353,35 @@ export class Memory implements AgentMemory {
 
   // ---- maintenance -------------------------------------------------------------------------------
 
+  /**
+   * Queues every message of a thread, or of every thread of a resource, for embedding again: after changing
+   * the embedder or the vector store. Returns how many messages were queued; `flush()` waits for them.
+   */
+  async reindex(args: { threadId: string } | { resourceId: string }, options: { abortSignal?: AbortSignal } = {}): Promise<number> {
+    if (!this.#queue || !this.#resolved.semanticRecall) invalid('reindex', ['semanticRecall'], this.#options.semanticRecall, 'semantic recall is not enabled: pass options.semanticRecall and an embedder');
+    const threadIds: string[] = [];
+    if ('threadId' in args) threadIds.push(args.threadId);
+    else {
+      for (let page = 0; ; page++) {
+        const result = await this.listThreads({ resourceId: args.resourceId, page, perPage: 100, ...options });
+        threadIds.push(...result.threads.map((thread) => thread.id));
+        if (!result.hasMore) break;
+      }
+    }
+    let queued = 0;
+    for (const threadId of threadIds) {
+      let after: MessageCursor | undefined;
+      for (;;) {
+        const page = await this.#store.listMessages({ threadId, order: 'asc', limit: 256, ...(after ? { after } : {}), ...signalOptions(options.abortSignal) });
+        this.#enqueueEmbeddings(page);
+        queued += page.length;
+        if (page.length < 256) break;
+        after = page[page.length - 1]!;
+      }
+    }
+    return queued;
+  }
+
   /** Applies the cleanup policy to a thread now: deletes old unimportant messages and their vectors. */
   async cleanup(args: { threadId: string; abortSignal?: AbortSignal }): Promise<CleanupResult> {
     requireString(args?.threadId, 'threadId', 'cleanup');
@@ -405,7 +435,7 @@ export class Memory implements AgentMemory {
     const history = inputIds.size === 0 ? historyAll : historyAll.filter((entry) => !inputIds.has(entry.id));
     let groups: RecallGroup[] = [];
     if (queryVector && resolved.semanticRecall) {
-      groups = await recallMessages({
+      const recalled = await recallMessages({
         store: this.#store,
         vector: this.#vector,
         indexName: this.#indexName,
@@ -421,7 +451,12 @@ export class Memory implements AgentMemory {
         minScore: resolved.semanticRecall.minScore,
         abortSignal: args.abortSignal,
       });
-      this.#recoverEmbeddings(thread, args.resourceId, historyAll[historyAll.length - 1]);
+      groups = recalled.groups;
+      if (recalled.indexMissing && !this.#reindexed.has(args.resourceId)) {
+        // the vector store lost its index (e.g. an in-process store after a restart): stored watermarks are stale
+        this.#reindexed.add(args.resourceId);
+        this.#track(this.reindex(resolved.semanticRecall.scope === 'resource' ? { resourceId: args.resourceId } : { threadId: args.threadId }), 'reindex');
+      } else this.#recoverEmbeddings(thread, args.resourceId, historyAll[historyAll.length - 1]);
     }
 
     const system: string[] = [];
@@ -501,7 +536,7 @@ export class Memory implements AgentMemory {
   async #recall(text: string, resolved: ResolvedOptions, threadId: string, resourceId: string, history: HistoryEntry[], abortSignal: AbortSignal | undefined): Promise<RecallGroup[]> {
     const recall = resolved.semanticRecall!;
     const queryVector = await this.#embedQuery(text, abortSignal);
-    return recallMessages({
+    const { groups } = await recallMessages({
       store: this.#store,
       vector: this.#vector,
       indexName: this.#indexName,
@@ -517,6 +552,7 @@ export class Memory implements AgentMemory {
       minScore: recall.minScore,
       abortSignal,
     });
+    return groups;
   }
 
   async #embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {

@@ -34,7 +34,7 @@ export interface RecallArgs {
  * (cost independent of thread length). Messages already in context are skipped; each message appears once,
  * in the group of its best hit. Groups are returned best first.
  */
-export async function recallMessages(args: RecallArgs): Promise<RecallGroup[]> {
+export async function recallMessages(args: RecallArgs): Promise<{ groups: RecallGroup[]; indexMissing: boolean }> {
   const olderThanHistory: MetadataFilter | undefined = args.oldest ? { createdAt: { $lt: args.oldest.createdAt.getTime() } } : undefined;
   const filter: MetadataFilter =
     args.scope === 'thread'
@@ -53,7 +53,7 @@ export async function recallMessages(args: RecallArgs): Promise<RecallGroup[]> {
       ...(args.abortSignal ? { abortSignal: args.abortSignal } : {}),
     });
   } catch (error) {
-    if (NotFoundError.isInstance(error)) return [];
+    if (NotFoundError.isInstance(error)) return { groups: [], indexMissing: true };
     throw error;
   }
   const neighbourhoods = await Promise.all(
@@ -80,7 +80,7 @@ export async function recallMessages(args: RecallArgs): Promise<RecallGroup[]> {
     for (const entry of entries) seen.add(entry.id);
     if (entries.some((entry) => entry.id === neighbourhood.hitId)) groups.push({ score: neighbourhood.score, hitId: neighbourhood.hitId, entries });
   }
-  return groups;
+  return { groups, indexMissing: false };
 }
 
 const recalledIntro =
