@@ -1,0 +1,135 @@
+// Per-call overhead of @mastra-ts/llm-openai over the bare `openai` SDK, both aimed at the same fake
+// server on 127.0.0.1 in the same process: doGenerate / doStream (time to first text delta) next to
+// chat.completions.create, then agent.generate() / agent.stream() / a tool round trip next to the SDK
+// doing the same calls by hand. Rounds alternate between the two sides; medians are printed.
+// Run: pnpm --filter @mastra-ts/llm-openai bench   (builds the package first)
+import { Agent, createTool, jsonSchema } from '@mastra-ts/core';
+import OpenAI from 'openai';
+import { chatCompletion, chatCompletionStream } from '../../../tooling/fake-providers/src/openai.ts';
+import { startFakeOpenAI } from '../../../tooling/fake-providers/src/openai.ts';
+import { createOpenAI } from '../dist/index.mjs';
+
+const server = await startFakeOpenAI();
+const text = chatCompletion({ text: 'Hello there, how can I help?' });
+const streamed = chatCompletionStream({ text: ['Hello', ' there', ', how', ' can', ' I', ' help?'] });
+const toolCall = chatCompletion({ toolCalls: [{ id: 'call_1', name: 'add', arguments: '{"a":1,"b":2}' }] });
+server.setFallback((request) => {
+  if (request.body?.stream) return streamed;
+  const last = request.body?.messages?.at(-1);
+  return request.body?.tools && last?.role !== 'tool' ? toolCall : text;
+});
+
+const sdk = new OpenAI({ apiKey: 'sk-bench', baseURL: server.baseURL, maxRetries: 0 });
+const model = createOpenAI({ apiKey: 'sk-bench', baseURL: server.baseURL })('gpt-4o-mini');
+const messages = [
+  { role: 'system', content: 'Be brief.' },
+  { role: 'user', content: 'Hi' },
+];
+const prompt = [
+  { role: 'system', content: 'Be brief.' },
+  { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+];
+const addSchema = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] };
+const add = createTool({ id: 'add', description: 'Adds', inputSchema: jsonSchema(addSchema), execute: async ({ a, b }) => a + b });
+const agent = new Agent({ name: 'plain', instructions: 'Be brief.', model });
+const toolAgent = new Agent({ name: 'tool', instructions: 'Be brief.', model, tools: { add } });
+const sdkTools = [{ type: 'function', function: { name: 'add', description: 'Adds', parameters: addSchema } }];
+
+async function sdkGenerate() {
+  const completion = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages });
+  if (!completion.choices[0].message.content) throw new Error('no text');
+}
+async function sdkStreamFirst() {
+  const stream = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+  let first;
+  for await (const chunk of stream) if (first === undefined && chunk.choices[0]?.delta?.content) first = performance.now();
+  return first;
+}
+async function sdkToolRoundTrip() {
+  const history = [...messages];
+  const first = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages: history, tools: sdkTools });
+  const call = first.choices[0].message.tool_calls[0];
+  const input = JSON.parse(call.function.arguments);
+  history.push(first.choices[0].message, { role: 'tool', tool_call_id: call.id, content: JSON.stringify(input.a + input.b) });
+  const second = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages: history, tools: sdkTools });
+  if (!second.choices[0].message.content) throw new Error('no text');
+}
+async function ourGenerate() {
+  const result = await model.doGenerate({ prompt });
+  if (result.content.length === 0) throw new Error('no text');
+}
+async function ourStreamFirst() {
+  const { stream } = await model.doStream({ prompt });
+  let first;
+  for await (const part of stream) if (first === undefined && part.type === 'text-delta') first = performance.now();
+  return first;
+}
+async function agentGenerate() {
+  await agent.generate('Hi');
+}
+async function agentStreamFirst() {
+  const result = await agent.stream('Hi');
+  let first;
+  for await (const part of result.fullStream) if (first === undefined && part.type === 'text-delta') first = performance.now();
+  return first;
+}
+async function agentToolRoundTrip() {
+  const result = await toolAgent.generate('1+2?');
+  if (result.steps.length !== 2) throw new Error('expected a tool round trip');
+}
+
+/** Runs `fn` `count` times; returns µs per call, and µs to the first chunk when `fn` returns a timestamp. */
+async function measure(fn, count) {
+  let firstTotal = 0;
+  const start = performance.now();
+  for (let index = 0; index < count; index++) {
+    const callStart = performance.now();
+    const first = await fn();
+    if (typeof first === 'number') firstTotal += first - callStart;
+  }
+  const elapsed = performance.now() - start;
+  return { perCall: (elapsed * 1000) / count, firstChunk: firstTotal > 0 ? (firstTotal * 1000) / count : undefined };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const perRound = Number(process.env.BENCH_CALLS ?? 300);
+
+async function compare(label, baseline, ours) {
+  for (let index = 0; index < 50; index++) {
+    await baseline();
+    await ours();
+  }
+  const base = [];
+  const mine = [];
+  for (let round = 0; round < rounds; round++) {
+    base.push(await measure(baseline, perRound));
+    mine.push(await measure(ours, perRound));
+  }
+  const basePer = median(base.map((result) => result.perCall));
+  const minePer = median(mine.map((result) => result.perCall));
+  const row = {
+    case: label,
+    'sdk µs/call': basePer.toFixed(0),
+    'ours µs/call': minePer.toFixed(0),
+    'sdk calls/s': (1e6 / basePer).toFixed(0),
+    'ours calls/s': (1e6 / minePer).toFixed(0),
+    'calls/s ratio': `${((basePer / minePer) * 100).toFixed(1)}%`,
+    'overhead': `${(((minePer - basePer) / basePer) * 100).toFixed(1)}%`,
+  };
+  if (base[0].firstChunk !== undefined) {
+    row['sdk µs to 1st chunk'] = median(base.map((result) => result.firstChunk)).toFixed(0);
+    row['ours µs to 1st chunk'] = median(mine.map((result) => result.firstChunk)).toFixed(0);
+  }
+  return row;
+}
+
+const rows = [];
+rows.push(await compare('doGenerate vs create()', sdkGenerate, ourGenerate));
+rows.push(await compare('doStream vs create({stream})', sdkStreamFirst, ourStreamFirst));
+rows.push(await compare('agent.generate() vs create()', sdkGenerate, agentGenerate));
+rows.push(await compare('agent.stream() vs create({stream})', sdkStreamFirst, agentStreamFirst));
+rows.push(await compare('agent tool round trip vs SDK by hand', sdkToolRoundTrip, agentToolRoundTrip));
+console.log(`Node ${process.version}, ${rounds} rounds × ${perRound} calls per side, medians; fake OpenAI server on 127.0.0.1`);
+console.table(rows);
+await server.close();
