@@ -24,6 +24,8 @@ interface ServerWorkflow extends RegisteredWorkflow {
   readonly steps?: Record<string, { id: string; description?: string; inputSchema?: Schema; outputSchema?: Schema; resumeSchema?: Schema; suspendSchema?: Schema }>;
   readonly stepGraph?: unknown[];
   createRun(options?: { runId?: string; resourceId?: string }): ServerRun | Promise<ServerRun>;
+  /** Creates the run and stores it as `pending`. */
+  createRunAsync?(options?: { runId?: string; resourceId?: string }): Promise<ServerRun>;
   getRunById?(runId: string, options?: { abortSignal?: AbortSignal }): Promise<Record<string, unknown> | null>;
 }
 
@@ -182,7 +184,8 @@ export function workflowRoutes(): RouteDefinition[] {
       async handler({ mastra, input, abortSignal }) {
         const workflow = getWorkflow(mastra, input.workflowId);
         if (input.runId !== undefined && (await existingRun(mastra, workflow, input.runId, abortSignal))) return json({ runId: input.runId });
-        const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
+        const options = { ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) };
+        const run = workflow.createRunAsync ? await workflow.createRunAsync(options) : await workflow.createRun(options);
         return json({ runId: run.runId });
       },
     }),
