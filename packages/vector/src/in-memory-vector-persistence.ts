@@ -1,89 +1,101 @@
-import { NotFoundError, throwIfAborted, type StoreCallOptions } from '@mastra-ts/core';
-import type { VectorDocumentRecord, VectorIndexDefinition, VectorPersistence } from './vector-persistence.ts';
+import { ConflictError, NotFoundError, throwIfAborted, type JSONObject, type StoreCallOptions } from '@mastra-ts/core';
+import type { PersistedVectorDocument, PersistedVectorGraph, PersistedVectorIndex, PersistedVectorIndexDefinition, VectorPersistence } from './vector-persistence.ts';
 
 interface SavedIndex {
-  definition: VectorIndexDefinition;
-  documents: Map<string, VectorDocumentRecord>;
-  graph: Uint8Array | undefined;
+  definition: PersistedVectorIndexDefinition;
+  documents: Map<string, PersistedVectorDocument>;
+  graph: PersistedVectorGraph | null;
 }
 
 /**
- * A `VectorPersistence` in process memory: copies everything in and out, so a second `LocalVectorStore` over the
+ * A `VectorPersistence` in process memory. It copies everything in and out, so a second `LocalVectorStore` over the
  * same object behaves like a process reopening a database. Meant for tests; counts calls in `calls`.
  */
 export class InMemoryVectorPersistence implements VectorPersistence {
   readonly #indexes = new Map<string, SavedIndex>();
   /** How many times each method ran. */
   readonly calls: Record<keyof VectorPersistence, number> = {
-    listVectorIndexes: 0,
-    saveVectorIndex: 0,
-    deleteVectorIndex: 0,
-    loadVectorDocuments: 0,
-    upsertVectorDocuments: 0,
-    deleteVectorDocuments: 0,
-    loadVectorIndexGraph: 0,
-    saveVectorIndexGraph: 0,
+    createIndex: 0,
+    listIndexes: 0,
+    deleteIndex: 0,
+    upsertDocuments: 0,
+    deleteDocuments: 0,
+    loadIndex: 0,
+    saveGraph: 0,
   };
 
-  async listVectorIndexes(options?: StoreCallOptions): Promise<VectorIndexDefinition[]> {
-    this.calls.listVectorIndexes++;
+  async createIndex(args: { indexName: string; dimension: number; metric: string; options?: JSONObject } & StoreCallOptions): Promise<PersistedVectorIndexDefinition> {
+    this.calls.createIndex++;
+    throwIfAborted(args.abortSignal);
+    const existing = this.#indexes.get(args.indexName);
+    if (existing) {
+      if (existing.definition.dimension !== args.dimension || existing.definition.metric !== args.metric) {
+        throw new ConflictError({ entity: 'vector index', id: args.indexName, message: `vector index "${args.indexName}" exists with another dimension or metric` });
+      }
+      return structuredClone(existing.definition);
+    }
+    const definition = { name: args.indexName, dimension: args.dimension, metric: args.metric, options: structuredClone(args.options), generation: 0 };
+    this.#indexes.set(args.indexName, { definition, documents: new Map(), graph: null });
+    return structuredClone(definition);
+  }
+
+  async listIndexes(options?: StoreCallOptions): Promise<PersistedVectorIndexDefinition[]> {
+    this.calls.listIndexes++;
     throwIfAborted(options?.abortSignal);
-    return [...this.#indexes.values()].map((index) => structuredClone(index.definition));
+    return [...this.#indexes.values()].map((index) => structuredClone(index.definition)).sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async saveVectorIndex(args: { definition: VectorIndexDefinition } & StoreCallOptions): Promise<void> {
-    this.calls.saveVectorIndex++;
+  async deleteIndex(args: { indexName: string } & StoreCallOptions): Promise<boolean> {
+    this.calls.deleteIndex++;
     throwIfAborted(args.abortSignal);
-    const existing = this.#indexes.get(args.definition.indexName);
-    this.#indexes.set(args.definition.indexName, {
-      definition: structuredClone(args.definition),
-      documents: existing?.documents ?? new Map(),
-      graph: existing?.graph,
-    });
+    return this.#indexes.delete(args.indexName);
   }
 
-  async deleteVectorIndex(args: { indexName: string } & StoreCallOptions): Promise<void> {
-    this.calls.deleteVectorIndex++;
-    throwIfAborted(args.abortSignal);
-    this.#indexes.delete(args.indexName);
-  }
-
-  async loadVectorDocuments(args: { indexName: string } & StoreCallOptions): Promise<VectorDocumentRecord[]> {
-    this.calls.loadVectorDocuments++;
-    throwIfAborted(args.abortSignal);
-    return [...(this.#indexes.get(args.indexName)?.documents.values() ?? [])].map((document) => structuredClone(document));
-  }
-
-  async upsertVectorDocuments(args: { indexName: string; documents: VectorDocumentRecord[] } & StoreCallOptions): Promise<void> {
-    this.calls.upsertVectorDocuments++;
+  async upsertDocuments(args: { indexName: string; documents: readonly PersistedVectorDocument[] } & StoreCallOptions): Promise<{ generation: number }> {
+    this.calls.upsertDocuments++;
     throwIfAborted(args.abortSignal);
     const index = this.#require(args.indexName);
-    for (const document of args.documents) index.documents.set(document.id, structuredClone(document));
+    for (const document of args.documents) index.documents.set(document.id, structuredClone({ ...document, embedding: Float32Array.from(document.embedding) }));
+    return { generation: ++index.definition.generation };
   }
 
-  async deleteVectorDocuments(args: { indexName: string; ids: string[] } & StoreCallOptions): Promise<void> {
-    this.calls.deleteVectorDocuments++;
+  async deleteDocuments(args: { indexName: string; ids: readonly string[] } & StoreCallOptions): Promise<{ deleted: number; generation: number }> {
+    this.calls.deleteDocuments++;
     throwIfAborted(args.abortSignal);
     const index = this.#require(args.indexName);
-    for (const id of args.ids) index.documents.delete(id);
+    let deleted = 0;
+    for (const id of args.ids) if (index.documents.delete(id)) deleted++;
+    return { deleted, generation: ++index.definition.generation };
   }
 
-  async loadVectorIndexGraph(args: { indexName: string } & StoreCallOptions): Promise<Uint8Array | undefined> {
-    this.calls.loadVectorIndexGraph++;
+  async loadIndex(args: { indexName: string } & StoreCallOptions): Promise<PersistedVectorIndex | null> {
+    this.calls.loadIndex++;
     throwIfAborted(args.abortSignal);
-    const graph = this.#indexes.get(args.indexName)?.graph;
-    return graph === undefined ? undefined : graph.slice();
+    const index = this.#indexes.get(args.indexName);
+    if (!index) return null;
+    const documents = [...index.documents.values()];
+    const dimension = index.definition.dimension;
+    const vectors = new Float32Array(documents.length * dimension);
+    documents.forEach((document, position) => vectors.set(document.embedding, position * dimension));
+    return {
+      index: structuredClone(index.definition),
+      ids: documents.map((document) => document.id),
+      vectors,
+      contents: documents.map((document) => document.content),
+      metadata: documents.map((document) => structuredClone(document.metadata)),
+      graph: index.graph === null ? null : { bytes: index.graph.bytes.slice(), generation: index.graph.generation },
+    };
   }
 
-  async saveVectorIndexGraph(args: { indexName: string; graph: Uint8Array } & StoreCallOptions): Promise<void> {
-    this.calls.saveVectorIndexGraph++;
+  async saveGraph(args: { indexName: string; bytes: Uint8Array; generation: number } & StoreCallOptions): Promise<void> {
+    this.calls.saveGraph++;
     throwIfAborted(args.abortSignal);
-    this.#require(args.indexName).graph = args.graph.slice();
+    this.#require(args.indexName).graph = { bytes: args.bytes.slice(), generation: args.generation };
   }
 
   #require(indexName: string): SavedIndex {
     const index = this.#indexes.get(indexName);
-    if (!index) throw new NotFoundError({ entity: 'persisted vector index', id: indexName, available: [...this.#indexes.keys()] });
+    if (!index) throw new NotFoundError({ entity: 'vector index', id: indexName, available: [...this.#indexes.keys()] });
     return index;
   }
 }

@@ -10,4 +10,10 @@ export { InMemoryVectorPersistence } from './in-memory-vector-persistence.ts';
 export { defaultScanKernel, type ScanKernelName } from './kernels/scan-kernel.ts';
 export { createVectorStore, LocalVectorStore, type LocalVectorStoreSettings } from './local-vector-store.ts';
 export type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vector-index.ts';
-export type { VectorDocumentRecord, VectorIndexDefinition, VectorPersistence } from './vector-persistence.ts';
+export type {
+  PersistedVectorDocument,
+  PersistedVectorGraph,
+  PersistedVectorIndex,
+  PersistedVectorIndexDefinition,
+  VectorPersistence,
+} from './vector-persistence.ts';

@@ -48,7 +48,7 @@ describe('LocalVectorStore persistence', () => {
     await first.flush();
     await first.upsert({ indexName: 'docs', vectors: vectors.slice(1000, 1010), ids: ids.slice(1000, 1010) });
     expect(await first.delete({ indexName: 'docs', ids: ['doc-1', 'doc-2'] })).toBe(2);
-    expect(persistence.calls.saveVectorIndexGraph).toBe(1);
+    expect(persistence.calls.saveGraph).toBe(1);
 
     const reopened = createVectorStore({ index: 'hnsw', persistence });
     const index = await hnswOf(reopened, 'docs');
@@ -64,9 +64,9 @@ describe('LocalVectorStore persistence', () => {
     const store = createVectorStore({ index: 'hnsw', persistence, graphSaveInterval: 500 });
     await store.createIndex({ indexName: 'docs', dimension: 16 });
     await store.upsert({ indexName: 'docs', vectors: vectors.slice(0, 400), ids: ids.slice(0, 400) });
-    expect(persistence.calls.saveVectorIndexGraph).toBe(0);
+    expect(persistence.calls.saveGraph).toBe(0);
     await store.upsert({ indexName: 'docs', vectors: vectors.slice(400, 600), ids: ids.slice(400, 600) });
-    expect(persistence.calls.saveVectorIndexGraph).toBe(1);
+    expect(persistence.calls.saveGraph).toBe(1);
     const reopened = await hnswOf(createVectorStore({ index: 'hnsw', persistence }), 'docs');
     expect(reopened.stats.graphInserts).toBe(0);
   });
@@ -76,7 +76,7 @@ describe('LocalVectorStore persistence', () => {
     const store = createVectorStore({ index: 'hnsw', persistence });
     await store.createIndex({ indexName: 'docs', dimension: 16 });
     await store.upsert({ indexName: 'docs', vectors: vectors.slice(0, 100), ids: ids.slice(0, 100) });
-    await persistence.saveVectorIndexGraph({ indexName: 'docs', graph: new Uint8Array([1, 2, 3]) });
+    await persistence.saveGraph({ indexName: 'docs', bytes: new Uint8Array([1, 2, 3]), generation: 1 });
     const reopened = await hnswOf(createVectorStore({ index: 'hnsw', persistence }), 'docs');
     expect(reopened.stats.graphInserts).toBe(100);
     expect(reopened.size).toBe(100);
@@ -104,7 +104,7 @@ describe('LocalVectorStore persistence', () => {
     const persistence = new InMemoryVectorPersistence();
     const store = createVectorStore({ persistence });
     await store.createIndex({ indexName: 'docs', dimension: 2 });
-    persistence.upsertVectorDocuments = async () => {
+    persistence.upsertDocuments = async () => {
       throw new Error('disk full');
     };
     const error = await store.upsert({ indexName: 'docs', vectors: [[1, 0]] }).catch((caught: unknown) => caught);

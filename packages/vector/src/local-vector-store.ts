@@ -23,7 +23,7 @@ import { FlatIndex } from './flat-index.ts';
 import { HnswIndex, type HnswSettings } from './hnsw-index.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import type { VectorIndex, VectorIndexEntry } from './vector-index.ts';
-import type { VectorDocumentRecord, VectorIndexDefinition, VectorPersistence } from './vector-persistence.ts';
+import type { PersistedVectorIndex, VectorPersistence } from './vector-persistence.ts';
 
 /** Settings of `createVectorStore`. */
 export interface LocalVectorStoreSettings {
@@ -45,6 +45,8 @@ export interface LocalVectorStoreSettings {
 interface OpenIndex {
   index: VectorIndex;
   unsavedGraphChanges: number;
+  /** Persistence generation after our last write. */
+  generation: number;
 }
 
 /**
@@ -93,28 +95,25 @@ export class LocalVectorStore implements VectorStore {
   async #load(abortSignal: AbortSignal | undefined): Promise<void> {
     const persistence = this.#settings.persistence;
     if (!persistence) return;
-    for (const definition of await this.#persist('listVectorIndexes', () => persistence.listVectorIndexes({ abortSignal }))) {
+    for (const definition of await this.#persist('open', () => persistence.listIndexes({ abortSignal }))) {
       throwIfAborted(abortSignal);
-      const entries: VectorIndexEntry[] = [];
-      const rows = await this.#persist('loadVectorDocuments', async () => {
-        const source = persistence.loadVectorDocuments({ indexName: definition.indexName, abortSignal });
-        if (Symbol.asyncIterator in source) {
-          const collected: VectorDocumentRecord[] = [];
-          for await (const row of source) collected.push(row);
-          return collected;
-        }
-        return source;
-      });
-      for (const row of rows) entries.push(toEntry(row, definition));
-      const kind = definition.options['kind'] === 'hnsw' ? 'hnsw' : 'flat';
+      const loaded = await this.#persist('open', () => persistence.loadIndex({ indexName: definition.name, abortSignal }));
+      if (loaded === null) continue;
+      const { dimension, metric } = checkDefinition(loaded);
+      const entries: VectorIndexEntry[] = loaded.ids.map((id, position) => ({
+        id,
+        vector: loaded.vectors.subarray(position * dimension, (position + 1) * dimension),
+        metadata: loaded.metadata[position] ?? undefined,
+        document: loaded.contents[position] ?? undefined,
+      }));
+      const options = loaded.index.options ?? {};
       let index: VectorIndex | undefined;
-      if (kind === 'hnsw') {
-        const graph = await this.#persist('loadVectorIndexGraph', () => persistence.loadVectorIndexGraph({ indexName: definition.indexName, abortSignal }));
-        const saved = (definition.options['hnsw'] ?? {}) as HnswSettings;
-        const settings = { ...this.#settings.hnsw, m: saved.m, efConstruction: saved.efConstruction, seed: saved.seed, dimension: definition.dimension, metric: definition.metric, kernel: this.#settings.kernel };
-        if (graph !== undefined) {
+      if (options['kind'] === 'hnsw') {
+        const saved = (options['hnsw'] ?? {}) as HnswSettings;
+        const settings = { ...this.#settings.hnsw, m: saved.m, efConstruction: saved.efConstruction, seed: saved.seed, dimension, metric, kernel: this.#settings.kernel };
+        if (loaded.graph !== null) {
           try {
-            index = HnswIndex.restore(settings, graph, entries);
+            index = HnswIndex.restore(settings, loaded.graph.bytes, entries);
           } catch (error) {
             if (!StorageError.isInstance(error)) throw error;
           }
@@ -124,11 +123,11 @@ export class LocalVectorStore implements VectorStore {
           index.upsert(entries);
         }
       } else {
-        index = new FlatIndex({ dimension: definition.dimension, metric: definition.metric, kernel: this.#settings.kernel });
+        index = new FlatIndex({ dimension, metric, kernel: this.#settings.kernel });
         index.upsert(entries);
       }
-      const restored = index instanceof HnswIndex ? index.stats.graphInserts : 0;
-      this.#indexes.set(definition.indexName, { index, unsavedGraphChanges: restored });
+      const unsaved = index instanceof HnswIndex ? index.stats.graphInserts : 0;
+      this.#indexes.set(definition.name, { index, unsavedGraphChanges: unsaved, generation: loaded.index.generation });
     }
   }
 
@@ -180,10 +179,9 @@ export class LocalVectorStore implements VectorStore {
       const persistence = this.#settings.persistence;
       if (persistence) {
         const options: JSONObject = { kind: index.kind, ...(index instanceof HnswIndex ? { hnsw: { ...index.settings } } : {}) };
-        const definition: VectorIndexDefinition = { indexName: args.indexName, dimension: args.dimension, metric, options };
-        await this.#persist('createIndex', () => persistence.saveVectorIndex({ definition, abortSignal: args.abortSignal }));
+        await this.#persist('createIndex', () => persistence.createIndex({ indexName: args.indexName, dimension: args.dimension, metric, options, abortSignal: args.abortSignal }));
       }
-      this.#indexes.set(args.indexName, { index, unsavedGraphChanges: 0 });
+      this.#indexes.set(args.indexName, { index, unsavedGraphChanges: 0, generation: 0 });
     });
   }
 
@@ -204,8 +202,9 @@ export class LocalVectorStore implements VectorStore {
       }));
       const persistence = this.#settings.persistence;
       if (persistence) {
-        const documents = entries.map((entry) => toRecord(entry));
-        await this.#persist('upsert', () => persistence.upsertVectorDocuments({ indexName: args.indexName, documents, abortSignal: args.abortSignal }));
+        const documents = entries.map((entry) => ({ id: entry.id, embedding: entry.vector as Float32Array, content: entry.document, metadata: entry.metadata }));
+        const written = await this.#persist('upsert', () => persistence.upsertDocuments({ indexName: args.indexName, documents, abortSignal: args.abortSignal }));
+        open.generation = written.generation;
       }
       open.index.upsert(entries);
       await this.#afterChange(args.indexName, open, entries.length, args.abortSignal);
@@ -224,7 +223,7 @@ export class LocalVectorStore implements VectorStore {
     const persistence = this.#settings.persistence;
     if (!persistence || !(open.index instanceof HnswIndex)) return;
     const graph = open.index.serializeGraph();
-    await this.#persist('saveGraph', () => persistence.saveVectorIndexGraph({ indexName, graph, abortSignal }));
+    await this.#persist('saveGraph', () => persistence.saveGraph({ indexName, bytes: graph, generation: open.generation, abortSignal }));
     open.unsavedGraphChanges = 0;
   }
 
@@ -250,7 +249,10 @@ export class LocalVectorStore implements VectorStore {
       if (targets.size === 0) return 0;
       const ids = [...targets];
       const persistence = this.#settings.persistence;
-      if (persistence) await this.#persist('delete', () => persistence.deleteVectorDocuments({ indexName: args.indexName, ids, abortSignal: args.abortSignal }));
+      if (persistence) {
+        const written = await this.#persist('delete', () => persistence.deleteDocuments({ indexName: args.indexName, ids, abortSignal: args.abortSignal }));
+        open.generation = written.generation;
+      }
       const deleted = open.index.delete(ids).length;
       await this.#afterChange(args.indexName, open, deleted, args.abortSignal);
       return deleted;
@@ -276,7 +278,7 @@ export class LocalVectorStore implements VectorStore {
       throwIfAborted(args.abortSignal);
       this.#get(args.indexName);
       const persistence = this.#settings.persistence;
-      if (persistence) await this.#persist('deleteIndex', () => persistence.deleteVectorIndex({ indexName: args.indexName, abortSignal: args.abortSignal }));
+      if (persistence) await this.#persist('deleteIndex', () => persistence.deleteIndex({ indexName: args.indexName, abortSignal: args.abortSignal }));
       this.#indexes.delete(args.indexName);
     });
   }
@@ -293,24 +295,15 @@ export function createVectorStore(settings: LocalVectorStoreSettings = {}): Loca
   return new LocalVectorStore(settings);
 }
 
-function toRecord(entry: VectorIndexEntry): VectorDocumentRecord {
-  const vector = entry.vector as Float32Array;
-  return {
-    id: entry.id,
-    embedding: new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength),
-    metadata: entry.metadata ?? null,
-    content: entry.document ?? null,
-  };
-}
+const metrics: readonly VectorMetric[] = ['cosine', 'dotproduct', 'euclidean'];
 
-function toEntry(row: VectorDocumentRecord, definition: VectorIndexDefinition): VectorIndexEntry {
-  if (row.embedding.byteLength !== definition.dimension * 4) {
-    throw new StorageError({
-      store: 'vector',
-      operation: 'open',
-      message: `document "${row.id}" of index "${definition.indexName}" has ${row.embedding.byteLength} embedding bytes, expected ${definition.dimension * 4} (float32 × ${definition.dimension}): the row is corrupt`,
-    });
-  }
-  const vector = new Float32Array(row.embedding.slice().buffer);
-  return { id: row.id, vector, metadata: row.metadata ?? undefined, document: row.content ?? undefined };
+function checkDefinition(loaded: PersistedVectorIndex): { dimension: number; metric: VectorMetric } {
+  const { name, dimension, metric } = loaded.index;
+  const fail = (message: string): never => {
+    throw new StorageError({ store: 'vector', operation: 'open', message: `persisted index "${name}" ${message}` });
+  };
+  if (!Number.isInteger(dimension) || dimension < 1) fail(`has dimension ${String(dimension)}: expected a positive integer`);
+  if (!metrics.includes(metric as VectorMetric)) fail(`has metric "${metric}": expected one of ${metrics.join(', ')}`);
+  if (loaded.vectors.length !== loaded.ids.length * dimension) fail(`has ${loaded.vectors.length} floats for ${loaded.ids.length} documents of dimension ${dimension}: the rows are corrupt`);
+  return { dimension, metric: metric as VectorMetric };
 }

@@ -1,45 +1,60 @@
-import type { JSONObject, StoreCallOptions, VectorMetric } from '@mastra-ts/core';
+import type { JSONObject, StoreCallOptions } from '@mastra-ts/core';
 
-/** One persisted vector with its document, as plain data (a row of a vector-documents table). */
-export interface VectorDocumentRecord {
-  id: string;
-  /** The vector as little-endian float32 bytes (`dimension * 4` of them). */
-  embedding: Uint8Array;
-  /** Metadata object, stored as JSON. */
-  metadata: JSONObject | null;
-  /** Document text. */
-  content: string | null;
+/** An index definition as persisted (a row of an index-definitions table). */
+export interface PersistedVectorIndexDefinition {
+  name: string;
+  dimension: number;
+  /** `cosine`, `dotproduct` or `euclidean`. */
+  metric: string;
+  /** Index kind and HNSW settings chosen by this package, stored as given. */
+  options?: JSONObject | undefined;
+  /** Bumped by every document write. */
+  generation: number;
 }
 
-/** How an index was created (a row of an index-definitions table). */
-export interface VectorIndexDefinition {
-  indexName: string;
-  dimension: number;
-  metric: VectorMetric;
-  /** `flat` or `hnsw`, plus the HNSW settings, as JSON. */
-  options: JSONObject;
+/** One document to persist: the embedding is written as a little-endian float32 BLOB, metadata as JSON. */
+export interface PersistedVectorDocument {
+  id: string;
+  embedding: Float32Array;
+  content?: string | undefined;
+  metadata?: JSONObject | undefined;
+}
+
+/** A saved graph blob and the index generation it was saved at. */
+export interface PersistedVectorGraph {
+  bytes: Uint8Array;
+  generation: number;
+}
+
+/** An index read back in one go, columnar: document `i` is `ids[i]`, row `i` of `vectors`, `contents[i]`, `metadata[i]`. */
+export interface PersistedVectorIndex {
+  index: PersistedVectorIndexDefinition;
+  ids: string[];
+  /** `ids.length × dimension` floats, row-major. */
+  vectors: Float32Array;
+  contents: Array<string | undefined>;
+  metadata: Array<JSONObject | undefined>;
+  graph: PersistedVectorGraph | null;
 }
 
 /**
- * Where a `LocalVectorStore` keeps its indexes: plain rows and bytes, so any storage can satisfy it structurally
- * (`@mastra-ts/storage-sqlite` does, with a vector-documents table, an index-definitions table and a graph-blob
- * table). The store validates and orders writes; a persistence only moves rows. Each write call is one transaction.
+ * Where a `LocalVectorStore` keeps its indexes: plain rows and bytes. It is the shape of
+ * `@mastra-ts/storage-sqlite`'s `storage.vectors` (three tables: vector documents, index definitions, graph blobs), so
+ * that object can be passed as is; this package does not depend on it. The store validates and orders writes; a
+ * persistence only moves rows and must make each write one transaction.
  */
 export interface VectorPersistence {
-  /** Every saved index definition. */
-  listVectorIndexes(options?: StoreCallOptions): Promise<VectorIndexDefinition[]>;
-  /** Creates or replaces an index definition. */
-  saveVectorIndex(args: { definition: VectorIndexDefinition } & StoreCallOptions): Promise<void>;
-  /** Removes an index definition with all its documents and its graph. */
-  deleteVectorIndex(args: { indexName: string } & StoreCallOptions): Promise<void>;
-  /** Every document of an index, in any order: an array or an async iterable of rows. */
-  loadVectorDocuments(args: { indexName: string } & StoreCallOptions): Promise<VectorDocumentRecord[]> | AsyncIterable<VectorDocumentRecord>;
-  /** Inserts or replaces documents by id. */
-  upsertVectorDocuments(args: { indexName: string; documents: VectorDocumentRecord[] } & StoreCallOptions): Promise<void>;
-  /** Deletes documents by id (unknown ids are ignored). */
-  deleteVectorDocuments(args: { indexName: string; ids: string[] } & StoreCallOptions): Promise<void>;
-  /** The saved graph of an index, or undefined. */
-  loadVectorIndexGraph(args: { indexName: string } & StoreCallOptions): Promise<Uint8Array | undefined>;
-  /** Creates or replaces the saved graph of an index. */
-  saveVectorIndexGraph(args: { indexName: string; graph: Uint8Array } & StoreCallOptions): Promise<void>;
+  /** Creates an index definition, or keeps the existing one when dimension and metric match. */
+  createIndex(args: { indexName: string; dimension: number; metric: string; options?: JSONObject } & StoreCallOptions): Promise<unknown>;
+  listIndexes(options?: StoreCallOptions): Promise<PersistedVectorIndexDefinition[]>;
+  /** Deletes the definition, its documents and its graph. */
+  deleteIndex(args: { indexName: string } & StoreCallOptions): Promise<unknown>;
+  /** Inserts or replaces documents by id; returns the new generation. */
+  upsertDocuments(args: { indexName: string; documents: readonly PersistedVectorDocument[] } & StoreCallOptions): Promise<{ generation: number }>;
+  /** Deletes documents by id (unknown ids are ignored); returns the new generation. */
+  deleteDocuments(args: { indexName: string; ids: readonly string[] } & StoreCallOptions): Promise<{ generation: number }>;
+  /** Definition, documents and graph of one index; null when it does not exist. */
+  loadIndex(args: { indexName: string } & StoreCallOptions): Promise<PersistedVectorIndex | null>;
+  /** Saves (replaces) the graph blob of an index, tagged with the generation it reflects. */
+  saveGraph(args: { indexName: string; bytes: Uint8Array; generation: number } & StoreCallOptions): Promise<void>;
 }
