@@ -96,7 +96,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const perRound = Number(process.env.BENCH_CALLS ?? 300);
 
 async function compare(label, baseline, ours) {
-  for (let index = 0; index < 50; index++) {
+  for (let index = 0; index < 100; index++) {
     await baseline();
     await ours();
   }
