@@ -752,10 +752,21 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(abortReason(signal));
     };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    let timer: ReturnType<typeof setTimeout>;
+    let left = ms;
+    const arm = (): void => {
+      const chunk = Math.min(left, MAX_TIMER_MS);
+      left -= chunk;
+      timer = setTimeout(() => {
+        if (left > 0) return arm();
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, chunk);
+    };
+    arm();
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+// setTimeout fires at once for delays above 2^31 - 1 ms, so long sleeps wait in chunks
+const MAX_TIMER_MS = 2_147_483_647;

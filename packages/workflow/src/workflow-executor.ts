@@ -84,7 +84,7 @@ export class WorkflowExecutor implements ExecutionHost {
     this.store = settings.store ?? new InMemoryWorkflowStore();
     this.owner = settings.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseMs = settings.leaseMs ?? 30_000;
-    this.#now = settings.now ?? Date.now;
+    this.#now = settings.now ?? (() => Date.now());
     this.mastra = settings.mastra;
     const workflows = settings.workflows === undefined ? [] : Array.isArray(settings.workflows) ? settings.workflows : Object.values(settings.workflows);
     for (const workflow of workflows as ExecutableWorkflow[]) this.register(workflow);
