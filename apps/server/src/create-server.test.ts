@@ -2,6 +2,7 @@ import { Agent, InMemoryVectorStore, Mastra, createInMemoryStorage, createTool }
 import { MockLanguageModelV1, textResult, textStreamParts } from '@mastra-ts/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createLogBuffer, createLogger } from '@mastra-ts/telemetry';
 import { createServer } from './create-server.ts';
 import { startTestServer, type TestServer } from './test/test-server.ts';
 
@@ -165,6 +166,28 @@ describe('tools, vectors, traces, system routes', () => {
     expect(Object.keys(openapi.paths)).toContain('/api/vector/{vectorName}/query');
     const response = await fetch(`${running.url}/api/agents`, { headers: { 'x-request-id': 'req-123' } });
     expect(response.headers.get('x-request-id')).toBe('req-123');
+  });
+
+  it('serves the server log lines with request ids, and custom log buffers by transport', async () => {
+    running = await startTestServer(project());
+    await fetch(`${running.url}/api/agents`, { headers: { 'x-request-id': 'req-logs-1' } });
+    expect(await running.client.listLogTransports()).toEqual({ transports: ['server'] });
+    const logs = await running.client.listLogs({ transportId: 'server' });
+    expect(logs.logs.some((line) => (line as unknown as { requestId?: string }).requestId === 'req-logs-1')).toBe(true);
+    await running.close();
+
+    const buffer = createLogBuffer({ name: 'app' });
+    const logger = createLogger({ name: 'app', buffer, destination: { write: () => true } as never, level: 'info' });
+    logger.child({ runId: 'run-7' }).info({ agentId: 'a' }, 'hello from run 7');
+    logger.warn('unrelated');
+    running = await startTestServer(project(), { logs: [buffer] });
+    const forRun = await running.client.getLogForRun({ runId: 'run-7', transportId: 'app' });
+    expect(forRun.logs.map((line) => line.msg)).toEqual(['hello from run 7']);
+    const warnings = await running.client.listLogs({ transportId: 'app', logLevel: 'warn' as never });
+    expect(warnings.logs.map((line) => line.msg)).toEqual(['unrelated']);
+    const filtered = await fetch(`${running.url}/api/logs?transportId=app&filters=agentId:a`);
+    expect(((await filtered.json()) as { logs: Array<{ msg: string }> }).logs.map((line) => line.msg)).toEqual(['hello from run 7']);
+    await expect(running.client.listLogs({ transportId: 'nope' })).rejects.toMatchObject({ status: 404 });
   });
 
   it('honours apiPrefix and the body limit', async () => {

@@ -14,6 +14,9 @@ import { framedStream, recordFrame, recordHeaders, sseFrame, sseHeaders } from '
 import { publicError } from './agent-chunks.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { WorkflowEventHub } from './workflow-events.ts';
+import { logRoutes, type LogSource } from './routes/logs.ts';
+import { teeLogger } from './buffered-logger.ts';
+import { createLogBuffer } from '@mastra-ts/telemetry';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -40,6 +43,11 @@ export interface ServerOptions {
   playground?: boolean;
   /** How long `close()` lets open streams finish before cancelling them, in ms (default 5000). */
   shutdownGraceMs?: number;
+  /**
+   * Queryable log transports for `/api/logs` (e.g. the `createLogBuffer()` you gave to `createLogger({ buffer })`).
+   * Default: a buffer of the server's own log lines, named `server`.
+   */
+  logs?: LogSource[];
   /** Extra routes, validated and authenticated like the built-in ones. */
   routes?: RouteDefinition[];
 }
@@ -86,7 +94,9 @@ export function normalizePrefix(prefix: string): string {
  */
 export function createServer(mastra: Mastra, options: ServerOptions = {}): MastraServer {
   const apiPrefix = normalizePrefix(options.apiPrefix ?? '/api');
-  const logger = options.logger ?? mastra.getLogger();
+  const serverLogs = options.logs === undefined ? createLogBuffer({ name: 'server', capacity: 2000 }) : undefined;
+  const logSources: LogSource[] = options.logs ?? [serverLogs!];
+  const logger = serverLogs ? teeLogger(options.logger ?? mastra.getLogger(), serverLogs) : (options.logger ?? mastra.getLogger());
   const bodyLimit = options.bodyLimit ?? defaultBodyLimit;
   const envToken = process.env.MASTRA_TS_API_KEY;
   const authOption = options.auth === undefined ? (envToken ? { token: envToken } : undefined) : options.auth === false ? undefined : options.auth;
@@ -96,7 +106,11 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
   const state: ServerState = { activeStreams: new Set(), background: new Set(), closing: false, idempotency: new Map(), metrics: new HttpMetrics(), routes: () => routes, workflowEvents: new WorkflowEventHub() };
   const shutdown = new AbortController();
 
-  const definitions = [...defaultRoutes({ apiPrefix, metrics: options.metrics, playground: options.playground !== false, authEnabled: checkAuth !== undefined }), ...(options.routes ?? [])];
+  const definitions = [
+    ...defaultRoutes({ apiPrefix, metrics: options.metrics, playground: options.playground !== false, authEnabled: checkAuth !== undefined }),
+    ...logRoutes(() => logSources),
+    ...(options.routes ?? []),
+  ];
   routes = definitions.map((definition) => ({
     method: definition.method,
     path: definition.root ? definition.path : `${apiPrefix}${definition.path}` || '/',
@@ -168,7 +182,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
       } finally {
         const seconds = (performance.now() - started) / 1000;
         state.metrics.record(request.method, route.path, status, seconds);
-        logger.debug({ requestId, method: request.method, path: c.req.path, status, ms: Math.round(seconds * 1e6) / 1000 }, 'request');
+        if (status >= 400 || !definition.root) logger.info({ requestId, method: request.method, path: c.req.path, status, ms: Math.round(seconds * 1e6) / 1000 }, 'request');
       }
     };
     app.on(route.method, route.path, handler);

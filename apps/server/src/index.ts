@@ -11,3 +11,4 @@ export { HttpError, statusByCode, toHttpError, type ErrorBody, type ServerErrorC
 export { defineRoute, json, type RouteContext, type RouteDefinition, type RouteFamily, type RouteMethod, type RouteResult, type ServerState } from './route.ts';
 export { createChunkMapper, toFullOutput, type MastraChunk } from './agent-chunks.ts';
 export { toModelMessages } from './agent-messages.ts';
+export type { LogSource } from './routes/logs.ts';

@@ -1,0 +1,29 @@
+import type { LogFunction, Logger } from '@mastra-ts/core';
+
+const levelNumbers = { trace: 10, debug: 20, info: 30, warn: 40, error: 50 } as const;
+
+/**
+ * A logger that forwards to `logger` and also writes each line, as pino JSON, to `sink`
+ * (a `LogBuffer`), so that the server's own lines can be read back through `/api/logs`.
+ */
+export function teeLogger(logger: Logger, sink: { write(line: string): void }, bindings: Record<string, unknown> = {}): Logger {
+  const method = (name: keyof typeof levelNumbers): LogFunction =>
+    ((first: string | Record<string, unknown>, message?: string) => {
+      if (typeof first === 'string') logger[name](first);
+      else logger[name](first, message);
+      const fields = typeof first === 'string' ? { msg: first } : { ...first, ...(message === undefined ? {} : { msg: message }) };
+      try {
+        sink.write(JSON.stringify({ level: levelNumbers[name], time: Date.now(), ...bindings, ...fields }, (_key, value: unknown) => (value instanceof Error ? { name: value.name, message: value.message } : value)));
+      } catch {
+        // unserializable fields are dropped from the buffer only
+      }
+    }) as LogFunction;
+  return {
+    trace: method('trace'),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    child: (childBindings) => teeLogger(logger.child(childBindings), sink, { ...bindings, ...childBindings }),
+  };
+}
