@@ -232,7 +232,7 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
       throw mapAnthropicError(error, context);
     }
     return {
-      stream: streamParts(events, { warnings, jsonTool, context }),
+      stream: new AnthropicPartStream(events, jsonTool, context, warnings),
       request: { body },
       response: { headers: headersToRecord(response.headers) ?? {} },
     };
@@ -247,121 +247,184 @@ interface OpenBlock {
   signature?: string;
 }
 
-async function* streamParts(
-  events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController },
-  options: { warnings: LanguageModelV1CallWarning[]; jsonTool: boolean; context: { url: string; requestBody: unknown; abortSignal: AbortSignal | undefined } },
-): AsyncGenerator<LanguageModelV1StreamPart> {
-  yield { type: 'stream-start', warnings: options.warnings };
-  const blocks = new Map<number, OpenBlock>();
-  let usage: AnthropicWireUsage = {};
-  let stopReason: string | null | undefined;
-  let stopSequence: string | null = null;
-  let usedJsonTool = false;
-  let stopped = false;
-  let failed = false;
-  try {
-    for await (const event of events) {
-      switch (event.type) {
-        case 'message_start':
-          usage = mergeAnthropicUsage(usage, event.message.usage as AnthropicWireUsage);
-          yield { type: 'response-metadata', id: event.message.id, modelId: event.message.model };
-          break;
-        case 'content_block_start': {
-          const block = event.content_block;
-          const id = String(event.index);
-          switch (block.type) {
-            case 'text':
-              blocks.set(event.index, { kind: 'text', id, input: '' });
-              yield { type: 'text-start', id };
-              if (block.text) yield { type: 'text-delta', id, delta: block.text };
-              break;
-            case 'thinking':
-              blocks.set(event.index, { kind: 'reasoning', id, input: '', signature: block.signature || undefined });
-              yield { type: 'reasoning-start', id };
-              if (block.thinking) yield { type: 'reasoning-delta', id, delta: block.thinking };
-              break;
-            case 'redacted_thinking':
-              blocks.set(event.index, { kind: 'ignored', id, input: '' });
-              yield { type: 'reasoning-start', id, providerMetadata: { anthropic: { redactedData: block.data } } };
-              yield { type: 'reasoning-end', id, providerMetadata: { anthropic: { redactedData: block.data } } };
-              break;
-            case 'tool_use':
-              if (options.jsonTool && block.name === jsonToolName) {
-                usedJsonTool = true;
-                blocks.set(event.index, { kind: 'json', id, input: '' });
-                yield { type: 'text-start', id };
-              } else {
-                blocks.set(event.index, { kind: 'tool', id: block.id, toolName: block.name, input: '' });
-                yield { type: 'tool-input-start', id: block.id, toolName: block.name };
-              }
-              break;
-            default:
-              blocks.set(event.index, { kind: 'ignored', id, input: '' });
-              yield { type: 'raw', rawValue: event };
-              break;
-          }
-          break;
-        }
-        case 'content_block_delta': {
-          const block = blocks.get(event.index);
-          if (!block) break;
-          const delta = event.delta;
-          if (delta.type === 'text_delta' && block.kind === 'text') yield { type: 'text-delta', id: block.id, delta: delta.text };
-          else if (delta.type === 'thinking_delta' && block.kind === 'reasoning') yield { type: 'reasoning-delta', id: block.id, delta: delta.thinking };
-          else if (delta.type === 'signature_delta' && block.kind === 'reasoning') block.signature = (block.signature ?? '') + delta.signature;
-          else if (delta.type === 'input_json_delta' && delta.partial_json.length > 0) {
-            block.input += delta.partial_json;
-            if (block.kind === 'tool') yield { type: 'tool-input-delta', id: block.id, delta: delta.partial_json };
-            else if (block.kind === 'json') yield { type: 'text-delta', id: block.id, delta: delta.partial_json };
-          }
-          break;
-        }
-        case 'content_block_stop': {
-          const block = blocks.get(event.index);
-          if (!block) break;
-          blocks.delete(event.index);
-          if (block.kind === 'text' || block.kind === 'json') yield { type: 'text-end', id: block.id };
-          else if (block.kind === 'reasoning') yield { type: 'reasoning-end', id: block.id, ...(block.signature ? { providerMetadata: { anthropic: { signature: block.signature } } } : {}) };
-          else if (block.kind === 'tool') {
-            yield { type: 'tool-input-end', id: block.id };
-            yield { type: 'tool-call', toolCallId: block.id, toolName: block.toolName!, input: block.input.length > 0 ? block.input : '{}' };
-          }
-          break;
-        }
-        case 'message_delta':
-          usage = mergeAnthropicUsage(usage, event.usage as AnthropicWireUsage);
-          stopReason = event.delta.stop_reason;
-          stopSequence = event.delta.stop_sequence ?? null;
-          break;
-        case 'message_stop':
-          stopped = true;
-          break;
-        default:
-          break;
-      }
-    }
-  } catch (error) {
-    if (error instanceof Anthropic.APIError && error.status === undefined && !(error instanceof Anthropic.APIConnectionError)) {
-      failed = true;
-      yield { type: 'error', error: mapAnthropicError(error, options.context) };
-    } else throw mapAnthropicError(error, options.context);
-  } finally {
-    if (!stopped && !failed) events.controller.abort();
+type StreamContext = { url: string; requestBody: unknown; abortSignal: AbortSignal | undefined };
+
+/**
+ * Maps SDK stream events to parts. A hand-written iterator rather than an async generator: most events
+ * map synchronously to queued parts, which are then handed out without another await per part.
+ */
+class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
+  private readonly queue: LanguageModelV1StreamPart[] = [];
+  private head = 0;
+  private readonly blocks = new Map<number, OpenBlock>();
+  private readonly inner: AsyncIterator<Anthropic.RawMessageStreamEvent>;
+  private usage: AnthropicWireUsage = {};
+  private stopReason: string | null | undefined;
+  private stopSequence: string | null = null;
+  private usedJsonTool = false;
+  private stopped = false;
+  private failed = false;
+  private finished = false;
+
+  private readonly events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController };
+  private readonly jsonTool: boolean;
+  private readonly context: StreamContext;
+
+  constructor(events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController }, jsonTool: boolean, context: StreamContext, warnings: LanguageModelV1CallWarning[]) {
+    this.events = events;
+    this.jsonTool = jsonTool;
+    this.context = context;
+    this.inner = events[Symbol.asyncIterator]();
+    this.queue.push({ type: 'stream-start', warnings });
   }
-  if (!stopped && !failed) {
-    if (options.context.abortSignal?.aborted) throw new AbortError({ message: 'The Anthropic stream was aborted', cause: options.context.abortSignal.reason });
-    throw new APICallError({
-      message: 'The Anthropic stream ended before message_stop: the connection was closed mid-response. The call may be retried.',
-      url: options.context.url,
-      requestBodyValues: options.context.requestBody,
-      isRetryable: true,
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
+    while (this.head === this.queue.length) {
+      if (this.finished) return { done: true, value: undefined };
+      this.queue.length = 0;
+      this.head = 0;
+      await this.pull();
+    }
+    return { done: false, value: this.queue[this.head++]! };
+  }
+
+  async return(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
+    if (!this.finished) {
+      this.finished = true;
+      this.events.controller.abort();
+      await this.inner.return?.();
+    }
+    this.queue.length = 0;
+    this.head = 0;
+    return { done: true, value: undefined };
+  }
+
+  private async pull(): Promise<void> {
+    let result: IteratorResult<Anthropic.RawMessageStreamEvent>;
+    try {
+      result = await this.inner.next();
+    } catch (error) {
+      if (error instanceof Anthropic.APIError && error.status === undefined && !(error instanceof Anthropic.APIConnectionError)) {
+        this.failed = true;
+        this.queue.push({ type: 'error', error: mapAnthropicError(error, this.context) });
+        this.finish();
+        return;
+      }
+      this.finished = true;
+      this.events.controller.abort();
+      throw mapAnthropicError(error, this.context);
+    }
+    if (result.done) {
+      if (!this.stopped) {
+        this.finished = true;
+        this.events.controller.abort();
+        if (this.context.abortSignal?.aborted) throw new AbortError({ message: 'The Anthropic stream was aborted', cause: this.context.abortSignal.reason });
+        throw new APICallError({
+          message: 'The Anthropic stream ended before message_stop: the connection was closed mid-response. The call may be retried.',
+          url: this.context.url,
+          requestBodyValues: this.context.requestBody,
+          isRetryable: true,
+        });
+      }
+      this.finish();
+      return;
+    }
+    this.handle(result.value);
+  }
+
+  private finish(): void {
+    this.finished = true;
+    const finishReason: LanguageModelV1FinishReason = this.failed ? 'error' : mapAnthropicStopReason(this.stopReason, this.usedJsonTool);
+    this.queue.push({
+      type: 'finish',
+      finishReason,
+      usage: mapAnthropicUsage(this.usage),
+      providerMetadata: { anthropic: { cacheCreationInputTokens: this.usage.cache_creation_input_tokens ?? null, stopSequence: this.stopSequence } },
     });
   }
-  const finishReason: LanguageModelV1FinishReason = failed ? 'error' : mapAnthropicStopReason(stopReason, usedJsonTool);
-  yield {
-    type: 'finish',
-    finishReason,
-    usage: mapAnthropicUsage(usage),
-    providerMetadata: { anthropic: { cacheCreationInputTokens: usage.cache_creation_input_tokens ?? null, stopSequence } },
-  };
+
+  private handle(event: Anthropic.RawMessageStreamEvent): void {
+    const queue = this.queue;
+    switch (event.type) {
+      case 'message_start':
+        this.usage = mergeAnthropicUsage(this.usage, event.message.usage as AnthropicWireUsage);
+        queue.push({ type: 'response-metadata', id: event.message.id, modelId: event.message.model });
+        return;
+      case 'content_block_start': {
+        const block = event.content_block;
+        const id = String(event.index);
+        switch (block.type) {
+          case 'text':
+            this.blocks.set(event.index, { kind: 'text', id, input: '' });
+            queue.push({ type: 'text-start', id });
+            if (block.text) queue.push({ type: 'text-delta', id, delta: block.text });
+            return;
+          case 'thinking':
+            this.blocks.set(event.index, { kind: 'reasoning', id, input: '', ...(block.signature ? { signature: block.signature } : {}) });
+            queue.push({ type: 'reasoning-start', id });
+            if (block.thinking) queue.push({ type: 'reasoning-delta', id, delta: block.thinking });
+            return;
+          case 'redacted_thinking':
+            this.blocks.set(event.index, { kind: 'ignored', id, input: '' });
+            queue.push({ type: 'reasoning-start', id, providerMetadata: { anthropic: { redactedData: block.data } } });
+            queue.push({ type: 'reasoning-end', id, providerMetadata: { anthropic: { redactedData: block.data } } });
+            return;
+          case 'tool_use':
+            if (this.jsonTool && block.name === jsonToolName) {
+              this.usedJsonTool = true;
+              this.blocks.set(event.index, { kind: 'json', id, input: '' });
+              queue.push({ type: 'text-start', id });
+            } else {
+              this.blocks.set(event.index, { kind: 'tool', id: block.id, toolName: block.name, input: '' });
+              queue.push({ type: 'tool-input-start', id: block.id, toolName: block.name });
+            }
+            return;
+          default:
+            this.blocks.set(event.index, { kind: 'ignored', id, input: '' });
+            queue.push({ type: 'raw', rawValue: event });
+            return;
+        }
+      }
+      case 'content_block_delta': {
+        const block = this.blocks.get(event.index);
+        if (!block) return;
+        const delta = event.delta;
+        if (delta.type === 'text_delta' && block.kind === 'text') queue.push({ type: 'text-delta', id: block.id, delta: delta.text });
+        else if (delta.type === 'thinking_delta' && block.kind === 'reasoning') queue.push({ type: 'reasoning-delta', id: block.id, delta: delta.thinking });
+        else if (delta.type === 'signature_delta' && block.kind === 'reasoning') block.signature = (block.signature ?? '') + delta.signature;
+        else if (delta.type === 'input_json_delta' && delta.partial_json.length > 0) {
+          block.input += delta.partial_json;
+          if (block.kind === 'tool') queue.push({ type: 'tool-input-delta', id: block.id, delta: delta.partial_json });
+          else if (block.kind === 'json') queue.push({ type: 'text-delta', id: block.id, delta: delta.partial_json });
+        }
+        return;
+      }
+      case 'content_block_stop': {
+        const block = this.blocks.get(event.index);
+        if (!block) return;
+        this.blocks.delete(event.index);
+        if (block.kind === 'text' || block.kind === 'json') queue.push({ type: 'text-end', id: block.id });
+        else if (block.kind === 'reasoning') queue.push({ type: 'reasoning-end', id: block.id, ...(block.signature ? { providerMetadata: { anthropic: { signature: block.signature } } } : {}) });
+        else if (block.kind === 'tool') {
+          queue.push({ type: 'tool-input-end', id: block.id });
+          queue.push({ type: 'tool-call', toolCallId: block.id, toolName: block.toolName!, input: block.input.length > 0 ? block.input : '{}' });
+        }
+        return;
+      }
+      case 'message_delta':
+        this.usage = mergeAnthropicUsage(this.usage, event.usage as AnthropicWireUsage);
+        this.stopReason = event.delta.stop_reason;
+        this.stopSequence = event.delta.stop_sequence ?? null;
+        return;
+      case 'message_stop':
+        this.stopped = true;
+        return;
+      default:
+        return;
+    }
+  }
 }
