@@ -718,6 +718,38 @@ describe('agent and routing', () => {
     ]);
   });
 
+  it('keeps signed thinking across an Agent tool loop with extended thinking (streamed)', async () => {
+    server.enqueue(
+      { kind: 'message', content: [{ type: 'thinking', thinking: ['I should ', 'look it up.'], signature: 'sig-agent' }, { type: 'tool_use', id: 'toolu_t', name: 'lookup', input: { q: 'x' } }] },
+      anthropicText('Found it.'),
+    );
+    const lookup = createTool({ id: 'lookup', inputSchema: z.object({ q: z.string() }), execute: async () => 'result' });
+    const agent = new Agent({ name: 'thinker', instructions: 'Think.', model: model(), tools: { lookup } });
+    const streamed = await agent.stream('Find x', { providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: 1024 } } } });
+    let text = '';
+    for await (const chunk of streamed.textStream) text += chunk;
+    expect(text).toBe('Found it.');
+    const assistant = (server.requests[1]!.body.messages as Array<{ role: string; content: unknown[] }>)[1]!;
+    expect(assistant).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'thinking', thinking: 'I should look it up.', signature: 'sig-agent' },
+        { type: 'tool_use', id: 'toolu_t', name: 'lookup', input: { q: 'x' } },
+      ],
+    });
+  });
+
+  it('sends settings headers and per-call headers', async () => {
+    server.enqueue(anthropicText('ok'));
+    const withHeaders = createAnthropic({ apiKey: 'k', baseURL: `${server.baseURL}/v1/`, headers: { 'x-team': 'core' } })(modelId);
+    await withHeaders.doGenerate(call({ headers: { 'x-call': '1', 'x-dropped': undefined } }));
+    const headers = server.requests[0]!.headers;
+    expect(headers['x-team']).toBe('core');
+    expect(headers['x-call']).toBe('1');
+    expect(headers).not.toHaveProperty('x-dropped');
+    expect(server.requests[0]!.path).toBe('/v1/messages');
+  });
+
   it('streams an agent through a routing string', async () => {
     vi.stubEnv('ANTHROPIC_API_KEY', 'routing-key');
     vi.stubEnv('ANTHROPIC_BASE_URL', server.baseURL);

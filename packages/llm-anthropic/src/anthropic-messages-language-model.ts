@@ -17,6 +17,7 @@ import { defaultMaxOutputTokens, parseAnthropicProviderOptions, parseCacheContro
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { mapAnthropicUsage, mergeAnthropicUsage, type AnthropicWireUsage } from './map-anthropic-usage.ts';
+import { rememberThinkingSignature } from './thinking-signature-cache.ts';
 
 /** How the model reaches the API; built by `createAnthropic`. */
 export interface AnthropicMessagesConfig {
@@ -188,6 +189,7 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
           content.push({ type: 'text', text: block.text });
           break;
         case 'thinking':
+          rememberThinkingSignature(block.thinking, block.signature);
           content.push({ type: 'reasoning', text: block.thinking, providerMetadata: { anthropic: { signature: block.signature } } });
           break;
         case 'redacted_thinking':
@@ -364,7 +366,7 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
             if (block.text) queue.push({ type: 'text-delta', id, delta: block.text });
             return;
           case 'thinking':
-            this.blocks.set(event.index, { kind: 'reasoning', id, input: '', ...(block.signature ? { signature: block.signature } : {}) });
+            this.blocks.set(event.index, { kind: 'reasoning', id, input: block.thinking ?? '', ...(block.signature ? { signature: block.signature } : {}) });
             queue.push({ type: 'reasoning-start', id });
             if (block.thinking) queue.push({ type: 'reasoning-delta', id, delta: block.thinking });
             return;
@@ -394,7 +396,10 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
         if (!block) return;
         const delta = event.delta;
         if (delta.type === 'text_delta' && block.kind === 'text') queue.push({ type: 'text-delta', id: block.id, delta: delta.text });
-        else if (delta.type === 'thinking_delta' && block.kind === 'reasoning') queue.push({ type: 'reasoning-delta', id: block.id, delta: delta.thinking });
+        else if (delta.type === 'thinking_delta' && block.kind === 'reasoning') {
+          block.input += delta.thinking;
+          queue.push({ type: 'reasoning-delta', id: block.id, delta: delta.thinking });
+        }
         else if (delta.type === 'signature_delta' && block.kind === 'reasoning') block.signature = (block.signature ?? '') + delta.signature;
         else if (delta.type === 'input_json_delta' && delta.partial_json.length > 0) {
           block.input += delta.partial_json;
@@ -408,8 +413,10 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
         if (!block) return;
         this.blocks.delete(event.index);
         if (block.kind === 'text' || block.kind === 'json') queue.push({ type: 'text-end', id: block.id });
-        else if (block.kind === 'reasoning') queue.push({ type: 'reasoning-end', id: block.id, ...(block.signature ? { providerMetadata: { anthropic: { signature: block.signature } } } : {}) });
-        else if (block.kind === 'tool') {
+        else if (block.kind === 'reasoning') {
+          if (block.signature) rememberThinkingSignature(block.input, block.signature);
+          queue.push({ type: 'reasoning-end', id: block.id, ...(block.signature ? { providerMetadata: { anthropic: { signature: block.signature } } } : {}) });
+        } else if (block.kind === 'tool') {
           queue.push({ type: 'tool-input-end', id: block.id });
           queue.push({ type: 'tool-call', toolCallId: block.id, toolName: block.toolName!, input: block.input.length > 0 ? block.input : '{}' });
         }

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { TypeValidationError, UnsupportedFunctionalityError, type LanguageModelV1CallWarning, type LanguageModelV1Prompt, type ProviderOptions } from '@mastra-ts/core';
 import { parseCacheControl, type AnthropicCacheControl } from './anthropic-messages-options.ts';
+import { recallThinkingSignature } from './thinking-signature-cache.ts';
 
 type ContentBlock = Anthropic.ContentBlockParam;
 type ImageMediaType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
@@ -123,7 +124,7 @@ export function convertToAnthropicMessages(prompt: LanguageModelV1Prompt, option
                 blocks.push({ type: 'redacted_thinking', data: redacted });
                 return;
               }
-              const signature = part.signature ?? (typeof anthropicOptions?.signature === 'string' ? anthropicOptions.signature : undefined);
+              const signature = part.signature ?? (typeof anthropicOptions?.signature === 'string' ? anthropicOptions.signature : undefined) ?? recallThinkingSignature(part.text);
               if (signature === undefined) {
                 options.warnings.push({ type: 'other', message: `${partPath}: reasoning without a signature cannot be sent back to Anthropic and was dropped` });
                 return;
