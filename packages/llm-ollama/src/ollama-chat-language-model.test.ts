@@ -4,6 +4,7 @@ import {
   Agent,
   APICallError,
   createTool,
+  InvalidResponseDataError,
   resolveLanguageModel,
   TypeValidationError,
   type LanguageModelV1CallOptions,
@@ -279,6 +280,14 @@ describe('doStream', () => {
     expect(APICallError.isInstance(errorPart.error)).toBe(true);
     expect(errorPart.error.message).toContain('out of memory');
     expect(parts[6]).toMatchObject({ type: 'finish', finishReason: 'error' });
+  });
+
+  it('a malformed NDJSON line is a typed error', async () => {
+    server.enqueue({ kind: 'ndjson', lines: [{ model: 'llama3.2', created_at: '2026-01-01T00:00:00Z', message: { role: 'assistant', content: 'ok' }, done: false }, { raw: '{"model":"llama3.2","mess\n' }] });
+    const { stream } = await model().doStream(call());
+    const error = await catchError(collectAsyncIterable(stream));
+    expect(InvalidResponseDataError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('not valid JSON');
   });
 
   it('aborting mid-stream closes the connection (seen by the server)', async () => {

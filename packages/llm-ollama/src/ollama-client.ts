@@ -1,3 +1,4 @@
+import { InvalidResponseDataError } from '@mastra-ts/core';
 import { Ollama } from 'ollama';
 
 /** An `ollama` client for one call: its fetch honours the call's abort signal and records response headers. */
@@ -25,7 +26,8 @@ export function createOllamaCallClient(settings: {
       headers[key.toLowerCase()] = value;
     });
     lastHeaders = headers;
-    return response;
+    if (!response.ok || !response.body || !headers['content-type']?.includes('ndjson')) return response;
+    return new Response(response.body.pipeThrough(validateNdjson()), { status: response.status, statusText: response.statusText, headers: response.headers });
   };
   const headers: Record<string, string> = { ...settings.headers };
   for (const [key, value] of Object.entries(settings.callHeaders ?? {})) if (value !== undefined) headers[key] = value;
@@ -33,4 +35,30 @@ export function createOllamaCallClient(settings: {
     client: new Ollama({ host: settings.host, fetch, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
     responseHeaders: () => lastHeaders,
   };
+}
+
+/** Errors the stream on a line that is not JSON (the client would skip it with a console warning). */
+function validateNdjson(): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const check = (line: string): void => {
+    if (line.trim().length === 0) return;
+    try {
+      JSON.parse(line);
+    } catch (cause) {
+      throw new InvalidResponseDataError({ data: line, message: `Ollama sent a stream line that is not valid JSON: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`, cause });
+    }
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      buffer += decoder.decode(chunk, { stream: true });
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) check(line);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      check(buffer + decoder.decode());
+    },
+  });
 }
