@@ -195,6 +195,15 @@ describe('doStream', () => {
     expect(lastBody().max_tokens).toBe(64_000);
   });
 
+  it('downgrades a forced tool choice to auto while thinking is on, with a warning', async () => {
+    server.enqueue(anthropicText('ok'));
+    const tools = [{ type: 'function' as const, name: 'a', inputSchema: { type: 'object' } }];
+    const result = await model().doGenerate(call({ tools, toolChoice: { type: 'tool', toolName: 'a' }, providerOptions: { anthropic: { thinking: { type: 'adaptive' } } } }));
+    expect(lastBody().tool_choice).toEqual({ type: 'auto' });
+    expect(lastBody().thinking).toEqual({ type: 'adaptive' });
+    expect(result.warnings).toEqual([{ type: 'unsupported-setting', setting: 'toolChoice', details: 'Anthropic cannot force a tool call while extended thinking is on; sent as "auto"' }]);
+  });
+
   it('generate returns reasoning content and sends signed thinking back on the next turn', async () => {
     server.enqueue(anthropicThinking('Pondering', 'sig-9', 'Done'), anthropicText('next'));
     const result = await model().doGenerate(call({ maxOutputTokens: 1000, providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: 1024 } } } }));

@@ -122,6 +122,10 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
           break;
       }
     }
+    if (thinkingOn && (toolChoice?.type === 'any' || toolChoice?.type === 'tool')) {
+      warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: 'Anthropic cannot force a tool call while extended thinking is on; sent as "auto"' });
+      toolChoice = { type: 'auto' };
+    }
     if (anthropic.disableParallelToolUse && tools.length > 0) {
       toolChoice = { ...(toolChoice ?? { type: 'auto' }), disable_parallel_tool_use: true } as Anthropic.ToolChoice;
     }
