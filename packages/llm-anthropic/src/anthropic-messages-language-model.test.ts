@@ -177,7 +177,7 @@ describe('doStream', () => {
   });
 
   it('turns thinking into reasoning parts with the signature in providerMetadata', async () => {
-    server.enqueue(anthropicThinking(['Let me ', 'think.'], 'sig-123', ['Answer']));
+    server.enqueue(anthropicThinking(['Let me ', 'think.'], 'sig-123', ['Answer'], { usage: { input_tokens: 10, output_tokens: 30, output_tokens_details: { thinking_tokens: 20 } } }));
     const { stream } = await model().doStream(call({ temperature: 0.3, providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: 2048 } } } }));
     const parts = await collectAsyncIterable(stream);
     expect(parts.slice(0, 1)).toEqual([{ type: 'stream-start', warnings: [{ type: 'unsupported-setting', setting: 'temperature', details: 'not supported together with extended thinking; ignored' }] }]);
@@ -190,6 +190,7 @@ describe('doStream', () => {
       { type: 'text-delta', id: '1', delta: 'Answer' },
       { type: 'text-end', id: '1' },
     ]);
+    expect(parts[parts.length - 1]).toMatchObject({ type: 'finish', usage: { inputTokens: 10, outputTokens: 30, reasoningTokens: 20 } });
     expect(lastBody().thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(lastBody().temperature).toBeUndefined();
     expect(lastBody().max_tokens).toBe(64_000);

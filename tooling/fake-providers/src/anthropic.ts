@@ -23,6 +23,8 @@ export interface FakeAnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens?: number;
   cache_read_input_tokens?: number;
+  /** Sent only when given (newer API versions report thinking tokens here). */
+  output_tokens_details?: { thinking_tokens: number };
 }
 
 /** A scripted assistant message; rendered as JSON or as SSE depending on the request's `stream` flag. */
@@ -134,11 +136,12 @@ async function writeSse(context: ScriptContext, events: Array<{ event: string; d
   else context.end();
 }
 
-const usageOf = (reply: FakeAnthropicMessage): Required<FakeAnthropicUsage> => ({
+const usageOf = (reply: FakeAnthropicMessage): FakeAnthropicUsage => ({
   input_tokens: reply.usage?.input_tokens ?? 12,
   output_tokens: reply.usage?.output_tokens ?? 7,
   cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
   cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
+  ...(reply.usage?.output_tokens_details ? { output_tokens_details: reply.usage.output_tokens_details } : {}),
 });
 
 const joined = (value: string | string[]): string => (Array.isArray(value) ? value.join('') : value);
