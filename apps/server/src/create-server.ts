@@ -17,6 +17,7 @@ import { WorkflowEventHub } from './workflow-events.ts';
 import { logRoutes, type LogSource } from './routes/logs.ts';
 import { teeLogger } from './buffered-logger.ts';
 import { createLogBuffer } from '@mastra-ts/telemetry';
+import { startWorkflowRecovery } from '@mastra-ts/workflow';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -48,6 +49,8 @@ export interface ServerOptions {
    * Default: a buffer of the server's own log lines, named `server`.
    */
   logs?: LogSource[];
+  /** Continue workflow runs whose process died (expired lease) when `listen()` starts (default true). */
+  recoverWorkflows?: boolean;
   /** Extra routes, validated and authenticated like the built-in ones. */
   routes?: RouteDefinition[];
 }
@@ -249,6 +252,11 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
         server = instance;
         (instance as Server).once('error', reject);
       });
+      if (options.recoverWorkflows !== false && Object.keys(mastra.listWorkflows()).length > 0) {
+        const recovered = await startWorkflowRecovery(mastra);
+        for (const run of recovered) track(state, run.result);
+        if (recovered.length > 0) logger.info({ runs: recovered.map((run) => run.runId) }, 'recovered workflow runs');
+      }
       const host = address.address.includes(':') ? `[${address.address}]` : address.address;
       return { url: `http://${host}:${address.port}`, port: address.port };
     },
@@ -262,11 +270,24 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
       await drained;
       shutdown.abort(new Error('server shutting down'));
       for (const stream of state.activeStreams) stream.abort(new Error('server shutting down'));
+      const executors = new Set<{ dispose(): Promise<void> }>();
+      for (const workflow of Object.values(mastra.listWorkflows())) {
+        const executor = (workflow as { executor?: { dispose?: () => Promise<void> } }).executor;
+        if (executor && typeof executor.dispose === 'function') executors.add(executor as { dispose(): Promise<void> });
+      }
+      // runs still executing after the grace period stop here and release their leases, so another process recovers them
+      await Promise.allSettled([...executors].map((executor) => executor.dispose()));
       await Promise.allSettled([...state.background]);
       httpServer?.closeAllConnections();
       await closed;
     },
   };
+}
+
+function track(state: ServerState, promise: Promise<unknown>): void {
+  const tracked = promise.catch(() => undefined);
+  state.background.add(tracked);
+  void tracked.finally(() => state.background.delete(tracked));
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, Mastra, noopLogger, type Logger, type MastraStorage } from '@mastra-ts/core';
+
+let hooksRegistered = false;
+
+/**
+ * Lets a project without its own `node_modules` import the packages this server ships with (`@mastra-ts/*`, `zod`):
+ * a bare specifier that the project cannot resolve is resolved again from the server's location.
+ */
+export function registerPackageFallback(): void {
+  if (hooksRegistered || typeof module.registerHooks !== 'function') return;
+  hooksRegistered = true;
+  const here = import.meta.url;
+  module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      try {
+        return nextResolve(specifier, context);
+      } catch (error) {
+        if (/^[./]|^[a-z]+:/i.test(specifier) || (error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+        return nextResolve(specifier, { ...context, parentURL: here });
+      }
+    },
+  });
+}
+
+/**
+ * Imports the user's project: a module exporting `mastra` (named or default). TypeScript entries run through
+ * Node's type stripping (Node >= 22.18 / 23.6), so use `.ts` extensions in relative imports and erasable syntax only.
+ */
+export async function loadProject(entry: string): Promise<Mastra> {
+  const file = path.resolve(entry);
+  if (!existsSync(file)) {
+    throw new ConfigError({ message: `mastra-ts-server: entry "${entry}" does not exist (resolved to ${file}): pass the path of a module exporting \`mastra\`, or set MASTRA_TS_ENTRY` });
+  }
+  registerPackageFallback();
+  const loaded = (await import(pathToFileURL(file).href)) as { mastra?: unknown; default?: unknown };
+  const candidate = loaded.mastra ?? loaded.default;
+  if (!isMastra(candidate)) {
+    throw new ConfigError({ message: `mastra-ts-server: ${entry} must export a Mastra instance as \`mastra\` (export const mastra = new Mastra({ ... })) or as its default export` });
+  }
+  return candidate;
+}
+
+function isMastra(value: unknown): value is Mastra {
+  return value instanceof Mastra || (typeof value === 'object' && value !== null && typeof (value as Mastra).listAgents === 'function' && typeof (value as Mastra).getStorage === 'function');
+}
+
+/**
+ * A Mastra with the same agents, workflows, tools and vectors as `mastra`, plus `storage` and `logger` where
+ * `mastra` had none (Mastra's registry is immutable, so the server re-registers everything on a new instance).
+ */
+export function withDefaults(mastra: Mastra, defaults: { storage?: () => MastraStorage; logger?: () => Logger }): Mastra {
+  const needsStorage = mastra.getStorage() === undefined && defaults.storage !== undefined;
+  const needsLogger = mastra.getLogger() === noopLogger && defaults.logger !== undefined;
+  if (!needsStorage && !needsLogger) return mastra;
+  const cache = mastra.getCache();
+  return new Mastra({
+    agents: mastra.listAgents(),
+    workflows: mastra.listWorkflows(),
+    tools: mastra.listTools(),
+    vectors: mastra.listVectors(),
+    storage: needsStorage ? defaults.storage!() : mastra.getStorage(),
+    logger: needsLogger ? defaults.logger!() : mastra.getLogger(),
+    tracer: mastra.getTracer(),
+    ...(cache ? { cache } : {}),
+  });
+}
