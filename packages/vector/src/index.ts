@@ -17,3 +17,10 @@ export type {
   PersistedVectorIndexDefinition,
   VectorPersistence,
 } from './vector-persistence.ts';
+export { chunkMarkdown, type MarkdownChunkSettings } from './rag/markdown-chunker.ts';
+export { chunkRecursively, defaultSeparators, type RecursiveChunkSettings } from './rag/recursive-character-chunker.ts';
+export { chunkSentences, type SentenceChunkSettings } from './rag/sentence-chunker.ts';
+export type { ChunkSizeSettings, TextChunk } from './rag/text-chunk.ts';
+export { embed, type EmbedOptions, type EmbedResult } from './rag/embed.ts';
+export { embedMany, type EmbedManyOptions, type EmbedManyResult } from './rag/embed-many.ts';
+export { createLexicalEmbedder, type LexicalEmbedderSettings } from './rag/lexical-embedder.ts';
