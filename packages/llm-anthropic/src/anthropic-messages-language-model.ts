@@ -293,7 +293,15 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
       if (this.finished) return { done: true, value: undefined };
       this.queue.length = 0;
       this.head = 0;
-      await this.pull();
+      let result: IteratorResult<Anthropic.RawMessageStreamEvent>;
+      try {
+        result = await this.inner.next();
+      } catch (error) {
+        this.fail(error);
+        continue;
+      }
+      if (result.done) this.end();
+      else this.handle(result.value);
     }
     return { done: false, value: this.queue[this.head++]! };
   }
@@ -309,37 +317,32 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
     return { done: true, value: undefined };
   }
 
-  private async pull(): Promise<void> {
-    let result: IteratorResult<Anthropic.RawMessageStreamEvent>;
-    try {
-      result = await this.inner.next();
-    } catch (error) {
-      if (error instanceof Anthropic.APIError && error.status === undefined && !(error instanceof Anthropic.APIConnectionError)) {
-        this.failed = true;
-        this.queue.push({ type: 'error', error: mapAnthropicError(error, this.context) });
-        this.finish();
-        return;
-      }
-      this.finished = true;
-      this.events.controller.abort();
-      throw mapAnthropicError(error, this.context);
-    }
-    if (result.done) {
-      if (!this.stopped) {
-        this.finished = true;
-        this.events.controller.abort();
-        if (this.context.abortSignal?.aborted) throw new AbortError({ message: 'The Anthropic stream was aborted', cause: this.context.abortSignal.reason });
-        throw new APICallError({
-          message: 'The Anthropic stream ended before message_stop: the connection was closed mid-response. The call may be retried.',
-          url: this.context.url,
-          requestBodyValues: this.context.requestBody,
-          isRetryable: true,
-        });
-      }
+  private fail(error: unknown): void {
+    if (error instanceof Anthropic.APIError && error.status === undefined && !(error instanceof Anthropic.APIConnectionError)) {
+      this.failed = true;
+      this.queue.push({ type: 'error', error: mapAnthropicError(error, this.context) });
       this.finish();
       return;
     }
-    this.handle(result.value);
+    this.finished = true;
+    this.events.controller.abort();
+    throw mapAnthropicError(error, this.context);
+  }
+
+  private end(): void {
+    if (this.stopped) {
+      this.finish();
+      return;
+    }
+    this.finished = true;
+    this.events.controller.abort();
+    if (this.context.abortSignal?.aborted) throw new AbortError({ message: 'The Anthropic stream was aborted', cause: this.context.abortSignal.reason });
+    throw new APICallError({
+      message: 'The Anthropic stream ended before message_stop: the connection was closed mid-response. The call may be retried.',
+      url: this.context.url,
+      requestBodyValues: this.context.requestBody,
+      isRetryable: true,
+    });
   }
 
   private finish(): void {
