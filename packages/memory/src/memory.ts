@@ -1,6 +1,5 @@
 import {
   generateId,
-  InMemoryVectorStore,
   noopLogger,
   NotFoundError,
   StorageError,
@@ -18,6 +17,7 @@ import {
   type ToolSet,
   type VectorStore,
 } from '@mastra-ts/core';
+import { createLexicalEmbedder, LocalVectorStore } from '@mastra-ts/vector';
 import { runCleanup, type CleanupResult } from './cleanup.ts';
 import { EmbeddingQueue, type EmbeddingJob } from './embedding-queue.ts';
 import { groupIntoUnits, sanitizeToolPairs, type HistoryEntry } from './history-units.ts';
@@ -35,7 +35,7 @@ import { applyWorkingMemoryUpdate, createUpdateWorkingMemoryTool, updateWorkingM
 export interface MemoryConfig {
   /** Where threads and messages live: a `MemoryStore`, or a storage bundle with `.memory`. */
   storage: MemoryStore | MastraStorage;
-  /** Vector store for semantic recall (default: an in-process exact index, lost on restart). */
+  /** Vector store for semantic recall (default: an in-process exact index of `@mastra-ts/vector`, rebuilt from the messages after a restart). */
   vector?: VectorStore;
   /** Embedding model for semantic recall (default: the local lexical embedder of `@mastra-ts/vector`). */
   embedder?: EmbeddingModelV1;
@@ -99,6 +99,7 @@ export class Memory implements AgentMemory {
   readonly #cleanupScheduled = new Set<string>();
   readonly #recovering = new Set<string>();
   readonly #reindexed = new Set<string>();
+  readonly #knownThreads = new Map<string, string>();
   readonly #titling = new Set<string>();
   readonly #importance: ImportanceScorer;
   readonly #tokenizer: Tokenizer;
@@ -111,8 +112,8 @@ export class Memory implements AgentMemory {
     this.#options = config.options ?? {};
     this.#resolved = resolveOptions(this.#options, undefined);
     this.#indexName = config.indexName ?? 'memory_messages';
-    this.#vector = config.vector ?? new InMemoryVectorStore();
-    this.#embedder = config.embedder;
+    this.#vector = config.vector ?? new LocalVectorStore();
+    this.#embedder = config.embedder ?? (this.#resolved.semanticRecall ? createLexicalEmbedder() : undefined);
     this.#logger = config.logger ?? noopLogger;
     this.#now = config.now ?? (() => new Date());
     this.#importance = this.#options.importance ?? defaultImportanceScorer;
@@ -124,13 +125,6 @@ export class Memory implements AgentMemory {
         value: workingMemory.scope,
         context: 'Memory options',
         issues: [{ path: ['workingMemory', 'scope'], message: 'scope "resource" needs a store with getResource and saveResource: use scope "thread" or a store that implements them' }],
-      });
-    }
-    if (this.#resolved.semanticRecall && !this.#embedder) {
-      throw new TypeValidationError({
-        value: undefined,
-        context: 'Memory config',
-        issues: [{ path: ['embedder'], message: 'semanticRecall needs an embedder: pass embedder (any EmbeddingModelV1)' }],
       });
     }
     if (this.#embedder) {
@@ -233,6 +227,7 @@ export class Memory implements AgentMemory {
     const existed = await this.#locks.run(threadId, () => this.#store.deleteThread(threadId, signalOptions(options.abortSignal)));
     await this.#deleteVectors({ threadId }, options.abortSignal);
     this.#clock.delete(threadId);
+    this.#knownThreads.delete(threadId);
     return existed;
   }
 
@@ -447,7 +442,6 @@ export class Memory implements AgentMemory {
         threadId: args.threadId,
         resourceId: args.resourceId,
         excludeIds: new Set([...historyAll.map((entry) => entry.id), ...inputIds]),
-        oldest: historyAll[0],
         minScore: resolved.semanticRecall.minScore,
         abortSignal: args.abortSignal,
       });
@@ -482,6 +476,15 @@ export class Memory implements AgentMemory {
 
   /** Persists a finished call's messages. Called by `Agent`; see `AgentMemory.save`. */
   async save(args: SaveArgs): Promise<void> {
+    if (this.#knownThreads.get(args.threadId) === args.resourceId) {
+      try {
+        await this.#save(args.threadId, args.resourceId, args.messages, args.abortSignal);
+        return;
+      } catch (error) {
+        if (!StorageError.isInstance(error)) throw error;
+        this.#knownThreads.delete(args.threadId);
+      }
+    }
     await this.#ensureThread(args.threadId, args.resourceId, undefined, args.abortSignal);
     await this.#save(args.threadId, args.resourceId, args.messages, args.abortSignal);
   }
@@ -548,7 +551,6 @@ export class Memory implements AgentMemory {
       threadId,
       resourceId,
       excludeIds: new Set(history.map((entry) => entry.id)),
-      oldest: history[0],
       minScore: recall.minScore,
       abortSignal,
     });
@@ -606,12 +608,14 @@ export class Memory implements AgentMemory {
           issues: [{ path: ['memory', 'resource'], message: `thread "${threadId}" belongs to resource "${existing.resourceId}", not "${resourceId}": pass its resource or use another thread id` }],
         });
       }
+      this.#remember(threadId, resourceId);
       return existing;
     }
     const details = given !== undefined && typeof given === 'object' ? given : undefined;
     return this.#locks.run(threadId, async () => {
       const again = await this.#store.getThread(threadId, signalOptions(abortSignal));
       if (again) return again;
+      this.#remember(threadId, resourceId);
       return this.createThread({
         threadId,
         resourceId,
@@ -784,6 +788,12 @@ export class Memory implements AgentMemory {
       if (page.length < 500) return all;
       after = page[page.length - 1]!;
     }
+  }
+
+  #remember(threadId: string, resourceId: string): void {
+    this.#knownThreads.delete(threadId);
+    this.#knownThreads.set(threadId, resourceId);
+    if (this.#knownThreads.size > maxClockEntries) this.#knownThreads.delete(this.#knownThreads.keys().next().value!);
   }
 
   #observeTime(threadId: string, time: number): void {

@@ -170,7 +170,11 @@ describe('semantic recall', () => {
     expect((await vector.describeIndex({ indexName: 'memory_messages' })).count).toBe(2);
   });
 
-  it('requires an embedder for semantic recall', () => {
-    expect(() => new Memory({ storage: new InMemoryMemoryStore(), options: { semanticRecall: true } })).toThrow(/semanticRecall needs an embedder/);
+  it('defaults to the local lexical embedder and an in-process vector index', async () => {
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), options: { lastMessages: 2, semanticRecall: { topK: 1, messageRange: 0 } } });
+    await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(40, { 6: 'Our wedding anniversary is on June 12' }) });
+    await memory.flush();
+    const result = await memory.recall({ threadId: 't1', vectorSearchString: 'when is the anniversary of our wedding?' });
+    expect(result.recalled.map((message) => message.content)).toEqual(['Our wedding anniversary is on June 12']);
   });
 });

@@ -23,8 +23,6 @@ export interface RecallArgs {
   resourceId: string;
   /** Messages already in the context (the last messages). */
   excludeIds: ReadonlySet<string>;
-  /** The oldest message of the current thread already in the context: hits must be older. */
-  oldest: { createdAt: Date } | undefined;
   minScore: number | undefined;
   abortSignal: AbortSignal | undefined;
 }
@@ -35,19 +33,14 @@ export interface RecallArgs {
  * in the group of its best hit. Groups are returned best first.
  */
 export async function recallMessages(args: RecallArgs): Promise<{ groups: RecallGroup[]; indexMissing: boolean }> {
-  const olderThanHistory: MetadataFilter | undefined = args.oldest ? { createdAt: { $lt: args.oldest.createdAt.getTime() } } : undefined;
-  const filter: MetadataFilter =
-    args.scope === 'thread'
-      ? { threadId: args.threadId, ...olderThanHistory }
-      : olderThanHistory
-        ? { resourceId: args.resourceId, $or: [{ threadId: { $ne: args.threadId } }, olderThanHistory] }
-        : { resourceId: args.resourceId };
-  let hits;
+  // over-fetch instead of filtering on time: equality filters stay cheap on graph indexes
+  const filter: MetadataFilter = args.scope === 'thread' ? { threadId: args.threadId } : { resourceId: args.resourceId };
+  let found;
   try {
-    hits = await args.vector.query({
+    found = await args.vector.query({
       indexName: args.indexName,
       queryVector: args.queryVector,
-      topK: args.topK,
+      topK: args.topK + args.excludeIds.size,
       filter,
       ...(args.minScore === undefined ? {} : { minScore: args.minScore }),
       ...(args.abortSignal ? { abortSignal: args.abortSignal } : {}),
@@ -56,6 +49,7 @@ export async function recallMessages(args: RecallArgs): Promise<{ groups: Recall
     if (NotFoundError.isInstance(error)) return { groups: [], indexMissing: true };
     throw error;
   }
+  const hits = found.filter((hit) => !args.excludeIds.has(hit.id)).slice(0, args.topK);
   const neighbourhoods = await Promise.all(
     hits.map(async (hit) => {
       const threadId = String(hit.metadata?.['threadId'] ?? '');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, type ModelMessage } from '@mastra-ts/core';
-import { MockEmbeddingModelV1, toolCallResult } from '@mastra-ts/core/testing';
+import { toolCallResult } from '@mastra-ts/core/testing';
 import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -28,12 +28,12 @@ const options: MemoryOptions = {
 };
 
 describe('Memory on SQLite', () => {
-  it('recalls a fact said 200 messages earlier in the resource and keeps working memory across a restart', async () => {
+  it('with the lexical embedder, recalls a fact said 200 messages earlier in the resource and keeps working memory across a restart', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'memory-sqlite-'));
     directories.push(directory);
     const file = path.join(directory, 'mastra.db');
     let storage = await openStorage(file);
-    let memory = new Memory({ storage, embedder: new MockEmbeddingModelV1({ dimensions: 256 }), options });
+    let memory = new Memory({ storage, options });
 
     const history = Array.from({ length: 210 }, (_, index): ModelMessage => ({
       role: index % 2 === 0 ? 'user' : 'assistant',
@@ -55,7 +55,7 @@ describe('Memory on SQLite', () => {
 
     // a new process: same file, a fresh in-process vector index
     storage = await openStorage(file);
-    memory = new Memory({ storage, embedder: new MockEmbeddingModelV1({ dimensions: 256 }), options });
+    memory = new Memory({ storage, options });
     agent = new Agent({ name: 'assistant', instructions: 'Be brief.', model, memory });
     await agent.generate('Who am I?', { memory: { thread: 'new', resource: 'ana' } });
     expect(systemText(prompts[3]!)).toContain('"name": "Ana"');

@@ -1,0 +1,171 @@
+/**
+ * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
+ * to `agent.generate()`. Run with `pnpm bench` from packages/memory. Figures are medians (p95 in brackets)
+ * with ratios against a baseline measured in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Agent, InMemoryMemoryStore, InMemoryVectorStore, RequestContext, type MemoryStore, type ModelMessage, type VectorStore } from '@mastra-ts/core';
+import { MockEmbeddingModelV1, MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
+import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
+import { LocalVectorStore } from '@mastra-ts/vector';
+import { Memory } from '../src/index.ts';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? [100, 10_000] : [100, 10_000, 100_000];
+const words = ['weather', 'lunch', 'travel', 'budget', 'music', 'garden', 'coffee', 'project', 'meeting', 'holiday', 'books', 'running', 'dinner', 'train', 'paris', 'lisbon'];
+
+function message(index: number): ModelMessage {
+  const text = `${words[index % words.length]} ${words[(index * 7) % words.length]} ${words[(index * 13) % words.length]} note ${index}`;
+  return { role: index % 2 === 0 ? 'user' : 'assistant', content: text };
+}
+
+interface Figure {
+  median: number;
+  p95: number;
+}
+
+async function measure(run: () => Promise<unknown>, iterations: number, budgetMs = 3000): Promise<Figure> {
+  const warmupEnd = performance.now() + budgetMs / 3;
+  for (let index = 0; index < Math.min(200, iterations) && performance.now() < warmupEnd; index++) await run();
+  const samples: number[] = [];
+  const end = performance.now() + budgetMs;
+  for (let index = 0; index < iterations && (index < 20 || performance.now() < end); index++) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return { median: samples[Math.floor(samples.length / 2)]!, p95: samples[Math.floor(samples.length * 0.95)]! };
+}
+
+const format = (figure: Figure): string => `${(figure.median * 1000).toFixed(1).padStart(8)} µs [${(figure.p95 * 1000).toFixed(1)}]`;
+const ratio = (figure: Figure, base: Figure): string => `${(figure.median / base.median).toFixed(2)}x`;
+
+async function fill(memory: Memory, size: number): Promise<void> {
+  for (let start = 0; start < size; start += 1000) {
+    const messages = Array.from({ length: Math.min(1000, size - start) }, (_, offset) => message(start + offset));
+    await memory.saveMessages({ threadId: 'bench', resourceId: 'user', messages });
+  }
+  await memory.flush();
+}
+
+function prepareArgs(text: string): Parameters<Memory['prepare']>[0] {
+  return {
+    agentId: 'bench',
+    threadId: 'bench',
+    resourceId: 'user',
+    thread: 'bench',
+    input: [{ role: 'user', content: text }],
+    options: undefined,
+    requestContext: new RequestContext(),
+    abortSignal: undefined,
+  };
+}
+
+async function benchPrepare(): Promise<void> {
+  console.log('\n## prepare(): assemble context (in-memory message store)\n');
+  const variants: Array<{ name: string; vector?: () => VectorStore }> = [
+    { name: 'last 10' },
+    { name: 'last 10 + recall top 5, exact scan (@mastra-ts/vector flat index)', vector: () => new LocalVectorStore({ index: 'flat' }) },
+    { name: 'last 10 + recall top 5, HNSW (@mastra-ts/vector hnsw index)', vector: () => new LocalVectorStore({ index: 'hnsw' }) },
+  ];
+  for (const variant of variants) {
+    console.log(`${variant.name}`);
+    let base: Figure | undefined;
+    for (const size of sizes) {
+      const setupStart = performance.now();
+      const memory = new Memory({
+        storage: new InMemoryMemoryStore(),
+        ...(variant.vector ? { vector: variant.vector(), embedder: new MockEmbeddingModelV1({ dimensions: 64 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
+      });
+      await fill(memory, size);
+      const setup = performance.now() - setupStart;
+      let counter = 0;
+      const figure = await measure(() => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`)), 2000);
+      base ??= figure;
+      console.log(`  ${String(size).padStart(7)} messages: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(setup / 1000).toFixed(1)} s)`);
+    }
+  }
+}
+
+async function benchSave(): Promise<void> {
+  console.log('\n## save(): 2 messages per call into one thread (in-memory store)\n');
+  let base: number | undefined;
+  for (const recall of [false, true]) {
+    const memory = new Memory({
+      storage: new InMemoryMemoryStore(),
+      ...(recall ? { embedder: new MockEmbeddingModelV1({ dimensions: 64 }), vector: new InMemoryVectorStore(), options: { semanticRecall: true } } : {}),
+    });
+    const calls = 5000;
+    const start = performance.now();
+    for (let index = 0; index < calls; index++) {
+      await memory.save({ agentId: 'bench', threadId: 'bench', resourceId: 'user', messages: [message(index * 2), message(index * 2 + 1)], abortSignal: undefined });
+    }
+    const elapsed = performance.now() - start;
+    const flushStart = performance.now();
+    await memory.flush();
+    const flush = performance.now() - flushStart;
+    const perSecond = (calls * 2) / (elapsed / 1000);
+    base ??= perSecond;
+    console.log(
+      `  ${recall ? 'with recall (embedding queued)' : 'history only                  '}: ${Math.round(perSecond).toLocaleString('en').padStart(9)} messages/s  ${(perSecond / base).toFixed(2)}x${recall ? `   (background embedding of ${calls * 2} messages: ${flush.toFixed(0)} ms)` : ''}`,
+    );
+  }
+}
+
+async function benchAgent(): Promise<void> {
+  console.log('\n## agent.generate() with a mock model: memory overhead per call\n');
+  const directory = mkdtempSync(path.join(tmpdir(), 'memory-bench-'));
+  const model = new MockLanguageModelV1({ doGenerate: textResult('Sure, noted.') });
+  const makeAgent = (memory?: Memory): Agent => new Agent({ name: 'bench', instructions: 'Be brief.', model, ...(memory ? { memory } : {}) });
+  const iterations = quick ? 300 : 1500;
+  let turn = 0;
+  const run = (agent: Agent, withMemory: boolean) => () =>
+    agent.generate(`${words[turn++ % words.length]} question ${turn}`, withMemory ? { memory: { thread: 'bench', resource: 'user' } } : {});
+  const baseline = await measure(run(makeAgent(), false), iterations);
+  model.doGenerateCalls.length = 0;
+  console.log(`  no memory                                   ${format(baseline)}  ${(1000 / baseline.median).toFixed(0)} calls/s`);
+
+  const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: boolean }> = [
+    { name: 'in-memory store, last 10                ', store: async () => ({ store: new InMemoryMemoryStore(), dispose: async () => {} }), recall: false },
+    {
+      name: 'SQLite file, last 10                    ',
+      store: async () => {
+        const storage = createSqliteStorage({ path: path.join(directory, `a-${Date.now()}.db`) });
+        await storage.migrate();
+        return { store: storage.memory, dispose: () => storage.dispose() };
+      },
+      recall: false,
+    },
+    {
+      name: 'SQLite file, last 10 + recall top 5      ',
+      store: async () => {
+        const storage = createSqliteStorage({ path: path.join(directory, `b-${Date.now()}.db`) });
+        await storage.migrate();
+        return { store: storage.memory, dispose: () => storage.dispose() };
+      },
+      recall: true,
+    },
+  ];
+  for (const row of rows) {
+    const { store, dispose } = await row.store();
+    const memory = new Memory({
+      storage: store,
+      ...(row.recall ? { embedder: new MockEmbeddingModelV1({ dimensions: 64 }), vector: new LocalVectorStore(), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
+    });
+    const agent = makeAgent(memory);
+    const figure = await measure(run(agent, true), iterations);
+    await memory.close();
+    model.doGenerateCalls.length = 0;
+    console.log(`  ${row.name}    ${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - baseline.median) * 1000).toFixed(0)} µs per call`);
+    await dispose();
+  }
+  rmSync(directory, { recursive: true, force: true });
+}
+
+console.log(`@mastra-ts/memory bench (Node ${process.version}${quick ? ', --quick' : ''})`);
+await benchPrepare();
+await benchSave();
+await benchAgent();
