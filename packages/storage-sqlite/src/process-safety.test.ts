@@ -97,6 +97,15 @@ describe('process safety', () => {
     expect(countMessages(file)).toEqual({ total: 5100, batch: 5000 });
   });
 
+  it('two processes migrating a fresh file at once both succeed, and the schema is applied once', async () => {
+    const file = storages.file();
+    const results = await Promise.all([run(['writers', file, 'p1', '1', '0', '1']), run(['writers', file, 'p2', '1', '0', '1'])].map((writer) => writer.exited));
+    for (const result of results) expect(result).toEqual({ code: 0, signal: null, stderr: '' });
+    const database = new Database(file, { readonly: true });
+    expect(database.prepare('select name from kysely_migration').all()).toEqual([{ name: '0001-initial' }]);
+    database.close();
+  });
+
   it('two processes with four concurrent writers each append 5,000 messages to shared threads without a busy error', { timeout: 180_000 }, async () => {
     const file = storages.file();
     const seed = await storages.open({ path: file });

@@ -1,4 +1,4 @@
-import { IdentifierNode, OperationNodeTransformer, TableNode } from 'kysely';
+import { IdentifierNode, OperationNodeTransformer, type TableNode } from 'kysely';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { schemaTables } from './sqlite-schema.ts';
 
@@ -38,6 +38,3 @@ export class TablePrefixPlugin implements KyselyPlugin {
     return args.result;
   }
 }
-
-/** Re-exported for tests: the node type the plugin rewrites. */
-export type { TableNode };
