@@ -1,4 +1,6 @@
 import { AbortError } from '../errors/abort-error.ts';
+import { APICallError } from '../errors/api-call-error.ts';
+import { RetryError } from '../errors/retry-error.ts';
 import { JSONParseError } from '../errors/json-parse-error.ts';
 import { StructuredOutputError } from '../errors/structured-output-error.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
@@ -17,11 +19,52 @@ import type { ModelMessage } from './model-message.ts';
 import type { RequestContext } from './request-context.ts';
 import { addUsage, emptyUsage } from './usage.ts';
 
+/** A resolved model with its failover settings. */
+export interface ResolvedModel {
+  model: LanguageModelV1;
+  maxRetries: number | undefined;
+  coolDownMs: number;
+}
+
+const coolingUntil = new WeakMap<LanguageModelV1, number>();
+
+/** Candidates in order, those cooling down after repeated failures moved last. */
+function candidates(models: ResolvedModel[]): ResolvedModel[] {
+  if (models.length === 1) return models;
+  const now = Date.now();
+  const ready = models.filter((entry) => (coolingUntil.get(entry.model) ?? 0) <= now);
+  return ready.length === models.length ? models : [...ready, ...models.filter((entry) => !ready.includes(entry))];
+}
+
+function canFailOver(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted) return false;
+  if (RetryError.isInstance(error)) return error.reason === 'maxRetriesExceeded';
+  if (APICallError.isInstance(error)) return error.isRetryable;
+  return AbortError.isInstance(error);
+}
+
+/** Runs `attempt` on each candidate model until one succeeds or an error is not worth failing over for. */
+async function withFailover<T>(input: LoopInput<unknown>, retry: RetryCallOptions, attempt: (model: LanguageModelV1, retry: RetryCallOptions) => Promise<T>): Promise<{ value: T; model: LanguageModelV1 }> {
+  const list = candidates(input.models);
+  for (let index = 0; ; index++) {
+    const entry = list[index]!;
+    try {
+      const value = await attempt(entry.model, entry.maxRetries === undefined ? retry : { ...retry, maxRetries: entry.maxRetries });
+      if (list.length > 1) coolingUntil.delete(entry.model);
+      return { value, model: entry.model };
+    } catch (error) {
+      if (index === list.length - 1 || !canFailOver(error, input.abortSignal)) throw error;
+      coolingUntil.set(entry.model, Date.now() + entry.coolDownMs);
+    }
+  }
+}
+
 /** Everything one run of the loop needs, resolved by `Agent`. */
 export interface LoopInput<Output> {
   agentId: string;
   runId: string;
-  model: LanguageModelV1;
+  /** The primary model first, then failover candidates. */
+  models: ResolvedModel[];
   /** Prompt messages so far: system, memory, context, input. Appended to as the loop runs. */
   prompt: LanguageModelV1Message[];
   /** The same messages as user-facing `ModelMessage`s, passed to tools. */
@@ -40,6 +83,7 @@ export interface LoopInput<Output> {
 }
 
 interface StepOutput {
+  model: LanguageModelV1;
   content: LanguageModelV1Content[];
   finishReason: StepResult['finishReason'];
   usage: Usage;
@@ -174,6 +218,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       warnings: output.warnings,
       request: output.request,
       response: { ...output.response, messages: stepMessages },
+      model: { provider: output.model.provider, modelId: output.model.modelId },
     };
     steps.push(step);
     emit?.({ type: 'step-end', stepNumber, finishReason: step.finishReason, usage: step.usage, response: step.response });
@@ -215,6 +260,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       steps,
       warnings,
       response: { id: last.response.id, modelId: last.response.modelId, timestamp: last.response.timestamp, messages: responseMessages },
+      model: last.model,
     };
   }
 }
@@ -248,14 +294,17 @@ async function parseStructured<T>(schema: Schema<T>, text: string): Promise<{ su
 }
 
 async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions, stepNumber: number): Promise<StepOutput> {
+  const primary = input.models[0]!.model;
   const span = input.tracer.startSpan('model.call', {
     kind: 'model',
     parent: input.parentSpan,
-    attributes: { 'gen_ai.system': input.model.provider, 'gen_ai.request.model': input.model.modelId, 'mastra.step': stepNumber },
+    attributes: { 'gen_ai.system': primary.provider, 'gen_ai.request.model': primary.modelId, 'mastra.step': stepNumber },
   });
   try {
     const output = input.emit ? await streamStep(input, call, retry, stepNumber, input.emit) : await generateStep(input, call, retry);
     span.end({
+      'gen_ai.system': output.model.provider,
+      'gen_ai.request.model': output.model.modelId,
       'gen_ai.response.model': output.response.modelId,
       'gen_ai.usage.input_tokens': output.usage.inputTokens,
       'gen_ai.usage.output_tokens': output.usage.outputTokens,
@@ -272,14 +321,17 @@ async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1Ca
 }
 
 async function generateStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions): Promise<StepOutput> {
-  const result = await callWithRetry((abortSignal) => input.model.doGenerate(abortSignal ? { ...call, abortSignal } : call), retry);
+  const { value: result, model } = await withFailover(input as LoopInput<unknown>, retry, (candidate, policy) =>
+    callWithRetry((abortSignal) => candidate.doGenerate(abortSignal ? { ...call, abortSignal } : call), policy),
+  );
   return {
+    model,
     content: result.content,
     finishReason: result.finishReason,
     usage: result.usage,
     warnings: result.warnings,
     request: result.request ?? {},
-    response: { id: result.response?.id, modelId: result.response?.modelId ?? input.model.modelId, timestamp: result.response?.timestamp, headers: result.response?.headers },
+    response: { id: result.response?.id, modelId: result.response?.modelId ?? model.modelId, timestamp: result.response?.timestamp, headers: result.response?.headers },
   };
 }
 
@@ -291,18 +343,24 @@ async function streamStep<Output>(
   emit: (part: AgentStreamPart) => void,
 ): Promise<StepOutput> {
   // Retry covers connecting and the first part only: once a part was emitted, a retry would duplicate output.
-  const { result, iterator, first } = await callWithRetry(async (abortSignal) => {
-    const streamResult = await input.model.doStream(abortSignal ? { ...call, abortSignal } : call);
-    const streamIterator = streamResult.stream[Symbol.asyncIterator]();
-    return { result: streamResult, iterator: streamIterator, first: await streamIterator.next() };
-  }, retry);
+  // Failover likewise happens only before the first part.
+  const {
+    value: { result, iterator, first },
+    model,
+  } = await withFailover(input as LoopInput<unknown>, retry, (candidate, policy) =>
+    callWithRetry(async (abortSignal) => {
+      const streamResult = await candidate.doStream(abortSignal ? { ...call, abortSignal } : call);
+      const streamIterator = streamResult.stream[Symbol.asyncIterator]();
+      return { result: streamResult, iterator: streamIterator, first: await streamIterator.next() };
+    }, policy),
+  );
 
   const content: LanguageModelV1Content[] = [];
   const open = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
   let finishReason: StepResult['finishReason'] = 'unknown';
   let usage = emptyUsage();
   let warnings: StepResult['warnings'] = [];
-  const response: StepOutput['response'] = { modelId: input.model.modelId, headers: result.response?.headers };
+  const response: StepOutput['response'] = { modelId: model.modelId, headers: result.response?.headers };
   let started = false;
   const start = (): void => {
     if (!started) {
@@ -394,7 +452,7 @@ async function streamStep<Output>(
     }
     emit(makeToolCall(part.toolCallId, part.toolName, parsed));
   }
-  return { content, finishReason, usage, warnings, request: result.request ?? {}, response };
+  return { model, content, finishReason, usage, warnings, request: result.request ?? {}, response };
 }
 
 /** Executes one tool call. Returns undefined for client-side tools (no `execute`). Never throws except on abort. */

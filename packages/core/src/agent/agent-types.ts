@@ -56,6 +56,8 @@ export interface StepResult {
   warnings: LanguageModelV1CallWarning[];
   request: { body?: unknown };
   response: { id?: string | undefined; modelId?: string | undefined; timestamp?: Date | undefined; headers?: Record<string, string> | undefined; messages: ModelMessage[] };
+  /** The model that answered this step (after failover, not necessarily the first one). */
+  model: { provider: string; modelId: string };
 }
 
 /** Memory wiring for one call, Mastra style: `{ memory: { thread: 'id', resource: 'user-1' } }`. */
@@ -152,6 +154,8 @@ export interface AgentGenerateResult<Output = unknown> {
   steps: StepResult[];
   warnings: LanguageModelV1CallWarning[];
   response: { id?: string | undefined; modelId?: string | undefined; timestamp?: Date | undefined; messages: ModelMessage[] };
+  /** The model that answered the last step. */
+  model: { provider: string; modelId: string };
 }
 
 /** A part of `agent.stream().fullStream`. */
@@ -187,6 +191,12 @@ export interface AgentStreamResult<Output = unknown> {
   getFullOutput(): Promise<AgentGenerateResult<Output>>;
 }
 
+/** A model object or a routing string. */
+export type AgentModel = LanguageModelV1 | string;
+
+/** One entry of a failover list. */
+export type AgentModelFallback = AgentModel | { model: AgentModel; maxRetries?: number; coolDownMs?: number; enabled?: boolean };
+
 /** Constructor options of `Agent`. */
 export interface AgentConfig {
   /** Stable id (defaults to `name`). */
@@ -194,8 +204,12 @@ export interface AgentConfig {
   name: string;
   description?: string;
   instructions: AgentInstructions;
-  /** A model object or a routing string such as `openai/gpt-4o-mini`. */
-  model: LanguageModelV1 | string;
+  /**
+   * A model object, a routing string such as `openai/gpt-4o-mini`, or a list for failover: when a model
+   * still fails with a retryable error after its retries, before any output was streamed, the next is tried,
+   * and the failing one is skipped for `coolDownMs` (default 30 s) on later calls.
+   */
+  model: AgentModel | AgentModelFallback[];
   tools?: ToolSet | ((context: { requestContext: RequestContext }) => ToolSet | PromiseLike<ToolSet>);
   memory?: AgentMemory;
   /** Defaults merged under each call's options. */

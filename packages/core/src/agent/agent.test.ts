@@ -531,3 +531,62 @@ describe('tool timeouts', () => {
     }
   });
 });
+
+describe('failover', () => {
+  const unavailable = (): never => {
+    throw new APICallError({ message: 'Service Unavailable', url: 'https://primary.example/v1', statusCode: 503, responseHeaders: { 'retry-after-ms': '0' } });
+  };
+
+  it('answers from the next model when the first keeps failing with a retryable error, and says which answered', async () => {
+    const primary = new MockLanguageModelV1({ provider: 'primary.chat', modelId: 'p-1', doGenerate: unavailable });
+    const backup = new MockLanguageModelV1({ provider: 'backup.chat', modelId: 'b-1', doGenerate: textResult('from backup') });
+    const agent = new Agent({ name: 'f', instructions: 'x', model: [{ model: primary, maxRetries: 1 }, backup] });
+    const result = await agent.generate('go');
+    expect(result.text).toBe('from backup');
+    expect(result.model).toEqual({ provider: 'backup.chat', modelId: 'b-1' });
+    expect(primary.doGenerateCalls).toHaveLength(2);
+    expect(backup.doGenerateCalls).toHaveLength(1);
+  });
+
+  it('does not fail over on a 400', async () => {
+    const primary = new MockLanguageModelV1({ doGenerate: () => { throw new APICallError({ message: 'bad request', url: 'u', statusCode: 400 }); } });
+    const backup = new MockLanguageModelV1({ doGenerate: textResult('never') });
+    const error = await new Agent({ name: 'f', instructions: 'x', model: [primary, backup] }).generate('go').catch((caught: unknown) => caught);
+    expect((error as APICallError).statusCode).toBe(400);
+    expect(backup.doGenerateCalls).toHaveLength(0);
+  });
+
+  it('skips a failing model for its cool-down, then tries it again', async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      let healthy = false;
+      const primary = new MockLanguageModelV1({ modelId: 'p', doGenerate: () => (healthy ? textResult('primary back') : unavailable()) });
+      const backup = new MockLanguageModelV1({ modelId: 'b', doGenerate: () => textResult('backup') });
+      const agent = new Agent({ name: 'f', instructions: 'x', model: [{ model: primary, maxRetries: 0, coolDownMs: 10_000 }, backup] });
+      expect((await agent.generate('1')).text).toBe('backup');
+      healthy = true;
+      expect((await agent.generate('2')).text).toBe('backup');
+      expect(primary.doGenerateCalls).toHaveLength(1);
+      vi.setSystemTime(10_001);
+      expect((await agent.generate('3')).text).toBe('primary back');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails over a stream only before its first part', async () => {
+    const primary = new MockLanguageModelV1({ doStream: unavailable });
+    const backup = new MockLanguageModelV1({ modelId: 'b', doStream: textStreamParts(['ok']) });
+    const result = await new Agent({ name: 'f', instructions: 'x', model: [{ model: primary, maxRetries: 0 }, backup] }).stream('go');
+    expect(await result.text).toBe('ok');
+    expect((await result.result).model.modelId).toBe('b');
+  });
+
+  it('lists the models with their settings', async () => {
+    const primary = new MockLanguageModelV1({ modelId: 'p' });
+    const off = new MockLanguageModelV1({ modelId: 'off' });
+    const agent = new Agent({ name: 'f', instructions: 'x', model: [{ model: primary, maxRetries: 3 }, { model: off, enabled: false }] });
+    expect((await agent.getModelList()).map((entry) => [entry.model.modelId, entry.maxRetries, entry.enabled])).toEqual([['p', 3, true], ['off', undefined, false]]);
+    expect((await agent.getModel()).modelId).toBe('p');
+  });
+});

@@ -6,13 +6,16 @@ import { noopTracer, type Tracer } from '../observability/tracer.ts';
 import { resolveLanguageModel } from '../model-router/model-registry.ts';
 import type { ToolSet } from '../tools/tool.ts';
 import { generateId } from '../utils/generate-id.ts';
-import { runAgentLoop, type LoopInput } from './agent-loop.ts';
+import { runAgentLoop, type LoopInput, type ResolvedModel } from './agent-loop.ts';
+
+const defaultCoolDownMs = 30_000;
 import type {
   AgentCallOptions,
   AgentConfig,
   AgentGenerateResult,
   AgentInstructions,
   AgentMemory,
+  AgentModel,
   AgentStreamPart,
   AgentStreamResult,
 } from './agent-types.ts';
@@ -43,7 +46,7 @@ export class Agent {
   readonly name: string;
   readonly description: string | undefined;
   readonly #config: AgentConfig;
-  #model: LanguageModelV1 | undefined;
+  #models: ResolvedModel[] | undefined;
   #mastra: (AgentHost & object) | undefined;
 
   constructor(config: AgentConfig) {
@@ -56,7 +59,10 @@ export class Agent {
     this.id = config.id ?? config.name;
     this.name = config.name;
     this.description = config.description;
-    if (typeof config.model !== 'string') this.#model = config.model;
+    if (Array.isArray(config.model) && config.model.length === 0) {
+      throw new TypeError(`Agent "${config.name}": model list is empty: give at least one model object or routing string`);
+    }
+    if (typeof config.model !== 'string' && !Array.isArray(config.model)) this.#models = [{ model: config.model, maxRetries: undefined, coolDownMs: defaultCoolDownMs }];
   }
 
   /** Called by `Mastra` when the agent is registered. */
@@ -69,14 +75,40 @@ export class Agent {
     return this.#config.memory;
   }
 
-  /** The resolved model (routing strings are resolved through the provider registry). */
+  /** The resolved primary model (routing strings are resolved through the provider registry). */
   async getModel(): Promise<LanguageModelV1> {
-    return (this.#model ??= await resolveLanguageModel(this.#config.model));
+    return (await this.#resolveModels())[0]!.model;
   }
 
-  /** The configured model as given: an object or a routing string. */
-  get model(): LanguageModelV1 | string {
+  /** Every model of the failover list in configured order, resolved, with its settings. */
+  async getModelList(): Promise<Array<{ model: LanguageModelV1; maxRetries: number | undefined; enabled: boolean }>> {
+    const entries = Array.isArray(this.#config.model) ? this.#config.model : [this.#config.model];
+    return Promise.all(
+      entries.map(async (entry) =>
+        typeof entry === 'object' && entry !== null && 'model' in entry
+          ? { model: await resolveLanguageModel(entry.model), maxRetries: entry.maxRetries, enabled: entry.enabled !== false }
+          : { model: await resolveLanguageModel(entry), maxRetries: undefined, enabled: true },
+      ),
+    );
+  }
+
+  /** The configured model as given: an object, a routing string, or a failover list. */
+  get model(): AgentConfig['model'] {
     return this.#config.model;
+  }
+
+  async #resolveModels(): Promise<ResolvedModel[]> {
+    if (this.#models) return this.#models;
+    const entries = Array.isArray(this.#config.model) ? this.#config.model : [this.#config.model];
+    const resolved: ResolvedModel[] = [];
+    for (const entry of entries) {
+      if (typeof entry === 'object' && entry !== null && 'model' in entry) {
+        if (entry.enabled === false) continue;
+        resolved.push({ model: await resolveLanguageModel(entry.model), maxRetries: entry.maxRetries, coolDownMs: entry.coolDownMs ?? defaultCoolDownMs });
+      } else resolved.push({ model: await resolveLanguageModel(entry), maxRetries: undefined, coolDownMs: defaultCoolDownMs });
+    }
+    if (resolved.length === 0) throw new TypeError(`Agent "${this.name}": every model of the list is disabled`);
+    return (this.#models = resolved);
   }
 
   /** The instructions for a request, as one string. */
@@ -127,7 +159,7 @@ export class Agent {
     const inputMessages = normalizeInput(input);
     const requestContext = options.requestContext ?? new RequestContext();
     const runId = options.runId ?? generateId();
-    const model = this.#model ?? (await this.getModel());
+    const models = this.#models ?? (await this.#resolveModels());
     const configTools = this.#config.tools;
     let tools: ToolSet =
       configTools === undefined ? {} : typeof configTools === 'function' ? await configTools({ requestContext }) : configTools;
@@ -168,7 +200,7 @@ export class Agent {
       loop: {
         agentId: this.id,
         runId,
-        model,
+        models,
         prompt,
         messages,
         tools,
@@ -281,14 +313,15 @@ export class Agent {
     };
   }
 
-  #spanAttributes(loop: Pick<LoopInput<unknown>, 'runId' | 'threadId' | 'resourceId' | 'model'>): Record<string, string | undefined> {
+  #spanAttributes(loop: Pick<LoopInput<unknown>, 'runId' | 'threadId' | 'resourceId' | 'models'>): Record<string, string | undefined> {
+    const model = loop.models[0]!.model;
     return {
       'mastra.agent.id': this.id,
       'mastra.run.id': loop.runId,
       'mastra.thread.id': loop.threadId,
       'mastra.resource.id': loop.resourceId,
-      'gen_ai.request.model': loop.model.modelId,
-      'gen_ai.system': loop.model.provider,
+      'gen_ai.request.model': model.modelId,
+      'gen_ai.system': model.provider,
     };
   }
 }
