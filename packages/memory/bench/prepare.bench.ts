@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, InMemoryMemoryStore, InMemoryVectorStore, RequestContext, type MemoryStore, type ModelMessage, type VectorStore } from '@mastra-ts/core';
-import { MockEmbeddingModelV1, MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
+import { MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
 import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
-import { LocalVectorStore } from '@mastra-ts/vector';
+import { createLexicalEmbedder, LocalVectorStore } from '@mastra-ts/vector';
 import { Memory } from '../src/index.ts';
 
 const quick = process.argv.includes('--quick');
@@ -78,7 +78,7 @@ async function benchPrepare(): Promise<void> {
       const setupStart = performance.now();
       const memory = new Memory({
         storage: new InMemoryMemoryStore(),
-        ...(variant.vector ? { vector: variant.vector(), embedder: new MockEmbeddingModelV1({ dimensions: 64 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
+        ...(variant.vector ? { vector: variant.vector(), embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
       });
       await fill(memory, size);
       const setup = performance.now() - setupStart;
@@ -96,7 +96,7 @@ async function benchSave(): Promise<void> {
   for (const recall of [false, true]) {
     const memory = new Memory({
       storage: new InMemoryMemoryStore(),
-      ...(recall ? { embedder: new MockEmbeddingModelV1({ dimensions: 64 }), vector: new InMemoryVectorStore(), options: { semanticRecall: true } } : {}),
+      ...(recall ? { embedder: createLexicalEmbedder({ dimensions: 128 }), vector: new InMemoryVectorStore(), options: { semanticRecall: true } } : {}),
     });
     const calls = 5000;
     const start = performance.now();
@@ -153,7 +153,7 @@ async function benchAgent(): Promise<void> {
     const { store, dispose } = await row.store();
     const memory = new Memory({
       storage: store,
-      ...(row.recall ? { embedder: new MockEmbeddingModelV1({ dimensions: 64 }), vector: new LocalVectorStore(), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
+      ...(row.recall ? { embedder: createLexicalEmbedder({ dimensions: 128 }), vector: new LocalVectorStore(), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
     });
     const agent = makeAgent(memory);
     const figure = await measure(run(agent, true), iterations);

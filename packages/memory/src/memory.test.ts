@@ -1,5 +1,5 @@
-import { Agent, createTool, InMemoryMemoryStore, NotFoundError, TypeValidationError, type ModelMessage } from '@mastra-ts/core';
-import { toolCallResult } from '@mastra-ts/core/testing';
+import { AbortError, Agent, createTool, InMemoryMemoryStore, NotFoundError, TypeValidationError, type ModelMessage } from '@mastra-ts/core';
+import { MockLanguageModelV1, textResult, textStreamParts, toolCallResult } from '@mastra-ts/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Memory } from './memory.ts';
@@ -117,6 +117,26 @@ describe('Memory with an Agent', () => {
     const { messages } = await memory.recall({ threadId: 'thread-1' });
     expect(messages.map((message) => message.id).slice(0, 3)).toEqual(['m1', 'm2', 'm3']);
     expect(messages).toHaveLength(4);
+  });
+
+  it('saves streamed calls too', async () => {
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), now: clock() });
+    const model = new MockLanguageModelV1({ doStream: textStreamParts(['Hel', 'lo']), doGenerate: textResult('again') });
+    const agent = new Agent({ name: 'a', instructions: 'x', model, memory });
+    const stream = await agent.stream('hi', call);
+    expect(await stream.text).toBe('Hello');
+    const { messages } = await memory.recall({ threadId: 'thread-1' });
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('honours the abort signal while loading context', async () => {
+    const memory = new Memory({ storage: new InMemoryMemoryStore() });
+    const { model } = scriptedModel('ok');
+    const controller = new AbortController();
+    controller.abort();
+    const error = await new Agent({ name: 'a', instructions: 'x', model, memory }).generate('hi', { ...call, abortSignal: controller.signal }).catch((caught: unknown) => caught);
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect(model.doGenerateCalls).toHaveLength(0);
   });
 
   it('refuses a thread that belongs to another resource', async () => {

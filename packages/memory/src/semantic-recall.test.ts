@@ -1,6 +1,6 @@
 import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type EmbeddingModelV1CallOptions, type ModelMessage } from '@mastra-ts/core';
 import { MockEmbeddingModelV1 } from '@mastra-ts/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Memory } from './memory.ts';
 import { promptLines, scriptedModel, systemText } from './test-utils.ts';
 
@@ -25,6 +25,10 @@ function setup(options: { scope?: 'thread' | 'resource'; lastMessages?: number; 
   });
   return { store, vector, embedder, memory };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('semantic recall', () => {
   it('recalls a message said 200 messages earlier with its neighbours, in order, marked as recalled', async () => {
@@ -121,6 +125,34 @@ describe('semantic recall', () => {
     expect(memory.pendingEmbeddings).toBe(0);
     expect((await vector.describeIndex({ indexName: 'memory_messages' })).count).toBe(4);
     await memory.close();
+  });
+
+  it('retries a failed background batch on its own after the backoff delay', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
+    let calls = 0;
+    const flaky = Object.assign(Object.create(inner) as MockEmbeddingModelV1, {
+      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
+        calls++;
+        if (calls === 1) throw new Error('503 from the embedding service');
+        return inner.doEmbed(options);
+      },
+    });
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), vector: new InMemoryVectorStore(), embedder: flaky, embeddingRetryDelayMs: 1000, options: { semanticRecall: true } });
+    await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(3, {}) });
+    const settle = async (): Promise<void> => {
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await settle();
+    expect(calls).toBe(1);
+    expect(memory.pendingEmbeddings).toBe(3);
+    vi.advanceTimersByTime(999);
+    await settle();
+    expect(calls).toBe(1);
+    vi.advanceTimersByTime(1);
+    await settle();
+    expect(calls).toBe(2);
+    expect(memory.pendingEmbeddings).toBe(0);
   });
 
   it('re-embeds messages a previous process saved but never embedded (durable watermark)', async () => {
