@@ -221,6 +221,16 @@ describe('Memory threads', () => {
     expect(await memory.deleteThread('t')).toBe(false);
   });
 
+  it('describes its configuration as JSON', () => {
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), options: { lastMessages: 5, semanticRecall: { topK: 2 }, workingMemory: { enabled: true, scope: 'resource', schema: z.object({ name: z.string() }) } } });
+    expect(JSON.parse(JSON.stringify(memory.getConfig()))).toMatchObject({
+      lastMessages: 5,
+      semanticRecall: { topK: 2, messageRange: { before: 1, after: 1 }, scope: 'thread' },
+      workingMemory: { enabled: true, scope: 'resource', schema: { type: 'object', properties: { name: { type: 'string' } } } },
+      embedder: 'mastra-ts.lexical/lexical-384',
+    });
+  });
+
   it('accepts a storage bundle with .memory and rejects anything else', () => {
     expect(() => new Memory({ storage: { memory: new InMemoryMemoryStore() } })).not.toThrow();
     expect(() => new Memory({ storage: {} as never })).toThrow(/expected a MemoryStore/);

@@ -1,5 +1,6 @@
 import {
   generateId,
+  toJSONSchema,
   noopLogger,
   NotFoundError,
   StorageError,
@@ -29,7 +30,7 @@ import { resolveOptions, type ResolvedOptions } from './resolve-options.ts';
 import { recalledFrame, recallMessages, renderRecalled, type RecallGroup } from './semantic-recall.ts';
 import { generateThreadTitle } from './title-generation.ts';
 import { countMessageTokens, countTextTokens, estimateTokenizer, trimToBudget } from './token-budget.ts';
-import { applyWorkingMemoryUpdate, createUpdateWorkingMemoryTool, updateWorkingMemoryToolName, workingMemorySystemText } from './working-memory.ts';
+import { applyWorkingMemoryUpdate, createUpdateWorkingMemoryTool, defaultWorkingMemoryTemplate, updateWorkingMemoryToolName, workingMemorySystemText } from './working-memory.ts';
 
 /** Constructor settings of `Memory`. */
 export interface MemoryConfig {
@@ -148,6 +149,30 @@ export class Memory implements AgentMemory {
   /** The vector store holding message embeddings. */
   get vector(): VectorStore {
     return this.#vector;
+  }
+
+  /** The effective configuration as JSON (schemas as JSON Schema, functions omitted), e.g. for a server's memory config route. */
+  getConfig(): JSONObject {
+    const resolved = this.#resolved;
+    const workingMemory = resolved.workingMemory;
+    const cleanup = this.#options.cleanup;
+    return {
+      lastMessages: resolved.lastMessages,
+      semanticRecall: resolved.semanticRecall
+        ? { topK: resolved.semanticRecall.topK, messageRange: { before: resolved.semanticRecall.before, after: resolved.semanticRecall.after }, scope: resolved.semanticRecall.scope, ...(resolved.semanticRecall.minScore === undefined ? {} : { minScore: resolved.semanticRecall.minScore }) }
+        : false,
+      workingMemory: workingMemory
+        ? {
+            enabled: true,
+            scope: workingMemory.scope ?? 'thread',
+            ...(workingMemory.schema ? { schema: toJSONSchema(workingMemory.schema) as JSONObject } : { template: workingMemory.template ?? defaultWorkingMemoryTemplate }),
+          }
+        : { enabled: false },
+      ...(resolved.tokenBudget === undefined ? {} : { tokenBudget: resolved.tokenBudget }),
+      ...(cleanup ? { cleanup: JSON.parse(JSON.stringify(cleanup)) as JSONObject } : {}),
+      generateTitle: Boolean(this.#options.generateTitle),
+      ...(this.#embedder ? { embedder: `${this.#embedder.provider}/${this.#embedder.modelId}` } : {}),
+    };
   }
 
   /** Messages saved but not yet embedded. */
