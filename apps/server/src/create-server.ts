@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { generateId, type Logger, type Mastra } from '@mastra-ts/core';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -78,6 +78,8 @@ export interface ResolvedRoute {
 }
 
 const defaultBodyLimit = 4 * 1024 * 1024;
+const healthBody = '{"status":"ok"}';
+const healthHeaders = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(healthBody.length) };
 const noBodyMethods = new Set(['GET', 'HEAD', 'DELETE']);
 
 /** Normalizes an API prefix: leading `/`, no trailing `/`, `''` for the root. */
@@ -137,12 +139,15 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
     const { definition } = route;
     const shape = { ...definition.params?.shape, ...definition.query?.shape, ...definition.body?.shape };
     const schema = Object.keys(shape).length > 0 ? z.object(shape) : undefined;
+    const counters = state.metrics.route(route.method, route.path);
     const handler = async (c: Context): Promise<Response> => {
       const request = c.req.raw;
       const incomingId = request.headers.get('x-request-id');
       const requestId = incomingId !== null && /^[\w.:-]{1,100}$/.test(incomingId) ? incomingId : generateId();
       const started = performance.now();
       let status = 500;
+      let cleanup: (() => void) | undefined;
+      let streaming = false;
       try {
         if (state.closing) throw new HttpError('SERVICE_UNAVAILABLE', 'The server is shutting down');
         if (checkAuth && !definition.public && !(await checkAuth(request))) {
@@ -162,7 +167,14 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
           input = parsed.data as Record<string, unknown>;
         }
         const abort = new AbortController();
-        const signal = AbortSignal.any([request.signal, abort.signal, shutdown.signal]);
+        const signal = abort.signal;
+        const onAbort = (): void => abort.abort(request.signal.aborted ? request.signal.reason : shutdown.signal.reason);
+        request.signal.addEventListener('abort', onAbort, { once: true });
+        shutdown.signal.addEventListener('abort', onAbort, { once: true });
+        cleanup = () => {
+          request.signal.removeEventListener('abort', onAbort);
+          shutdown.signal.removeEventListener('abort', onAbort);
+        };
         const result = await definition.handler({
           input,
           mastra,
@@ -173,7 +185,8 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
           logger,
           state,
         } as Parameters<RouteDefinition['handler']>[0]);
-        const response = toResponse(result, abort, requestId);
+        const response = toResponse(result, abort, requestId, cleanup);
+        streaming = result.kind === 'sse' || result.kind === 'records';
         withCors(request, response.headers);
         status = response.status;
         return response;
@@ -183,15 +196,16 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
         if (httpError.status >= 500) logger.error({ requestId, method: request.method, path: route.path, err: httpError.cause ?? httpError }, 'request failed');
         return errorResponse(httpError, request, requestId);
       } finally {
+        if (!streaming) cleanup?.();
         const seconds = (performance.now() - started) / 1000;
-        state.metrics.record(request.method, route.path, status, seconds);
+        counters.record(status, seconds);
         if (status >= 400 || !definition.root) logger.info({ requestId, method: request.method, path: c.req.path, status, ms: Math.round(seconds * 1e6) / 1000 }, 'request');
       }
     };
     app.on(route.method, route.path, handler);
   }
 
-  const toResponse = (result: RouteResult, abort: AbortController, requestId: string): Response => {
+  const toResponse = (result: RouteResult, abort: AbortController, requestId: string, cleanup: (() => void) | undefined): Response => {
     switch (result.kind) {
       case 'json':
         return new Response(JSON.stringify(result.body ?? null), {
@@ -209,6 +223,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
           ...(isSse ? { suffix: 'data: [DONE]\n\n' } : {}),
           onCancel: (reason) => abort.abort(reason ?? new Error('client disconnected')),
           onDone: () => {
+            cleanup?.();
             state.activeStreams.delete(abort);
             result.onClose?.();
           },
@@ -236,7 +251,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
     return errorResponse(httpError, c.req.raw, generateId());
   });
 
-  let server: ServerType | undefined;
+  let server: Server | undefined;
   const fetch = (request: Request): Promise<Response> => Promise.resolve(app.fetch(request));
 
   return {
@@ -247,10 +262,20 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
       if (server) throw new Error('createServer: listen() was already called');
       const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 4111);
       const hostname = options.host ?? '127.0.0.1';
+      const listener = getRequestListener(app.fetch);
+      // liveness probes hit /health constantly: answer it before the fetch adapter (it still goes through Hono, with a 503, while closing)
+      const instance = createHttpServer((request, response) => {
+        if (request.url === '/health' && request.method === 'GET' && !state.closing) {
+          response.writeHead(200, healthHeaders);
+          response.end(healthBody);
+          return;
+        }
+        void listener(request, response);
+      });
+      server = instance;
       const address = await new Promise<AddressInfo>((resolve, reject) => {
-        const instance = serve({ fetch: app.fetch, port, hostname }, (info) => resolve(info));
-        server = instance;
-        (instance as Server).once('error', reject);
+        instance.once('error', reject);
+        instance.listen(port, hostname, () => resolve(instance.address() as AddressInfo));
       });
       if (options.recoverWorkflows !== false && Object.keys(mastra.listWorkflows()).length > 0) {
         const recovered = await startWorkflowRecovery(mastra);
@@ -262,7 +287,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
     },
     async close() {
       state.closing = true;
-      const httpServer = server as Server | undefined;
+      const httpServer = server;
       const closed = httpServer ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve();
       httpServer?.closeIdleConnections();
       const grace = options.shutdownGraceMs ?? 5000;
@@ -298,6 +323,34 @@ async function waitFor(condition: () => boolean, timeoutMs: number): Promise<voi
 async function readJsonBody(request: Request, limit: number): Promise<Record<string, unknown> | undefined> {
   const length = request.headers.get('content-length');
   if (length !== null && Number(length) > limit) throw new HttpError('PAYLOAD_TOO_LARGE', `Request body is ${length} bytes; the limit is ${limit} bytes`);
+  let bytes: Uint8Array;
+  if (length !== null) {
+    bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > limit) throw new HttpError('PAYLOAD_TOO_LARGE', `Request body exceeds the limit of ${limit} bytes`);
+  } else {
+    const streamed = await readLimited(request, limit);
+    if (streamed === undefined) return undefined;
+    bytes = streamed;
+  }
+  if (bytes.byteLength === 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError('BAD_REQUEST', 'Request body is not valid UTF-8');
+  }
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HttpError('BAD_REQUEST', `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError('BAD_REQUEST', 'Request body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
   if (!request.body) return undefined;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -312,20 +365,5 @@ async function readJsonBody(request: Request, limit: number): Promise<Record<str
     }
     chunks.push(value);
   }
-  if (size === 0) return undefined;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  } catch {
-    throw new HttpError('BAD_REQUEST', 'Request body is not valid UTF-8');
-  }
-  if (text.trim() === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new HttpError('BAD_REQUEST', `Request body is not valid JSON: ${(error as Error).message}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpError('BAD_REQUEST', 'Request body must be a JSON object');
-  return value as Record<string, unknown>;
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }

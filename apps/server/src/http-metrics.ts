@@ -1,29 +1,50 @@
 /** Request counters and latency sums per route, rendered as Prometheus text. */
 export class HttpMetrics {
-  readonly #requests = new Map<string, number>();
-  readonly #durations = new Map<string, { count: number; sum: number }>();
+  readonly #routes = new Map<string, RouteCounters>();
 
-  /** Records one request. */
-  record(method: string, route: string, status: number, seconds: number): void {
-    const key = `method="${method}",route="${escape(route)}",status="${status}"`;
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    const durationKey = `method="${method}",route="${escape(route)}"`;
-    const entry = this.#durations.get(durationKey) ?? { count: 0, sum: 0 };
-    entry.count += 1;
-    entry.sum += seconds;
-    this.#durations.set(durationKey, entry);
+  /** The counters of one route; keep it and call `record` on it per request. */
+  route(method: string, route: string): RouteCounters {
+    const labels = `method="${method}",route="${escape(route)}"`;
+    let counters = this.#routes.get(labels);
+    if (!counters) {
+      counters = new RouteCounters(labels);
+      this.#routes.set(labels, counters);
+    }
+    return counters;
   }
 
   /** The counters in Prometheus text exposition format. */
   render(activeStreams: number): string {
     const lines = ['# HELP mastra_http_requests_total HTTP requests by route and status.', '# TYPE mastra_http_requests_total counter'];
-    for (const [labels, value] of this.#requests) lines.push(`mastra_http_requests_total{${labels}} ${value}`);
+    for (const counters of this.#routes.values()) {
+      for (const [status, value] of counters.statuses) lines.push(`mastra_http_requests_total{${counters.labels},status="${status}"} ${value}`);
+    }
     lines.push('# HELP mastra_http_request_duration_seconds Time to the response headers.', '# TYPE mastra_http_request_duration_seconds summary');
-    for (const [labels, { count, sum }] of this.#durations) {
-      lines.push(`mastra_http_request_duration_seconds_sum{${labels}} ${sum}`, `mastra_http_request_duration_seconds_count{${labels}} ${count}`);
+    for (const counters of this.#routes.values()) {
+      if (counters.count === 0) continue;
+      lines.push(`mastra_http_request_duration_seconds_sum{${counters.labels}} ${counters.sum}`, `mastra_http_request_duration_seconds_count{${counters.labels}} ${counters.count}`);
     }
     lines.push('# HELP mastra_http_open_streams Streams being written.', '# TYPE mastra_http_open_streams gauge', `mastra_http_open_streams ${activeStreams}`);
     return `${lines.join('\n')}\n`;
+  }
+}
+
+/** Request counters of one route. */
+export class RouteCounters {
+  readonly labels: string;
+  readonly statuses: Map<number, number> = new Map();
+  count = 0;
+  sum = 0;
+
+  constructor(labels: string) {
+    this.labels = labels;
+  }
+
+  /** Records one request. */
+  record(status: number, seconds: number): void {
+    this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    this.count += 1;
+    this.sum += seconds;
   }
 }
 

@@ -104,6 +104,11 @@ export async function summarizeAgent(agent: Agent, mastra: Mastra, requestContex
 }
 
 function describeModel(model: Agent['model']): { provider: string; modelId: string } {
+  if (Array.isArray(model)) {
+    const first = model[0];
+    if (first === undefined) return { provider: 'unknown', modelId: 'unknown' };
+    return describeModel((typeof first === 'object' && 'model' in first ? first.model : first) as Agent['model']);
+  }
   if (typeof model !== 'string') return { provider: model.provider, modelId: model.modelId };
   const slash = model.indexOf('/');
   return slash === -1 ? { provider: model, modelId: model } : { provider: model.slice(0, slash), modelId: model.slice(slash + 1) };
