@@ -102,6 +102,17 @@ describe('Memory with an Agent', () => {
     expect(stored.map((message) => message.content)).toEqual(['hi', 'hello', 'edited']);
   });
 
+  it('stores a reused message object as a new message on each call', async () => {
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), now: clock() });
+    const { model } = scriptedModel('ok');
+    const agent = new Agent({ name: 'a', instructions: 'x', model, memory });
+    const greeting: ModelMessage = { role: 'user', content: 'hello' };
+    await agent.generate(greeting, call);
+    await agent.generate(greeting, call);
+    const { messages } = await memory.recall({ threadId: 'thread-1' });
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
   it('does not repeat history a client sends again with ids', async () => {
     const memory = new Memory({ storage: new InMemoryMemoryStore(), now: clock() });
     await memory.saveMessages({ threadId: 'thread-1', resourceId: 'user-1', messages: [{ id: 'm1', role: 'user', content: 'first' }, { id: 'm2', role: 'assistant', content: 'reply' }] });

@@ -445,6 +445,8 @@ export class Memory implements AgentMemory {
     for (const message of args.input) {
       const id = (message as { id?: unknown }).id;
       if (typeof id === 'string') inputIds.add(id);
+      // a new call: the same message object sent again is a new message (only a retried save reuses ids)
+      else this.#identities.delete(message);
     }
     const queryText = resolved.semanticRecall ? lastUserText(args.input) : '';
     const [historyAll, queryVector, workingMemoryText] = await Promise.all([
