@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { generateId, type Logger, type Mastra } from '@mastra-ts/core';
+import type { Logger, Mastra } from '@mastra-ts/core';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { createAuthCheck, type AuthOptions } from './auth.ts';
@@ -143,7 +143,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
     const handler = async (c: Context): Promise<Response> => {
       const request = c.req.raw;
       const incomingId = request.headers.get('x-request-id');
-      const requestId = incomingId !== null && /^[\w.:-]{1,100}$/.test(incomingId) ? incomingId : generateId();
+      const requestId = incomingId !== null && /^[\w.:-]{1,100}$/.test(incomingId) ? incomingId : nextRequestId();
       const started = performance.now();
       let status = 500;
       let cleanup: (() => void) | undefined;
@@ -239,7 +239,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
     return new Response(null, { status: 204, headers: headers ?? {} });
   });
   app.notFound(async (c) => {
-    const requestId = generateId();
+    const requestId = nextRequestId();
     const inApi = apiPrefix === '' || c.req.path === apiPrefix || c.req.path.startsWith(`${apiPrefix}/`);
     if (checkAuth && inApi && !(await checkAuth(c.req.raw))) {
       return errorResponse(new HttpError('UNAUTHORIZED', 'Missing or invalid bearer token: send Authorization: Bearer <token>'), c.req.raw, requestId);
@@ -248,7 +248,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
   });
   app.onError((error, c) => {
     const httpError = toHttpError(error);
-    return errorResponse(httpError, c.req.raw, generateId());
+    return errorResponse(httpError, c.req.raw, nextRequestId());
   });
 
   let server: Server | undefined;
@@ -307,6 +307,15 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
       await closed;
     },
   };
+}
+
+const requestIdPrefix = `${process.pid.toString(36)}-${Date.now().toString(36)}-`;
+let requestCounter = 0;
+
+/** Request ids unique within the process, cheap enough for every request. */
+function nextRequestId(): string {
+  requestCounter += 1;
+  return `${requestIdPrefix}${requestCounter.toString(36)}`;
 }
 
 function track(state: ServerState, promise: Promise<unknown>): void {
