@@ -13,9 +13,9 @@ import type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vecto
 export interface HnswSettings {
   /** Links per node on the upper layers; layer 0 keeps `2 * m` (default 16). */
   m?: number | undefined;
-  /** Candidate list size while inserting: higher builds slower and recalls better (default 200). */
+  /** Candidate list size while inserting: higher builds slower and recalls better (default 128). */
   efConstruction?: number | undefined;
-  /** Candidate list size while querying, raised to `topK` when smaller (default 96). */
+  /** Candidate list size while querying, raised to `topK` when smaller (default 64). */
   efSearch?: number | undefined;
   /** Seed of the level generator: the same inserts in the same order build the same graph (default 42). */
   seed?: number | undefined;
@@ -67,8 +67,8 @@ interface ResolvedSettings {
 function resolveSettings(settings: HnswSettings): ResolvedSettings {
   const resolved = {
     m: settings.m ?? 16,
-    efConstruction: settings.efConstruction ?? 200,
-    efSearch: settings.efSearch ?? 96,
+    efConstruction: settings.efConstruction ?? 128,
+    efSearch: settings.efSearch ?? 64,
     seed: settings.seed ?? 42,
     compactionThreshold: settings.compactionThreshold ?? 0.25,
     exactFilterSelectivity: settings.exactFilterSelectivity ?? 0.1,
@@ -340,7 +340,8 @@ export class HnswIndex implements VectorIndex {
     let currentDistance = startDistance;
     for (let changed = true; changed; ) {
       changed = false;
-      const [links, offset] = this.#links(current, level);
+      const links = level === 0 ? this.#links0 : this.#upper[current]!;
+      const offset = level === 0 ? current * (this.#m0 + 1) : (level - 1) * (this.settings.m + 1);
       const count = links[offset]!;
       const slots = matrix.slots;
       for (let index = 0; index < count; index++) slots[index] = links[offset + 1 + index]!;
@@ -365,6 +366,8 @@ export class HnswIndex implements VectorIndex {
     const epoch = this.#nextEpoch();
     const candidates = this.#candidates;
     const results = this.#results;
+    const stride0 = this.#m0 + 1;
+    const strideUpper = this.settings.m + 1;
     candidates.clear();
     results.clear();
     visited[entry] = epoch;
@@ -375,7 +378,8 @@ export class HnswIndex implements VectorIndex {
       const current = candidates.topSlot;
       if (candidates.topDistance > bound && results.size >= ef) break;
       candidates.pop();
-      const [links, offset] = this.#links(current, level);
+      const links = level === 0 ? this.#links0 : this.#upper[current]!;
+      const offset = level === 0 ? current * stride0 : (level - 1) * strideUpper;
       const count = links[offset]!;
       const slots = matrix.slots;
       let fresh = 0;

@@ -1,0 +1,201 @@
+/**
+ * `pnpm bench`: exact-scan kernels, HNSW build/query/recall, persistence upsert and reopen, each against a baseline
+ * measured in the same run (core's InMemoryVectorStore and a plain-JS brute force).
+ *
+ * Sizes (env): EXACT_SIZES (default "20000,100000"), EXACT_DIM (384), HNSW_CONFIGS (default "20000x384,100000x128"),
+ * HNSW_EF_CONSTRUCTION (128), QUERIES (200), PERSIST_N (20000, at HNSW dimension 384).
+ * Times are CPU time of this (single-threaded) process, so other load on the machine inflates them less than wall time;
+ * the header prints the load average.
+ */
+import { InMemoryVectorStore } from '@mastra-ts/core';
+import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { FlatIndex } from '../src/flat-index.ts';
+import { HnswIndex } from '../src/hnsw-index.ts';
+import type { ScanKernelName } from '../src/kernels/scan-kernel.ts';
+import { createVectorStore } from '../src/local-vector-store.ts';
+import { clusteredVectors } from '../src/test-vectors.ts';
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const exactSizes = (process.env['EXACT_SIZES'] ?? '20000,100000').split(',').map(Number);
+const exactDim = env('EXACT_DIM', 384);
+const hnswConfigs = (process.env['HNSW_CONFIGS'] ?? '20000x384,100000x128').split(',').map((config) => config.split('x').map(Number) as [number, number]);
+const queryCount = env('QUERIES', 200);
+const efConstruction = env('HNSW_EF_CONSTRUCTION', 128);
+const persistN = env('PERSIST_N', 20_000);
+const persistDim = 384;
+
+const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+function time<T>(run: () => T): { ms: number; value: T } {
+  const start = cpuMs();
+  const value = run();
+  return { ms: cpuMs() - start, value };
+}
+async function timeAsync<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = cpuMs();
+  const value = await run();
+  return { ms: cpuMs() - start, value };
+}
+function table(rows: Array<Record<string, string>>): void {
+  const columns = Object.keys(rows[0]!);
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column]!.length)));
+  console.log(columns.map((column, index) => column.padEnd(widths[index]!)).join('  '));
+  for (const row of rows) console.log(columns.map((column, index) => row[column]!.padStart(widths[index]!)).join('  '));
+  console.log();
+}
+
+function data(count: number, dimension: number, seed: number): { vectors: Float32Array[]; queries: Float32Array[] } {
+  const all = clusteredVectors({ count: count + queryCount, dimension, clusters: 64, spread: 0.6, seed });
+  return { vectors: all.slice(0, count), queries: all.slice(count) };
+}
+
+/** Plain-JS brute force over number[][], the way one writes it without thinking about speed. */
+function bruteForce(vectors: number[][], query: number[], topK: number): string[] {
+  const norm = Math.hypot(...query);
+  const scored = vectors.map((vector, index) => {
+    let dot = 0;
+    let squares = 0;
+    for (let position = 0; position < vector.length; position++) {
+      dot += vector[position]! * query[position]!;
+      squares += vector[position]! * vector[position]!;
+    }
+    return { index, score: dot / (Math.sqrt(squares) * norm) };
+  });
+  scored.sort((a, b) => b.score - a.score);
+  return scored.slice(0, topK).map((item) => `v${item.index}`);
+}
+
+async function exactSection(): Promise<void> {
+  for (const count of exactSizes) {
+    console.log(`## Exact scan, ${fmt(count)} x ${exactDim} (cosine, top 10, ${queryCount} held-out queries for the fast kernels)`);
+    const { vectors, queries } = data(count, exactDim, 1);
+    const entries = vectors.map((vector, index) => ({ id: `v${index}`, vector }));
+    const rows: Array<Record<string, string>> = [];
+    const bytes = count * exactDim * 4;
+    let wasmMs = 0;
+    const record = (name: string, msPerQuery: number): void => {
+      rows.push({ kernel: name, 'ms/query': fmt(msPerQuery, 3), 'µs/query': fmt(msPerQuery * 1000), 'queries/s': fmt(1000 / msPerQuery, 1), 'GB/s': fmt(bytes / (msPerQuery / 1000) / 1e9, 2), 'vs wasm-simd': '' });
+    };
+    for (const kernel of ['wasm-simd', 'js-unrolled8', 'js-unrolled4', 'js-plain'] as ScanKernelName[]) {
+      const index = new FlatIndex({ dimension: exactDim, kernel });
+      index.upsert(entries);
+      const reps = kernel === 'wasm-simd' ? queryCount : Math.max(3, Math.floor(queryCount / 10));
+      index.search(queries[0]!, { topK: 10 });
+      const { ms } = time(() => {
+        for (let query = 0; query < reps; query++) index.search(queries[query % queries.length]!, { topK: 10 });
+      });
+      if (kernel === 'wasm-simd') wasmMs = ms / reps;
+      record(`FlatIndex ${kernel}`, ms / reps);
+    }
+    const plainVectors = vectors.map((vector) => Array.from(vector));
+    const plainQueries = queries.map((query) => Array.from(query));
+    const reps = Math.max(2, Math.floor(queryCount / 20));
+    bruteForce(plainVectors, plainQueries[0]!, 10);
+    record('plain-JS brute force (number[][], sort)', time(() => {
+      for (let query = 0; query < reps; query++) bruteForce(plainVectors, plainQueries[query]!, 10);
+    }).ms / reps);
+    const core = new InMemoryVectorStore();
+    await core.createIndex({ indexName: 'bench', dimension: exactDim });
+    await core.upsert({ indexName: 'bench', vectors: plainVectors, ids: entries.map((entry) => entry.id) });
+    const coreMs = (await timeAsync(async () => {
+      for (let query = 0; query < reps; query++) await core.query({ indexName: 'bench', queryVector: plainQueries[query]!, topK: 10 });
+    })).ms / reps;
+    record('core InMemoryVectorStore (baseline)', coreMs);
+    for (const row of rows) row['vs wasm-simd'] = `${fmt(Number(row['ms/query']!.replaceAll(',', '')) / wasmMs, 1)}x`;
+    table(rows);
+    console.log(`wasm-simd FlatIndex is ${fmt(coreMs / wasmMs, 1)}x faster than core's InMemoryVectorStore at ${fmt(count)} x ${exactDim}.\n`);
+  }
+}
+
+async function hnswSection(hnswN: number, hnswDim: number): Promise<void> {
+  console.log(`## HNSW, ${fmt(hnswN)} x ${hnswDim} (cosine, m 16, efConstruction ${efConstruction}, top 10, ${queryCount} held-out queries)`);
+  const { vectors, queries } = data(hnswN, hnswDim, 2);
+  const entries = vectors.map((vector, index) => ({ id: `v${index}`, vector }));
+  const exact = new FlatIndex({ dimension: hnswDim });
+  exact.upsert(entries);
+  const truthTime = time(() => queries.map((query) => new Set(exact.search(query, { topK: 10 }).map((result) => result.id))));
+  const truth = truthTime.value;
+  const exactMs = truthTime.ms / queries.length;
+  const hnsw = new HnswIndex({ dimension: hnswDim, efConstruction });
+  const build = time(() => hnsw.upsert(entries));
+  console.log(`build: ${fmt(build.ms / 1000, 1)} s (${fmt(hnswN / (build.ms / 1000))} inserts/s); exact wasm scan baseline: ${fmt(exactMs * 1000)} µs/query`);
+  const core = new InMemoryVectorStore();
+  await core.createIndex({ indexName: 'bench', dimension: hnswDim });
+  await core.upsert({ indexName: 'bench', vectors: vectors.map((vector) => Array.from(vector)), ids: entries.map((entry) => entry.id) });
+  const coreReps = Math.max(2, Math.floor(queryCount / 20));
+  const coreMs = (await timeAsync(async () => {
+    for (let query = 0; query < coreReps; query++) await core.query({ indexName: 'bench', queryVector: Array.from(queries[query]!), topK: 10 });
+  })).ms / coreReps;
+  const rows: Array<Record<string, string>> = [];
+  for (const efSearch of [16, 32, 64, 96, 128, 256]) {
+    const index = HnswIndex.restore({ dimension: hnswDim, efSearch, efConstruction }, hnsw.serializeGraph(), entries);
+    let hits = 0;
+    const { ms } = time(() => {
+      queries.forEach((query, position) => {
+        hits += index.search(query, { topK: 10 }).filter((result) => truth[position]!.has(result.id)).length;
+      });
+    });
+    const perQuery = ms / queries.length;
+    rows.push({ efSearch: String(efSearch), 'recall@10': fmt(hits / (queries.length * 10), 4), 'µs/query': fmt(perQuery * 1000), 'queries/s': fmt(1000 / perQuery), 'vs exact wasm': `${fmt(exactMs / perQuery, 1)}x`, 'vs core store': `${fmt(coreMs / perQuery, 0)}x` });
+  }
+  table(rows);
+}
+
+async function persistenceSection(): Promise<void> {
+  const count = persistN;
+  const hnswDim = persistDim;
+  console.log(`## Persistence over @mastra-ts/storage-sqlite (one SQLite file), ${fmt(count)} x ${hnswDim}`);
+  const { vectors } = data(count, hnswDim, 3);
+  const plain = vectors.map((vector) => Array.from(vector));
+  const directory = mkdtempSync(path.join(tmpdir(), 'mastra-ts-vector-bench-'));
+  try {
+    const rows: Array<Record<string, string>> = [];
+    for (const kind of ['flat', 'hnsw'] as const) {
+      const file = path.join(directory, `${kind}.sqlite`);
+      const storage = createSqliteStorage({ path: file });
+      await storage.migrate();
+      const store = createVectorStore({ index: kind, hnsw: { efConstruction }, persistence: storage.vectors });
+      await store.createIndex({ indexName: 'bench', dimension: hnswDim });
+      const upsert = await timeAsync(async () => {
+        for (let start = 0; start < count; start += 1000) {
+          await store.upsert({ indexName: 'bench', vectors: plain.slice(start, start + 1000), ids: plain.slice(start, start + 1000).map((_, offset) => `v${start + offset}`), metadata: plain.slice(start, start + 1000).map((_, offset) => ({ n: start + offset })) });
+        }
+        await store.flush();
+      });
+      const expected = await store.query({ indexName: 'bench', queryVector: plain[0]!, topK: 10 });
+      await storage.dispose();
+      const reopenedStorage = createSqliteStorage({ path: file });
+      await reopenedStorage.migrate();
+      const reopened = createVectorStore({ index: kind, persistence: reopenedStorage.vectors });
+      const reopen = await timeAsync(() => reopened.open());
+      const index = await reopened.getIndex({ indexName: 'bench' });
+      const rebuild = kind === 'hnsw' ? time(() => new HnswIndex({ dimension: hnswDim, efConstruction }).upsert([...index.entries()])) : undefined;
+      const actual = await reopened.query({ indexName: 'bench', queryVector: plain[0]!, topK: 10 });
+      if (JSON.stringify(actual.map((result) => result.id)) !== JSON.stringify(expected.map((result) => result.id))) throw new Error('reopened index answers differently');
+      const inserted = index instanceof HnswIndex ? index.stats.graphInserts : 0;
+      rows.push({
+        index: kind,
+        'upsert vectors/s (batches of 1000, incl. graph)': fmt(count / (upsert.ms / 1000)),
+        'reopen ms': fmt(reopen.ms),
+        'graph inserts on reopen': String(inserted),
+        'rebuilding the graph instead': rebuild ? `${fmt(rebuild.ms)} ms (${fmt(rebuild.ms / reopen.ms, 1)}x reopen)` : 'n/a',
+      });
+      await reopenedStorage.dispose();
+    }
+    table(rows);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+const loads = loadavg().map((value) => value.toFixed(1)).join(' ');
+console.log(`# @mastra-ts/vector bench (node ${process.version}, ${process.arch}, load average ${loads}; data: 64 Gaussian clusters, held-out queries; CPU time)\n`);
+if (exactSizes.some((size) => size > 0)) await exactSection();
+for (const [count, dimension] of hnswConfigs) if (count > 0) await hnswSection(count, dimension);
+if (persistN > 0) await persistenceSection();
