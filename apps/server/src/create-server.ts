@@ -295,6 +295,8 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
       await drained;
       shutdown.abort(new Error('server shutting down'));
       for (const stream of state.activeStreams) stream.abort(new Error('server shutting down'));
+      // cancelled agent streams still write their abort chunk and [DONE]
+      await waitFor(() => state.activeStreams.size === 0, 1000);
       const executors = new Set<{ dispose(): Promise<void> }>();
       for (const workflow of Object.values(mastra.listWorkflows())) {
         const executor = (workflow as { executor?: { dispose?: () => Promise<void> } }).executor;
