@@ -4,6 +4,7 @@ import { MockLanguageModelV1, mockUsage, textStreamParts } from '@mastra-ts/core
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createStep, createWorkflow } from '@mastra-ts/workflow';
 import { startTestServer, type TestServer } from './test/test-server.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -31,7 +32,11 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath};
         textStreamParts(['It is ', '18 degrees ', 'in Bergen.']),
       ],
     });
-    const mastra = new Mastra({ agents: { forecaster: new Agent({ name: 'Forecaster', instructions: 'x', model, tools: { weather } }) } });
+    const num = z.object({ n: z.number() });
+    const double = createStep({ id: 'double', inputSchema: num, outputSchema: num, execute: async ({ inputData }) => ({ n: inputData.n * 2 }) });
+    const increment = createStep({ id: 'increment', inputSchema: num, outputSchema: num, execute: async ({ inputData }) => ({ n: inputData.n + 1 }) });
+    const math = createWorkflow({ id: 'math', inputSchema: num, outputSchema: num }).then(double).then(increment).commit();
+    const mastra = new Mastra({ agents: { forecaster: new Agent({ name: 'Forecaster', instructions: 'x', model, tools: { weather } }) }, workflows: { math } });
     running = await startTestServer(mastra, { auth: { token: 'pw-token' } });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -58,6 +63,22 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath};
     const tool = await page.textContent('.msg.assistant .tool');
     expect(tool).toContain('weather({"city":"Bergen"})');
     expect(tool).toContain('"celsius":18');
+    await page.close();
+  });
+
+  it('runs a workflow with JSON input and shows its steps', async () => {
+    const page = await browser.newPage();
+    await page.goto(running.url);
+    await page.fill('#token', 'pw-token');
+    await page.dispatchEvent('#token', 'change');
+    await page.waitForSelector('#workflow-select option[value="math"]', { state: 'attached' });
+    await page.click('nav button[data-tab="workflows"]');
+    await page.fill('#workflow-input', '{"n": 20}');
+    await page.click('#workflow-run');
+    await page.waitForSelector('#workflow-status.status-success');
+    expect(await page.textContent('#workflow-steps li[data-step="double"]')).toBe('double: success → {"n":40}');
+    expect(await page.textContent('#workflow-steps li[data-step="increment"]')).toBe('increment: success → {"n":41}');
+    expect(JSON.parse((await page.textContent('#workflow-result'))!)).toMatchObject({ status: 'success', result: { n: 41 } });
     await page.close();
   });
 
