@@ -161,79 +161,141 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
     } catch (error) {
       throw mapOllamaError(error, context);
     }
-    return { stream: streamParts(iterator, warnings, context), request: { body }, response: { headers: client.responseHeaders() ?? {} } };
+    return { stream: new OllamaPartStream(iterator, warnings, context), request: { body }, response: { headers: client.responseHeaders() ?? {} } };
   }
 }
 
-async function* streamParts(iterator: AsyncIterable<ChatResponse> & { abort(): void }, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext): AsyncGenerator<LanguageModelV1StreamPart> {
-  yield { type: 'stream-start', warnings };
-  let open: { type: 'text' | 'reasoning'; id: string } | undefined;
-  let blockCount = 0;
-  let metadataSent = false;
-  let hasToolCalls = false;
-  let final: ChatResponse | undefined;
-  let failed = false;
-  const close = (): LanguageModelV1StreamPart | undefined => {
-    if (!open) return undefined;
-    const part: LanguageModelV1StreamPart = { type: open.type === 'text' ? 'text-end' : 'reasoning-end', id: open.id };
-    open = undefined;
-    return part;
-  };
-  function* deltaParts(type: 'text' | 'reasoning', delta: string): Generator<LanguageModelV1StreamPart> {
-    if (open?.type !== type) {
-      const ended = close();
-      if (ended) yield ended;
-      open = { type, id: `${type}-${blockCount++}` };
-      yield { type: type === 'text' ? 'text-start' : 'reasoning-start', id: open.id };
-    }
-    yield { type: type === 'text' ? 'text-delta' : 'reasoning-delta', id: open.id, delta };
+/** Maps NDJSON chunks to parts through a queue: one await per chunk, none per part. */
+class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
+  private readonly queue: LanguageModelV1StreamPart[] = [];
+  private head = 0;
+  private readonly source: AsyncIterable<ChatResponse> & { abort(): void };
+  private readonly inner: AsyncIterator<ChatResponse>;
+  private readonly context: OllamaErrorContext;
+  private open: { type: 'text' | 'reasoning'; id: string } | undefined;
+  private blockCount = 0;
+  private metadataSent = false;
+  private hasToolCalls = false;
+  private final: ChatResponse | undefined;
+  private failed = false;
+  private finished = false;
+
+  constructor(source: AsyncIterable<ChatResponse> & { abort(): void }, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext) {
+    this.source = source;
+    this.inner = source[Symbol.asyncIterator]();
+    this.context = context;
+    this.queue.push({ type: 'stream-start', warnings });
   }
-  try {
-    for await (const chunk of iterator) {
-      if (!metadataSent) {
-        metadataSent = true;
-        const timestamp = timestampOf(chunk.created_at);
-        yield { type: 'response-metadata', modelId: chunk.model, ...(timestamp ? { timestamp } : {}) };
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
+    while (this.head === this.queue.length) {
+      if (this.finished) return { done: true, value: undefined };
+      this.queue.length = 0;
+      this.head = 0;
+      let result: IteratorResult<ChatResponse>;
+      try {
+        result = await this.inner.next();
+      } catch (error) {
+        this.fail(error);
+        continue;
       }
-      const message = chunk.message;
-      if (message?.thinking) yield* deltaParts('reasoning', message.thinking);
-      if (message?.content) yield* deltaParts('text', message.content);
-      if (message?.tool_calls && message.tool_calls.length > 0) {
-        const ended = close();
-        if (ended) yield ended;
-        hasToolCalls = true;
-        for (const call of message.tool_calls) {
-          const id = (call as { id?: string }).id ?? generateId();
-          const input = JSON.stringify(call.function.arguments ?? {});
-          yield { type: 'tool-input-start', id, toolName: call.function.name };
-          yield { type: 'tool-input-delta', id, delta: input };
-          yield { type: 'tool-input-end', id };
-          yield { type: 'tool-call', toolCallId: id, toolName: call.function.name, input };
-        }
-      }
-      if (chunk.done) final = chunk;
+      if (result.done) this.end();
+      else this.handle(result.value);
     }
-  } catch (error) {
-    const mapped = mapOllamaError(error, context);
-    if (isInStreamError(error) && !context.abortSignal?.aborted) {
-      failed = true;
-      const ended = close();
-      if (ended) yield ended;
-      yield { type: 'error', error: mapped };
-    } else throw mapped;
-  } finally {
-    if (!final && !failed) iterator.abort();
+    return { done: false, value: this.queue[this.head++]! };
   }
-  if (!final && !failed) {
-    if (context.abortSignal?.aborted) throw new AbortError({ message: 'The Ollama stream was aborted', cause: context.abortSignal.reason });
-    throw new APICallError({ message: 'The Ollama stream ended before its final "done" line: the connection was closed mid-response. The call may be retried.', url: context.url, requestBodyValues: context.requestBody, isRetryable: true });
+
+  async return(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
+    if (!this.finished) {
+      this.finished = true;
+      this.source.abort();
+      await this.inner.return?.().catch(() => undefined);
+    }
+    this.queue.length = 0;
+    this.head = 0;
+    return { done: true, value: undefined };
   }
-  const ended = close();
-  if (ended) yield ended;
-  yield {
-    type: 'finish',
-    finishReason: failed ? 'error' : mapOllamaDoneReason(final?.done_reason, hasToolCalls),
-    usage: final ? usageOf(final) : { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined },
-    ...(final ? { providerMetadata: { ollama: durations(final) } } : {}),
-  };
+
+  private fail(error: unknown): void {
+    const mapped = mapOllamaError(error, this.context);
+    if (isInStreamError(error) && !this.context.abortSignal?.aborted) {
+      this.failed = true;
+      this.closeBlock();
+      this.queue.push({ type: 'error', error: mapped });
+      this.finish();
+      return;
+    }
+    this.finished = true;
+    this.source.abort();
+    throw mapped;
+  }
+
+  private end(): void {
+    if (this.final) {
+      this.closeBlock();
+      this.finish();
+      return;
+    }
+    this.finished = true;
+    this.source.abort();
+    if (this.context.abortSignal?.aborted) throw new AbortError({ message: 'The Ollama stream was aborted', cause: this.context.abortSignal.reason });
+    throw new APICallError({ message: 'The Ollama stream ended before its final "done" line: the connection was closed mid-response. The call may be retried.', url: this.context.url, requestBodyValues: this.context.requestBody, isRetryable: true });
+  }
+
+  private finish(): void {
+    this.finished = true;
+    const final = this.final;
+    this.queue.push({
+      type: 'finish',
+      finishReason: this.failed ? 'error' : mapOllamaDoneReason(final?.done_reason, this.hasToolCalls),
+      usage: final ? usageOf(final) : { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined },
+      ...(final ? { providerMetadata: { ollama: durations(final) } } : {}),
+    });
+  }
+
+  private closeBlock(): void {
+    if (!this.open) return;
+    this.queue.push({ type: this.open.type === 'text' ? 'text-end' : 'reasoning-end', id: this.open.id });
+    this.open = undefined;
+  }
+
+  private delta(type: 'text' | 'reasoning', delta: string): void {
+    if (this.open?.type !== type) {
+      // end the active block before another kind starts
+      this.closeBlock();
+      this.open = { type, id: `${type}-${this.blockCount++}` };
+      this.queue.push({ type: type === 'text' ? 'text-start' : 'reasoning-start', id: this.open.id });
+    }
+    this.queue.push({ type: type === 'text' ? 'text-delta' : 'reasoning-delta', id: this.open.id, delta });
+  }
+
+  private handle(chunk: ChatResponse): void {
+    if (!this.metadataSent) {
+      this.metadataSent = true;
+      const timestamp = timestampOf(chunk.created_at);
+      this.queue.push({ type: 'response-metadata', modelId: chunk.model, ...(timestamp ? { timestamp } : {}) });
+    }
+    const message = chunk.message;
+    if (message?.thinking) this.delta('reasoning', message.thinking);
+    if (message?.content) this.delta('text', message.content);
+    if (message?.tool_calls && message.tool_calls.length > 0) {
+      this.closeBlock();
+      this.hasToolCalls = true;
+      for (const call of message.tool_calls) {
+        const id = (call as { id?: string }).id ?? generateId();
+        const input = JSON.stringify(call.function.arguments ?? {});
+        this.queue.push(
+          { type: 'tool-input-start', id, toolName: call.function.name },
+          { type: 'tool-input-delta', id, delta: input },
+          { type: 'tool-input-end', id },
+          { type: 'tool-call', toolCallId: id, toolName: call.function.name, input },
+        );
+      }
+    }
+    if (chunk.done) this.final = chunk;
+  }
 }
