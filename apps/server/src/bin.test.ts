@@ -36,6 +36,9 @@ describe('mastra-ts-server bin with examples/basic', () => {
     const client = new MastraClient({ baseUrl: first.url, retries: 0 });
     const answer = await client.getAgent('weatherAgent').generate('What is the weather in Oslo?', { memory: { thread: 'trip', resource: 'me' } });
     expect(answer.text).toMatch(/in Oslo\.$/);
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    expect(metrics).toMatch(/mastra_agent_run_duration_seconds_count\{agent="weather-agent",status="[a-z]+"\} 1/);
+    expect(metrics).toMatch(/mastra_http_requests_total\{method="POST",route="\/api\/agents\/:agentId\/generate",status="200"\} 1/);
     const run = await client.getWorkflow('planActivity').createRun();
     expect((await run.startAsync({ inputData: { city: 'Oslo' } })).status).toBe('suspended');
     expect(await first.stop()).toBe(0);
@@ -47,6 +50,8 @@ describe('mastra-ts-server bin with examples/basic', () => {
     const resumed = await authed.getWorkflow('planActivity').createRun({ runId: run.runId });
     expect((await resumed.resumeAsync({ step: 'approve-plan', resumeData: { approvedBy: 'me' } })).status).toBe('success');
     await expect(new MastraClient({ baseUrl: second.url, retries: 0 }).listAgents()).rejects.toMatchObject({ status: 401 });
+    const traces = (await authed.getTraces({} as never)) as unknown as { spans: Array<{ name: string; entityId?: string }> };
+    expect(traces.spans.some((span) => span.entityId === 'weather-agent')).toBe(true);
     expect(await second.stop()).toBe(0);
   });
 });

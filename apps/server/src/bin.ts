@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
-import { createLogBuffer, createLogger } from '@mastra-ts/telemetry';
+import { createLogBuffer, createLogger, createMastraMetrics, createTracer, instrumentTracer, type TelemetryTracer } from '@mastra-ts/telemetry';
 import { createServer } from './create-server.ts';
 import { loadProject, withDefaults } from './load-project.ts';
 
@@ -27,7 +27,17 @@ async function main(): Promise<void> {
   const buffer = createLogBuffer({ name: 'server', capacity: 5000 });
   const logger = createLogger({ name: 'mastra-ts-server', buffer });
   const dbPath = values.db ?? process.env.MASTRA_TS_DB ?? path.join('.mastra-ts', 'mastra.db');
-  const mastra = withDefaults(await loadProject(entry), { storage: () => createSqliteStorage({ path: dbPath }), logger: () => logger });
+  const metrics = createMastraMetrics();
+  let tracer: TelemetryTracer | undefined;
+  const mastra = withDefaults(await loadProject(entry), {
+    storage: () => createSqliteStorage({ path: dbPath }),
+    logger: () => logger,
+    tracer: (storage) => {
+      tracer = createTracer({ ...(storage?.traces ? { store: storage.traces } : {}) });
+      instrumentTracer(tracer, metrics);
+      return tracer;
+    },
+  });
   const storage = mastra.getStorage();
   await storage?.migrate?.();
 
@@ -39,6 +49,7 @@ async function main(): Promise<void> {
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     logger,
     logs: [buffer],
+    metrics: () => metrics.registry.renderPrometheus(),
     ...(origins && origins.length > 0 ? { cors: { origins } } : {}),
   });
   const { url } = await server.listen();
@@ -51,6 +62,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await server.close();
+    await tracer?.shutdown();
     await storage?.dispose?.();
     logger.flush?.();
     process.exit(0);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, Mastra, noopLogger, type Logger, type MastraStorage } from '@mastra-ts/core';
+import { ConfigError, Mastra, noopLogger, noopTracer, type Logger, type MastraStorage, type Tracer } from '@mastra-ts/core';
 
 let hooksRegistered = false;
 
@@ -52,19 +52,24 @@ function isMastra(value: unknown): value is Mastra {
  * A Mastra with the same agents, workflows, tools and vectors as `mastra`, plus `storage` and `logger` where
  * `mastra` had none (Mastra's registry is immutable, so the server re-registers everything on a new instance).
  */
-export function withDefaults(mastra: Mastra, defaults: { storage?: () => MastraStorage; logger?: () => Logger }): Mastra {
+export function withDefaults(
+  mastra: Mastra,
+  defaults: { storage?: () => MastraStorage; logger?: () => Logger; tracer?: (storage: MastraStorage | undefined) => Tracer },
+): Mastra {
   const needsStorage = mastra.getStorage() === undefined && defaults.storage !== undefined;
   const needsLogger = mastra.getLogger() === noopLogger && defaults.logger !== undefined;
-  if (!needsStorage && !needsLogger) return mastra;
+  const needsTracer = mastra.getTracer() === noopTracer && defaults.tracer !== undefined;
+  if (!needsStorage && !needsLogger && !needsTracer) return mastra;
   const cache = mastra.getCache();
+  const storage = needsStorage ? defaults.storage!() : mastra.getStorage();
   return new Mastra({
     agents: mastra.listAgents(),
     workflows: mastra.listWorkflows(),
     tools: mastra.listTools(),
     vectors: mastra.listVectors(),
-    storage: needsStorage ? defaults.storage!() : mastra.getStorage(),
+    ...(storage ? { storage } : {}),
     logger: needsLogger ? defaults.logger!() : mastra.getLogger(),
-    tracer: mastra.getTracer(),
+    tracer: needsTracer ? defaults.tracer!(storage) : mastra.getTracer(),
     ...(cache ? { cache } : {}),
   });
 }
