@@ -145,6 +145,11 @@ export class HnswIndex implements VectorIndex {
     this.#links0 = new Int32Array(64 * (this.#m0 + 1));
   }
 
+  /** Throws `TypeValidationError` naming the first bad field of `settings`. */
+  static validateSettings(settings: HnswSettings): void {
+    resolveSettings(settings);
+  }
+
   get size(): number {
     return this.#slotCount - this.#deletedCount;
   }

@@ -65,7 +65,7 @@ export class LocalVectorStore implements VectorStore {
     if (kind !== 'flat' && kind !== 'hnsw') {
       throw new TypeValidationError({ value: kind, context: 'vector store settings', issues: [{ path: ['index'], message: `index must be "flat" or "hnsw", got "${String(kind)}"` }] });
     }
-    if (kind === 'hnsw') new HnswIndex({ dimension: 1, ...settings.hnsw });
+    if (kind === 'hnsw') HnswIndex.validateSettings(settings.hnsw ?? {});
     this.#settings = settings;
   }
 
