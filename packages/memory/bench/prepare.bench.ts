@@ -162,10 +162,28 @@ async function benchAgent(): Promise<void> {
     console.log(`  ${row.name}    ${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - baseline.median) * 1000).toFixed(0)} µs per call`);
     await dispose();
   }
+  {
+    const storage = createSqliteStorage({ path: path.join(directory, 'floor.db') });
+    await storage.migrate();
+    const now = new Date();
+    await storage.memory.saveThread({ id: 'floor', resourceId: 'user', createdAt: now, updatedAt: now });
+    let sequence = 0;
+    const floor = await measure(async () => {
+      await storage.memory.listMessages({ threadId: 'floor', order: 'desc', limit: 10 });
+      const time = Date.now() + sequence;
+      await storage.memory.saveMessages([
+        { id: `f${sequence++}`, threadId: 'floor', resourceId: 'user', role: 'user', content: 'question', createdAt: new Date(time) },
+        { id: `f${sequence++}`, threadId: 'floor', resourceId: 'user', role: 'assistant', content: [{ type: 'text', text: 'answer' }], createdAt: new Date(time + 1) },
+      ]);
+    }, iterations);
+    console.log(`  (floor: the same SQLite reads and writes made directly, no agent) ${format(floor)}`);
+    await storage.dispose();
+  }
   rmSync(directory, { recursive: true, force: true });
 }
 
 console.log(`@mastra-ts/memory bench (Node ${process.version}${quick ? ', --quick' : ''})`);
-await benchPrepare();
-await benchSave();
-await benchAgent();
+const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice('--only='.length);
+if (!only || only === 'prepare') await benchPrepare();
+if (!only || only === 'save') await benchSave();
+if (!only || only === 'agent') await benchAgent();

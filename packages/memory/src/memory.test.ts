@@ -150,6 +150,19 @@ describe('Memory with an Agent', () => {
     expect(model.doGenerateCalls).toHaveLength(0);
   });
 
+  it('recreates a thread another process deleted behind its back', async () => {
+    const store = new InMemoryMemoryStore();
+    const memory = new Memory({ storage: store, now: clock() });
+    const { model, prompts } = scriptedModel(['one', 'two']);
+    const agent = new Agent({ name: 'a', instructions: 'x', model, memory });
+    await agent.generate('first', call);
+    await store.deleteThread('thread-1');
+    await agent.generate('second', call);
+    expect(promptLines(prompts[1]!)).toEqual(['system: x', 'user: second']);
+    expect((await memory.getThreadById({ threadId: 'thread-1' }))?.resourceId).toBe('user-1');
+    expect((await memory.recall({ threadId: 'thread-1' })).messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+  });
+
   it('refuses a thread that belongs to another resource', async () => {
     const memory = new Memory({ storage: new InMemoryMemoryStore() });
     await memory.createThread({ threadId: 'thread-1', resourceId: 'user-1' });

@@ -101,6 +101,7 @@ export class Memory implements AgentMemory {
   readonly #recovering = new Set<string>();
   readonly #reindexed = new Set<string>();
   readonly #knownThreads = new Map<string, string>();
+  readonly #recoveryChecked = new Set<string>();
   readonly #titling = new Set<string>();
   readonly #importance: ImportanceScorer;
   readonly #tokenizer: Tokenizer;
@@ -253,6 +254,7 @@ export class Memory implements AgentMemory {
     await this.#deleteVectors({ threadId }, options.abortSignal);
     this.#clock.delete(threadId);
     this.#knownThreads.delete(threadId);
+    this.#recoveryChecked.delete(threadId);
     return existed;
   }
 
@@ -440,7 +442,12 @@ export class Memory implements AgentMemory {
   /** Loads the context of a call. Called by `Agent`; see `AgentMemory.prepare`. */
   async prepare(args: PrepareArgs): Promise<PrepareResult> {
     const resolved = args.options ? resolveOptions(this.#options, args.options) : this.#resolved;
-    const thread = await this.#ensureThread(args.threadId, args.resourceId, args.thread, args.abortSignal);
+    // a thread this process already verified is not read again unless its metadata is needed (thread-scoped working memory)
+    const needsThread =
+      this.#knownThreads.get(args.threadId) !== args.resourceId ||
+      resolved.workingMemory?.scope === 'thread' ||
+      (resolved.semanticRecall !== undefined && !this.#recoveryChecked.has(args.threadId));
+    const thread = needsThread ? await this.#ensureThread(args.threadId, args.resourceId, args.thread, args.abortSignal) : undefined;
     const inputIds = new Set<string>();
     for (const message of args.input) {
       const id = (message as { id?: unknown }).id;
@@ -477,7 +484,7 @@ export class Memory implements AgentMemory {
         // the vector store lost its index (e.g. an in-process store after a restart): stored watermarks are stale
         this.#reindexed.add(args.resourceId);
         this.#track(this.reindex(resolved.semanticRecall.scope === 'resource' ? { resourceId: args.resourceId } : { threadId: args.threadId }), 'reindex');
-      } else this.#recoverEmbeddings(thread, args.resourceId, historyAll[historyAll.length - 1]);
+      } else if (thread) this.#recoverEmbeddings(thread, args.resourceId, historyAll[historyAll.length - 1]);
     }
 
     const system: string[] = [];
@@ -591,10 +598,10 @@ export class Memory implements AgentMemory {
     return vector;
   }
 
-  async #loadWorkingMemory(options: WorkingMemoryOptions | undefined, thread: StorageThread, resourceId: string, abortSignal: AbortSignal | undefined): Promise<string | undefined> {
+  async #loadWorkingMemory(options: WorkingMemoryOptions | undefined, thread: StorageThread | undefined, resourceId: string, abortSignal: AbortSignal | undefined): Promise<string | undefined> {
     if (!options) return undefined;
     if (options.scope === 'resource') return (await this.#store.getResource!(resourceId, signalOptions(abortSignal)))?.workingMemory;
-    const value = thread.metadata?.[workingMemoryKey];
+    const value = thread?.metadata?.[workingMemoryKey];
     return typeof value === 'string' ? value : undefined;
   }
 
@@ -777,6 +784,8 @@ export class Memory implements AgentMemory {
   /** Re-queues messages saved but never embedded (a crash, or recall turned on later), from the durable watermark. */
   #recoverEmbeddings(thread: StorageThread, resourceId: string, newest: { createdAt: Date; id: string } | undefined): void {
     if (!this.#queue || !newest || this.#recovering.has(thread.id)) return;
+    if (this.#recoveryChecked.size > maxClockEntries) this.#recoveryChecked.clear();
+    this.#recoveryChecked.add(thread.id);
     const mark = (thread.metadata?.[stateKey] as MemoryState | undefined)?.embeddedThrough;
     const from = mark ? { createdAt: new Date(mark.createdAt), id: mark.id } : undefined;
     if (from && byPosition(from, newest) >= 0) return;
