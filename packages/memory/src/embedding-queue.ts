@@ -20,6 +20,8 @@ export interface EmbeddingQueueSettings {
   batchSize?: number;
   /** Called after a batch is stored, before it leaves the queue (e.g. to advance a durable watermark). */
   onBatchStored?: (jobs: EmbeddingJob[]) => Promise<void>;
+  /** Awaited before the index is first created (e.g. to inspect the vector store as it was before). */
+  ready?: Promise<unknown>;
   /** Called when a background batch fails; the batch stays queued and is retried. */
   onError?: (error: unknown) => void;
   /** First retry delay in ms, doubled per failure up to `maxRetryDelayMs` (defaults 500 and 30000). */
@@ -175,6 +177,7 @@ export class EmbeddingQueue {
     }
     const dimension = embeddings[0]!.length;
     if (this.#indexDimension !== dimension) {
+      await this.#settings.ready?.catch(() => {});
       await vector.createIndex({ indexName, dimension, metric: 'cosine', ...(abortSignal ? { abortSignal } : {}) });
       this.#indexDimension = dimension;
     }

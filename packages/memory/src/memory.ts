@@ -102,6 +102,8 @@ export class Memory implements AgentMemory {
   readonly #reindexed = new Set<string>();
   readonly #knownThreads = new Map<string, string>();
   readonly #recoveryChecked = new Set<string>();
+  readonly #trustedWatermarks = new Set<string>();
+  #indexExisted: Promise<boolean> | undefined;
   readonly #titling = new Set<string>();
   readonly #importance: ImportanceScorer;
   readonly #tokenizer: Tokenizer;
@@ -130,7 +132,9 @@ export class Memory implements AgentMemory {
       });
     }
     if (this.#embedder) {
+      if (this.#resolved.semanticRecall) this.#indexExisted = this.#checkIndex();
       this.#queue = new EmbeddingQueue({
+        ...(this.#indexExisted ? { ready: this.#indexExisted } : {}),
         embedder: this.#embedder,
         vector: this.#vector,
         indexName: this.#indexName,
@@ -480,11 +484,7 @@ export class Memory implements AgentMemory {
         abortSignal: args.abortSignal,
       });
       groups = recalled.groups;
-      if (recalled.indexMissing && !this.#reindexed.has(args.resourceId)) {
-        // the vector store lost its index (e.g. an in-process store after a restart): stored watermarks are stale
-        this.#reindexed.add(args.resourceId);
-        this.#track(this.reindex(resolved.semanticRecall.scope === 'resource' ? { resourceId: args.resourceId } : { threadId: args.threadId }), 'reindex');
-      } else if (thread) this.#recoverEmbeddings(thread, args.resourceId, historyAll[historyAll.length - 1]);
+      if (thread) await this.#checkRecovery(thread, args.resourceId, resolved.semanticRecall.scope, historyAll[historyAll.length - 1]);
     }
 
     const system: string[] = [];
@@ -773,6 +773,8 @@ export class Memory implements AgentMemory {
           if (!thread) return;
           const state = (thread.metadata?.[stateKey] ?? {}) as MemoryState;
           const mark = state.embeddedThrough;
+          if (this.#trustedWatermarks.size > maxClockEntries) this.#trustedWatermarks.clear();
+          this.#trustedWatermarks.add(threadId);
           if (mark && byPosition({ createdAt: new Date(mark.createdAt), id: mark.id }, cursor) >= 0) return;
           const next: MemoryState = { ...state, embeddedThrough: { createdAt: cursor.createdAt.getTime(), id: cursor.id } };
           await this.#store.saveThread({ ...thread, metadata: { ...thread.metadata, [stateKey]: next as JSONObject } });
@@ -781,12 +783,44 @@ export class Memory implements AgentMemory {
     );
   }
 
+  async #checkIndex(): Promise<boolean> {
+    try {
+      await this.#vector.describeIndex({ indexName: this.#indexName });
+      return true;
+    } catch (error) {
+      if (NotFoundError.isInstance(error)) return false;
+      this.#logger.warn({ err: error }, 'memory: could not describe the vector index; stored embedding watermarks are trusted');
+      return true;
+    }
+  }
+
+  /**
+   * Watermarks in thread metadata are trusted when the vector index already existed when this memory started
+   * (a persistent vector store). When it did not (an in-process index after a restart), only watermarks this
+   * process advanced are, and the resource's threads are re-embedded from their stored messages.
+   */
+  async #checkRecovery(thread: StorageThread, resourceId: string, scope: 'thread' | 'resource', newest: MessageCursor | undefined): Promise<void> {
+    const existed = (await this.#indexExisted) ?? true;
+    if (existed || this.#trustedWatermarks.has(thread.id)) {
+      this.#recoverEmbeddings(thread, resourceId, newest, true);
+      return;
+    }
+    if (scope === 'resource') {
+      if (this.#reindexed.has(resourceId)) return;
+      this.#reindexed.add(resourceId);
+      this.#recoveryChecked.add(thread.id);
+      this.#track(this.reindex({ resourceId }), 'reindex');
+      return;
+    }
+    this.#recoverEmbeddings(thread, resourceId, newest, false);
+  }
+
   /** Re-queues messages saved but never embedded (a crash, or recall turned on later), from the durable watermark. */
-  #recoverEmbeddings(thread: StorageThread, resourceId: string, newest: { createdAt: Date; id: string } | undefined): void {
+  #recoverEmbeddings(thread: StorageThread, resourceId: string, newest: MessageCursor | undefined, trustWatermark: boolean): void {
     if (!this.#queue || !newest || this.#recovering.has(thread.id)) return;
     if (this.#recoveryChecked.size > maxClockEntries) this.#recoveryChecked.clear();
     this.#recoveryChecked.add(thread.id);
-    const mark = (thread.metadata?.[stateKey] as MemoryState | undefined)?.embeddedThrough;
+    const mark = trustWatermark ? (thread.metadata?.[stateKey] as MemoryState | undefined)?.embeddedThrough : undefined;
     const from = mark ? { createdAt: new Date(mark.createdAt), id: mark.id } : undefined;
     if (from && byPosition(from, newest) >= 0) return;
     if (this.#queue.pendingFor(thread.id) > 0) return;

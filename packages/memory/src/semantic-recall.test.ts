@@ -179,6 +179,25 @@ describe('semantic recall', () => {
     expect(systemText(prompts[1]!)).toContain('I was born in Porto');
   });
 
+  it('rebuilds a lost in-process index for every thread it visits after a restart', async () => {
+    const store = new InMemoryMemoryStore();
+    const options = { lastMessages: 2, semanticRecall: { topK: 1, messageRange: 0 } };
+    const before = new Memory({ storage: store, options });
+    await before.saveMessages({ threadId: 'a', resourceId: 'u1', messages: conversation(10, { 2: 'The spare key is under the blue pot' }) });
+    await before.saveMessages({ threadId: 'b', resourceId: 'u1', messages: conversation(10, { 2: 'The bike lock code is 2231' }) });
+    await before.flush();
+
+    const after = new Memory({ storage: store, options });
+    const { model, prompts } = scriptedModel('ok');
+    const agent = new Agent({ name: 'a', instructions: 'x', model, memory: after });
+    for (const thread of ['a', 'b']) await agent.generate('warm up', { memory: { thread, resource: 'u1' } });
+    await after.flush();
+    await agent.generate('where is the spare key?', { memory: { thread: 'a', resource: 'u1' } });
+    await agent.generate('what is the bike lock code?', { memory: { thread: 'b', resource: 'u1' } });
+    expect(systemText(prompts[2]!)).toContain('The spare key is under the blue pot');
+    expect(systemText(prompts[3]!)).toContain('The bike lock code is 2231');
+  });
+
   it('deletes a thread’s vectors with the thread, and a message’s vector with the message', async () => {
     const { memory, vector } = setup();
     await memory.saveMessages({ threadId: 'keep', resourceId: 'u1', messages: conversation(3, {}) });
