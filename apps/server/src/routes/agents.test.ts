@@ -122,6 +122,27 @@ describe('agent routes driven by @mastra/client-js', () => {
     expect(types.filter((type) => type === 'step-finish')).toHaveLength(2);
   });
 
+  it('runs client-side tools through the client loop on stream', async () => {
+    const model = new MockLanguageModelV1({
+      doStream: [
+        [
+          { type: 'stream-start', warnings: [] },
+          { type: 'tool-call', toolCallId: 'c9', toolName: 'browserLocation', input: '{}' },
+          { type: 'finish', finishReason: 'tool-calls', usage: mockUsage },
+        ],
+        textStreamParts(['You are ', 'in Lyon']),
+      ],
+    });
+    const mastra = new Mastra({ agents: { a: new Agent({ name: 'a', instructions: 'x', model }) } });
+    running = await startTestServer(mastra);
+    const response = await running.client.getAgent('a').stream('Where am I?', { clientTools: { browserLocation: createClientTool() } });
+    let text = '';
+    await response.processDataStream({ onChunk: async (chunk) => void (chunk.type === 'text-delta' && (text += (chunk.payload as { text: string }).text)) });
+    expect(text).toBe('You are in Lyon');
+    expect(model.doStreamCalls).toHaveLength(2);
+    expect(model.doStreamCalls[1]!.prompt.at(-1)).toMatchObject({ role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c9', output: { city: 'Lyon' } }] });
+  });
+
   it('aborts the agent run when the client disconnects mid-stream', async () => {
     const started = deferred();
     const model = new MockLanguageModelV1({

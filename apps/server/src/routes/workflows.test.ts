@@ -54,11 +54,17 @@ describe('workflow routes driven by @mastra/client-js', () => {
     const suspended = await run.startAsync({ inputData: { n: 4 } });
     expect(suspended.status).toBe('suspended');
     expect(suspended.steps.double).toMatchObject({ status: 'success', output: { n: 8 } });
+    expect(await running.client.getWorkflow('pipeline').details()).toBeDefined();
+    expect(await (await fetch(`${running.url}/api/workflows/run-counts`)).json()).toMatchObject({ pipeline: { running: 0, suspended: 1 } });
     const concurrent = await Promise.allSettled([run.resumeAsync({ step: 'approve', resumeData: { approver: 'ada' } }), run.resumeAsync({ step: 'approve', resumeData: { approver: 'bob' } })]);
     const fulfilled = concurrent.filter((entry) => entry.status === 'fulfilled');
     const rejected = concurrent.filter((entry): entry is PromiseRejectedResult => entry.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
     expect(rejected[0]!.reason).toMatchObject({ status: 409 });
+    const retried = concurrent.find((entry) => entry.status === 'fulfilled')!.value as unknown as { result: { approvedBy: string } };
+    const winner = retried.result.approvedBy;
+    const replay = await run.resumeAsync({ step: 'approve', resumeData: { approver: winner } });
+    expect((replay as unknown as { result: unknown }).result).toEqual(retried.result);
     const status = await workflow.runById('run-1');
     expect(status).toMatchObject({ runId: 'run-1', status: 'success', workflowName: 'pipeline', payload: { n: 4 } });
     expect((status.result as { n: number }).n).toBe(8);
@@ -112,6 +118,8 @@ describe('workflow routes driven by @mastra/client-js', () => {
     const bad = await fetch(`${running.url}/api/workflows/quick/start-async`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputData":{"n":"one"}}' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('n');
+    const retriedStart = await Promise.all([0, 1].map(() => fetch(`${running!.url}/api/workflows/quick/start-async?runId=same`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputData":{"n":2}}' }).then((response) => response.json())));
+    expect(retriedStart).toEqual([expect.objectContaining({ status: 'success', result: { n: 4 } }), expect.objectContaining({ status: 'success', result: { n: 4 } })]);
     const executed = await fetch(`${running.url}/api/workflows/quick/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":{"n":21}}' });
     expect(await executed.json()).toMatchObject({ status: 'success', result: { n: 42 } });
     await expect(running.client.getWorkflow('nope').details()).rejects.toMatchObject({ status: 404 });

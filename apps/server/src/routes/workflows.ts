@@ -4,6 +4,7 @@ import { HttpError } from '../http-error.ts';
 import { boolQuery, intQuery, optionalString } from '../input.ts';
 import { defineRoute, json, type RouteDefinition, type ServerState } from '../route.ts';
 import { schemaString } from '../schema-string.ts';
+import { idempotent } from '../idempotency.ts';
 import type { WorkflowEvent } from '../workflow-events.ts';
 
 /** What the routes use from a run (`@mastra-ts/workflow`'s `Run`). */
@@ -165,6 +166,21 @@ export function workflowRoutes(): RouteDefinition[] {
     }),
     defineRoute({
       method: 'GET',
+      path: '/workflows/run-counts',
+      family: 'workflows',
+      summary: 'Running and suspended runs per workflow',
+      async handler({ mastra, abortSignal }) {
+        const store = workflowStore(mastra);
+        const result: Record<string, { running: number; suspended: number }> = {};
+        for (const [key, workflow] of Object.entries(mastra.listWorkflows())) {
+          const count = async (status: WorkflowRunStatus): Promise<number> => (store ? (await store.listRuns({ workflowId: workflow.id, status, limit: 1, abortSignal })).total : 0);
+          result[key] = { running: await count('running'), suspended: await count('suspended') };
+        }
+        return json(result);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/workflows/:workflowId',
       family: 'workflows',
       summary: 'Workflow details: steps, graph, schemas',
@@ -216,13 +232,16 @@ export function workflowRoutes(): RouteDefinition[] {
       body: startBody,
       async handler({ mastra, input, requestContext, state }) {
         const workflow = getWorkflow(mastra, input.workflowId);
-        const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
-        const recording = record(state, run);
-        try {
-          return json(serializeResult(await run.start(startOptions(input, requestContext))));
-        } finally {
-          recording.stop();
-        }
+        const work = async (): Promise<unknown> => {
+          const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
+          const recording = record(state, run);
+          try {
+            return serializeResult(await run.start(startOptions(input, requestContext)));
+          } finally {
+            recording.stop();
+          }
+        };
+        return json(input.runId === undefined ? await work() : await idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work));
       },
     }),
     defineRoute({
@@ -234,13 +253,16 @@ export function workflowRoutes(): RouteDefinition[] {
       body: startBody.extend({ input: z.unknown().optional(), runId: z.string().min(1).optional() }),
       async handler({ mastra, input, requestContext, state }) {
         const workflow = getWorkflow(mastra, input.workflowId);
-        const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
-        const recording = record(state, run);
-        try {
-          return json(serializeResult(await run.start({ ...startOptions(input, requestContext), inputData: input.inputData ?? input.input })));
-        } finally {
-          recording.stop();
-        }
+        const work = async (): Promise<unknown> => {
+          const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
+          const recording = record(state, run);
+          try {
+            return serializeResult(await run.start({ ...startOptions(input, requestContext), inputData: input.inputData ?? input.input }));
+          } finally {
+            recording.stop();
+          }
+        };
+        return json(input.runId === undefined ? await work() : await idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work));
       },
     }),
     defineRoute({
@@ -280,6 +302,23 @@ export function workflowRoutes(): RouteDefinition[] {
     }),
     defineRoute({
       method: 'POST',
+      path: '/workflows/:workflowId/resume-no-wait',
+      family: 'workflows',
+      summary: 'Resume a suspended run without waiting; returns its runId',
+      params: workflowParams,
+      query: runQuery,
+      body: resumeBody,
+      async handler({ mastra, input, requestContext, abortSignal, state }) {
+        const workflow = getWorkflow(mastra, input.workflowId);
+        await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
+        const run = await workflow.createRun({ runId: input.runId });
+        const recording = record(state, run);
+        track(state, run.resume(resumeOptions(input, requestContext)).finally(() => recording.stop()));
+        return json({ runId: input.runId });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
       path: '/workflows/:workflowId/resume-async',
       family: 'workflows',
       summary: 'Resume a suspended run and wait for its result (a concurrent second resume gets 409)',
@@ -289,13 +328,17 @@ export function workflowRoutes(): RouteDefinition[] {
       async handler({ mastra, input, requestContext, abortSignal, state }) {
         const workflow = getWorkflow(mastra, input.workflowId);
         await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
-        const run = await workflow.createRun({ runId: input.runId });
-        const recording = record(state, run);
-        try {
-          return json(serializeResult(await run.resume(resumeOptions(input, requestContext))));
-        } finally {
-          recording.stop();
-        }
+        const resume = async (): Promise<unknown> => {
+          const run = await workflow.createRun({ runId: input.runId });
+          const recording = record(state, run);
+          try {
+            return serializeResult(await run.resume(resumeOptions(input, requestContext)));
+          } finally {
+            recording.stop();
+          }
+        };
+        // a retried resume (same run, step and data) gets the first one's result; a different resume still races and gets 409
+        return json(await idempotent(state, `workflow:${workflow.id}:resume:${input.runId}:${JSON.stringify([input.step, input.resumeData, input.forEachIndex])}`, resume));
       },
     }),
     defineRoute({
