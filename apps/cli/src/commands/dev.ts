@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { paint, type CliIO } from '../io.ts';
+import { parseFlags, parsePort } from '../parse-flags.ts';
+import { apiKeyAdvice, fetchProjectSummary } from '../project/describe-project.ts';
+import { withEnvFile } from '../project/env-file.ts';
+import { findProject } from '../project/find-entry.ts';
+import { serverBinPath } from '../project/server-bin.ts';
+
+const listening = /listening on (https?:\/\/\S+?)(?:\s|$)/;
+
+/**
+ * `mastra-ts dev`: runs the server bin on the project's TypeScript entry in a child `node --watch-path=<src>`, which
+ * restarts it when a source file changes; after each start prints the URL, the agents and workflows, and which API
+ * key variable is missing. Resolves with the exit code after SIGINT/SIGTERM.
+ */
+export async function devCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags('dev', argv, { dir: { type: 'string' }, entry: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, 0);
+  const port = parsePort('dev', values.port);
+  const project = findProject(io.cwd, values.dir, values.entry);
+  const env = withEnvFile(project.dir, io.env);
+  const args = [
+    `--watch-path=${project.sourceDir}`,
+    '--watch-preserve-output',
+    serverBinPath(),
+    project.entry,
+    ...(port !== undefined ? ['--port', String(port)] : []),
+    ...(values.host !== undefined ? ['--host', values.host] : []),
+  ];
+  const shownDir = path.relative(io.cwd, project.dir) || '.';
+  io.stdout.write(`${paint(io.stdout, 'cyan', 'mastra-ts dev')} ${shownDir} (entry ${path.relative(project.dir, project.entry)}, watching ${path.relative(project.dir, project.sourceDir) || '.'}/)\n`);
+
+  const startedAt = performance.now();
+  let restartedAt = startedAt;
+  const child = spawn(process.execPath, args, { cwd: project.dir, env: { ...env, FORCE_COLOR: io.stdout.isTTY ? '1' : env.FORCE_COLOR }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  createInterface({ input: child.stderr }).on('line', (line) => io.stderr.write(`${line}\n`));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (/^Restarting '/.test(line)) {
+      restartedAt = performance.now();
+      io.stdout.write(`${paint(io.stdout, 'yellow', '↻')} ${line.replace(/^Restarting/, 'change in').replace(/'$/, "'")}, restarting…\n`);
+      return;
+    }
+    if (/^Failed running '/.test(line)) {
+      io.stdout.write(`${paint(io.stdout, 'red', '✗')} the server stopped with an error (above); waiting for a change to ${path.relative(project.dir, project.sourceDir)}/ to restart\n`);
+      return;
+    }
+    if (/^Completed running '/.test(line)) return;
+    const match = listening.exec(line);
+    if (!match) {
+      io.stdout.write(`${line}\n`);
+      return;
+    }
+    const url = match[1]!;
+    const ms = Math.round(performance.now() - restartedAt);
+    void announce(url, ms, env, io);
+  });
+
+  const stop = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 0 : 1)));
+  });
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  return code;
+}
+
+async function announce(url: string, ms: number, env: NodeJS.ProcessEnv, io: CliIO): Promise<void> {
+  const out: string[] = [
+    `${paint(io.stdout, 'green', '✓')} ready in ${ms} ms`,
+    `  ➜ Playground  ${paint(io.stdout, 'cyan', `${url}/`)}`,
+    `  ➜ API         ${url}/api`,
+  ];
+  try {
+    const summary = await fetchProjectSummary(url, env.MASTRA_TS_API_KEY);
+    out.push(`  Agents:    ${summary.agents.map((agent) => `${agent.key} (${agent.provider}/${agent.modelId})`).join(', ') || '(none)'}`);
+    out.push(`  Workflows: ${summary.workflows.map((workflow) => workflow.key).join(', ') || '(none)'}`);
+    for (const advice of apiKeyAdvice(summary, env)) out.push(`  ${paint(io.stdout, 'yellow', '!')} ${advice}`);
+  } catch (error) {
+    out.push(`  (could not list agents and workflows: ${(error as Error).message})`);
+  }
+  io.stdout.write(`${out.join('\n')}\n`);
+}

@@ -1,0 +1,1 @@
+export { default } from '@mastra-ts/vitest-config';
