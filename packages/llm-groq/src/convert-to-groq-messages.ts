@@ -1,5 +1,6 @@
 import { UnsupportedFunctionalityError, type LanguageModelV1Prompt } from '@mastra-ts/core';
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'groq-sdk/resources/chat/completions';
+import { detectImageMediaType } from './detect-image-media-type.ts';
 
 /**
  * Converts core's prompt to Groq Chat Completions messages. Images go as `image_url` (URL or base64
@@ -24,7 +25,7 @@ export function convertToGroqMessages(prompt: LanguageModelV1Prompt): ChatComple
             const detail = part.providerOptions?.groq?.imageDetail;
             return {
               type: 'image_url',
-              image_url: { url: toURL(part.image, part.mediaType ?? 'image/jpeg'), ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}) },
+              image_url: { url: toURL(part.image, part.mediaType ?? detectImageMediaType(part.image, 'image/jpeg')), ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}) },
             };
           }
           if (part.mediaType.startsWith('image/')) return { type: 'image_url', image_url: { url: toURL(part.data, part.mediaType) } };

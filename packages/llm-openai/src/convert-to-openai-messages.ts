@@ -1,5 +1,6 @@
 import { UnsupportedFunctionalityError, type LanguageModelV1Prompt } from '@mastra-ts/core';
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { detectImageMediaType } from './detect-image-media-type.ts';
 
 /** How a provider's Chat Completions dialect takes messages. */
 export interface OpenAIMessageOptions {
@@ -34,7 +35,7 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
             return {
               type: 'image_url',
               image_url: {
-                url: toDataOrHttpURL(part.image, part.mediaType ?? 'image/jpeg'),
+                url: toDataOrHttpURL(part.image, part.mediaType ?? detectImageMediaType(part.image, 'image/jpeg')),
                 ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}),
               },
             };
