@@ -26,7 +26,7 @@ export function compareMessagePosition(a: MessageCursor, b: MessageCursor): numb
 export class InMemoryMemoryStore implements MemoryStore {
   readonly #threads = new Map<string, StorageThread>();
   readonly #messagesByThread = new Map<string, StorageMessage[]>();
-  readonly #messageThread = new Map<string, string>();
+  readonly #messagesById = new Map<string, StorageMessage>();
   readonly #resources = new Map<string, StorageResource>();
 
   async saveThread(thread: StorageThread, options?: StoreCallOptions): Promise<StorageThread> {
@@ -57,7 +57,7 @@ export class InMemoryMemoryStore implements MemoryStore {
   async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
     throwIfAborted(options?.abortSignal);
     const existed = this.#threads.delete(threadId);
-    for (const message of this.#messagesByThread.get(threadId) ?? []) this.#messageThread.delete(message.id);
+    for (const message of this.#messagesByThread.get(threadId) ?? []) this.#messagesById.delete(message.id);
     this.#messagesByThread.delete(threadId);
     return existed;
   }
@@ -75,21 +75,23 @@ export class InMemoryMemoryStore implements MemoryStore {
     }
     for (const message of messages) {
       const copy = structuredClone(message);
-      const previousThread = this.#messageThread.get(message.id);
-      if (previousThread !== undefined) this.#remove(previousThread, message.id);
+      const previous = this.#messagesById.get(message.id);
+      if (previous !== undefined) this.#remove(previous);
       const list = this.#messagesByThread.get(message.threadId)!;
       list.splice(upperBound(list, copy), 0, copy);
-      this.#messageThread.set(message.id, message.threadId);
+      this.#messagesById.set(message.id, copy);
       const thread = this.#threads.get(message.threadId)!;
       if (copy.createdAt > thread.updatedAt) thread.updatedAt = new Date(copy.createdAt);
     }
   }
 
-  #remove(threadId: string, messageId: string): void {
-    const list = this.#messagesByThread.get(threadId);
+  #remove(message: StorageMessage): void {
+    const list = this.#messagesByThread.get(message.threadId);
     if (!list) return;
-    const index = list.findIndex((message) => message.id === messageId);
-    if (index >= 0) list.splice(index, 1);
+    // binary search to the message's position instead of scanning the thread
+    let index = lowerBound(list, message);
+    while (index < list.length && list[index] !== message) index++;
+    if (index < list.length) list.splice(index, 1);
   }
 
   async listMessages(query: ListMessagesQuery): Promise<StorageMessage[]> {
@@ -114,8 +116,7 @@ export class InMemoryMemoryStore implements MemoryStore {
     throwIfAborted(options?.abortSignal);
     const found: StorageMessage[] = [];
     for (const id of ids) {
-      const threadId = this.#messageThread.get(id);
-      const message = threadId === undefined ? undefined : this.#messagesByThread.get(threadId)?.find((item) => item.id === id);
+      const message = this.#messagesById.get(id);
       if (message) found.push(structuredClone(message));
     }
     return found.sort(compareMessagePosition);
@@ -130,10 +131,10 @@ export class InMemoryMemoryStore implements MemoryStore {
     throwIfAborted(options?.abortSignal);
     let count = 0;
     for (const id of ids) {
-      const threadId = this.#messageThread.get(id);
-      if (threadId === undefined) continue;
-      this.#remove(threadId, id);
-      this.#messageThread.delete(id);
+      const message = this.#messagesById.get(id);
+      if (message === undefined) continue;
+      this.#remove(message);
+      this.#messagesById.delete(id);
       count++;
     }
     return count;
