@@ -6,6 +6,7 @@ import {
   TypeValidationError,
   type JSONValue,
   type Schema,
+  type UpdateWorkflowRunArgs,
   type WorkflowRunRecord,
   type WorkflowRunStatus,
   type WorkflowStepResultRecord,
@@ -60,6 +61,21 @@ interface Scope {
   segments: string[];
   input: unknown;
   outputs: Map<string, unknown>;
+  getStepResult: StepExecuteContext['getStepResult'];
+  getInitData: StepExecuteContext['getInitData'];
+}
+
+function createScope(workflow: ExecutableWorkflow, prefix: string, segments: string[], input: unknown): Scope {
+  const outputs = new Map<string, unknown>();
+  return {
+    workflow,
+    prefix,
+    segments,
+    input,
+    outputs,
+    getStepResult: ((target: string | { id: string }) => outputs.get(typeof target === 'string' ? target : target.id)) as StepExecuteContext['getStepResult'],
+    getInitData: (() => input) as StepExecuteContext['getInitData'],
+  };
 }
 
 type Outcome = { ok: true; output: unknown } | { ok: false };
@@ -94,6 +110,8 @@ export class RunExecution {
   #failedStep: string | undefined;
   #fenced: unknown;
   #canceled = false;
+  readonly #waiters = new Set<(reason: unknown) => void>();
+  readonly #abortRun: () => void;
   lastWriteAt: number;
 
   constructor(options: {
@@ -114,6 +132,17 @@ export class RunExecution {
     this.#memo = options.memo;
     this.#requestContext = options.requestContext ?? new RequestContext(options.snapshot.requestContext ?? {});
     this.lastWriteAt = options.host.now();
+    this.#abortRun = () => this.cancel();
+    const signal = this.#controller.signal;
+    signal.addEventListener(
+      'abort',
+      () => {
+        const reason = abortReason(signal);
+        for (const reject of this.#waiters) reject(reason);
+        this.#waiters.clear();
+      },
+      { once: true },
+    );
   }
 
   get signal(): AbortSignal {
@@ -143,7 +172,7 @@ export class RunExecution {
 
   /** Runs the workflow from the start, replaying committed steps, until it is terminal or suspended. */
   async execute(): Promise<WorkflowResult> {
-    const scope: Scope = { workflow: this.workflow, prefix: '', segments: [], input: this.#snapshot.input, outputs: new Map() };
+    const scope = createScope(this.workflow, '', [], this.#snapshot.input);
     this.#emit('workflow-start', { workflowId: this.workflow.id });
     let status: WorkflowResultStatus;
     let result: unknown;
@@ -169,7 +198,7 @@ export class RunExecution {
     }
     if (this.#fenced !== undefined) return this.#handleFenced();
     if (this.#canceled && status !== 'success') status = 'canceled';
-    this.#controller.abort();
+    if (status === 'failed') this.#controller.abort(new AbortError({ message: `workflow run "${this.runId}" failed: stopping its other steps` }));
     return this.#finish(status, result, error);
   }
 
@@ -449,7 +478,8 @@ export class RunExecution {
         return SUSPENDED;
       }
     }
-    const parsedInput = await this.#validate(step.inputSchema, input, `step "${path}" input`, path);
+    let parsedInput = step.inputSchema === undefined ? input : this.#check(step.inputSchema, input, 'input', path);
+    if (parsedInput instanceof Promise) parsedInput = await parsedInput;
     const resumeData = resuming ? (resumes[key] as { data?: unknown }).data : undefined;
     const retries = step.retries ?? scope.workflow.retryConfig?.attempts ?? 0;
     const baseDelay = scope.workflow.retryConfig?.delay ?? 0;
@@ -490,8 +520,8 @@ export class RunExecution {
             context.state = value;
             this.#snapshotDirty = true;
           },
-          getStepResult: ((target: string | { id: string }) => scope.outputs.get(typeof target === 'string' ? target : target.id)) as StepExecuteContext['getStepResult'],
-          getInitData: (() => scope.input) as StepExecuteContext['getInitData'],
+          getStepResult: scope.getStepResult,
+          getInitData: scope.getInitData,
           suspend: async (payload?: unknown) => {
             suspension = { payload };
             return undefined as never;
@@ -500,7 +530,7 @@ export class RunExecution {
             bail = new BailSignal(value);
             throw bail;
           },
-          abort: () => this.cancel(),
+          abort: this.#abortRun,
           runId: this.runId,
           workflowId: this.workflow.id,
           mastra: this.#host.mastra,
@@ -511,7 +541,7 @@ export class RunExecution {
           iteration,
           requestContext: this.#requestContext,
         };
-        const output = await raceSignal(step.execute(context), signal);
+        const output = await (signal === runSignal ? this.#race(step.execute(context)) : raceSignal(step.execute(context), signal));
         if (suspension !== undefined) {
           const suspendPayload = await this.#validate(step.suspendSchema, suspension.payload, `step "${path}" suspend payload`, path);
           const endedAt = this.#host.now();
@@ -528,7 +558,8 @@ export class RunExecution {
           }
           return SUSPENDED;
         }
-        const parsedOutput = await this.#validate(step.outputSchema, output, `step "${path}" output`, path);
+        let parsedOutput = step.outputSchema === undefined ? output : this.#check(step.outputSchema, output, 'output', path);
+        if (parsedOutput instanceof Promise) parsedOutput = await parsedOutput;
         const endedAt = this.#host.now();
         if (resuming) {
           delete resumes[key];
@@ -584,13 +615,7 @@ export class RunExecution {
     const startedAt = this.#host.now();
     const stepResult: WorkflowStepResult = { status: 'running', payload: input, startedAt };
     if (record) this.steps[path] = stepResult;
-    const child: Scope = {
-      workflow,
-      prefix: `${path}${iteration > 0 ? `[${iteration}]` : ''}.`,
-      segments: [...scope.segments, workflow.id],
-      input: parsedInput,
-      outputs: new Map(),
-    };
+    const child = createScope(workflow, `${path}${iteration > 0 ? `[${iteration}]` : ''}.`, [...scope.segments, workflow.id], parsedInput);
     let output: unknown;
     try {
       const outcome = await this.#runGraph(workflow.graph, parsedInput, child);
@@ -634,14 +659,41 @@ export class RunExecution {
       inputData: input,
       state: this.#snapshot.state,
       iterationCount,
-      getStepResult: ((target: string | { id: string }) => scope.outputs.get(typeof target === 'string' ? target : target.id)) as ConditionContext['getStepResult'],
-      getInitData: (() => scope.input) as ConditionContext['getInitData'],
+      getStepResult: scope.getStepResult,
+      getInitData: scope.getInitData,
       runId: this.runId,
       workflowId: this.workflow.id,
       mastra: this.#host.mastra,
       requestContext: this.#requestContext,
       abortSignal: this.#controller.signal,
     };
+  }
+
+  /** Validates synchronously when the schema allows (zod does), else returns a promise. */
+  #check(schema: Schema, value: unknown, what: string, path: string): unknown {
+    const result = schema['~standard'].validate(value);
+    if (!(result instanceof Promise) && result.issues === undefined) return result.value;
+    return this.#validate(schema, value, `step "${path}" ${what}`, path);
+  }
+
+  #race<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.#controller.signal.aborted) {
+        reject(abortReason(this.#controller.signal));
+        return;
+      }
+      this.#waiters.add(reject);
+      promise.then(
+        (value) => {
+          this.#waiters.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#waiters.delete(reject);
+          reject(error);
+        },
+      );
+    });
   }
 
   async #validate(schema: Schema | undefined, value: unknown, context: string, failedStep?: string): Promise<unknown> {
@@ -697,15 +749,16 @@ export class RunExecution {
     const now = this.#host.now();
     const terminal = status !== undefined && status !== 'running';
     try {
-      const updated = await this.#host.store.updateRun({
+      const args: UpdateWorkflowRunArgs = {
         runId: this.runId,
         expectedVersion: this.#version,
-        ...(status === undefined ? {} : { status }),
-        ...(snapshotDirty || terminal ? { snapshot: this.#snapshot as unknown as JSONValue } : {}),
-        ...(batch.length > 0 ? { stepResults: batch } : {}),
         lease: terminal ? null : { owner: this.#host.owner, expiresAt: new Date(now + this.#host.leaseMs) },
         updatedAt: new Date(now),
-      });
+      };
+      if (status !== undefined) args.status = status;
+      if (snapshotDirty || terminal) args.snapshot = this.#snapshot as unknown as JSONValue;
+      if (batch.length > 0) args.stepResults = batch;
+      const updated = await this.#host.store.updateRun(args);
       this.#version = updated.version;
       this.lastWriteAt = now;
     } catch (error) {

@@ -289,7 +289,6 @@ export class WorkflowExecutor implements ExecutionHost {
   /** @internal */
   release(execution: RunExecution): void {
     if (this.#active.get(execution.runId) === execution) this.#active.delete(execution.runId);
-    if (this.#active.size === 0) this.#stopTimer();
   }
 
   #execute(execution: RunExecution): Promise<WorkflowResult> {
@@ -297,6 +296,7 @@ export class WorkflowExecutor implements ExecutionHost {
     if (this.#timer === undefined) {
       const interval = Math.max(1, Math.floor(this.leaseMs / 3));
       this.#timer = setInterval(() => {
+        if (this.#active.size === 0) return this.#stopTimer();
         const now = this.#now();
         for (const active of this.#active.values()) if (now - active.lastWriteAt >= interval) active.renewLease().catch(() => undefined);
       }, interval);
