@@ -18,13 +18,15 @@ export async function buildCommand(argv: string[], io: CliIO): Promise<number> {
   const startedAt = performance.now();
   const result = await bundleProject({ entry: project.entry, outDir, name: name.replace(/^@[^/]+\//, ''), external: values.external ?? [] });
   for (const warning of result.warnings) io.stderr.write(`${paint(io.stderr, 'yellow', 'warning')} ${warning}\n`);
-  const shown = path.relative(io.cwd, outDir) || '.';
+  const relative = path.relative(io.cwd, outDir);
+  const shown = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
+  const startFlags = `${values.dir ? ` --dir ${values.dir}` : ''}${values.out ? ` --out ${values.out}` : ''}`;
   const copied = Object.entries(result.copied).map(([pkg, version]) => `${pkg}@${version}`);
   io.stdout.write(`${paint(io.stdout, 'green', '✓')} Built ${shown} in ${Math.round(performance.now() - startedAt)} ms
   server.mjs         the server: node ${path.join(shown, 'server.mjs')}
   node_modules/      ${copied.length > 0 ? copied.join(', ') : '(nothing native)'}
   Dockerfile         docker build -t ${name.replace(/^@[^/]+\//, '')} ${shown}
-Run it with \`mastra-ts start\`${values.dir ? ` --dir ${values.dir}` : ''}; \`mastra-ts deploy\` says how to ship it.
+Run it with \`mastra-ts start${startFlags}\`; \`mastra-ts deploy${startFlags}\` says how to ship it.
 `);
   return 0;
 }

@@ -16,8 +16,8 @@ export async function deployCommand(argv: string[], io: CliIO): Promise<number> 
   Platforms:   Fly.io (\`fly launch\` in ${out}), Railway, Render or Cloud Run build the Dockerfile as is.
 
 Set your provider API key and MASTRA_TS_API_KEY (a bearer token for the API) in the host's environment.
-Native packages (better-sqlite3) were copied for ${process.platform}-${process.arch}; build on the same platform as the host,
-or let the Dockerfile's npm rebuild them.
+Native packages (better-sqlite3) are copied as installed here (${process.platform}-${process.arch}); better-sqlite3 also ships
+prebuilt binaries for Linux (glibc and musl), macOS and Windows, so the Dockerfile's image runs it as is.
 `);
   return 0;
 }

@@ -6,9 +6,10 @@ import { parseFlags, parsePort } from '../parse-flags.ts';
 import { apiKeyAdvice, fetchProjectSummary } from '../project/describe-project.ts';
 import { withEnvFile } from '../project/env-file.ts';
 import { findProject } from '../project/find-entry.ts';
+import { formatLogLine } from '../project/format-log-line.ts';
 import { serverBinPath } from '../project/server-bin.ts';
 
-const listening = /listening on (https?:\/\/\S+?)(?:\s|$)/;
+const listening = /^mastra-ts server listening on (https?:\/\/[^\s"]+)/;
 
 /**
  * `mastra-ts dev`: runs the server bin on the project's TypeScript entry in a child `node --watch-path=<src>`, which
@@ -37,19 +38,21 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
 
   createInterface({ input: child.stderr }).on('line', (line) => io.stderr.write(`${line}\n`));
   createInterface({ input: child.stdout }).on('line', (line) => {
-    if (/^Restarting '/.test(line)) {
+    const changed = /^Change detected in '(.*)'/.exec(line);
+    if (changed) {
       restartedAt = performance.now();
-      io.stdout.write(`${paint(io.stdout, 'yellow', '↻')} ${line.replace(/^Restarting/, 'change in').replace(/'$/, "'")}, restarting…\n`);
+      io.stdout.write(`${paint(io.stdout, 'yellow', '↻')} ${path.relative(project.dir, changed[1]!)} changed, restarting…\n`);
       return;
     }
+    if (/^Restarting '/.test(line)) return;
     if (/^Failed running '/.test(line)) {
       io.stdout.write(`${paint(io.stdout, 'red', '✗')} the server stopped with an error (above); waiting for a change to ${path.relative(project.dir, project.sourceDir)}/ to restart\n`);
       return;
     }
-    if (/^Completed running '/.test(line)) return;
+    if (/^Completed running '/.test(line) || line.includes('"msg":"mastra-ts server listening on')) return;
     const match = listening.exec(line);
     if (!match) {
-      io.stdout.write(`${line}\n`);
+      io.stdout.write(`${formatLogLine(line, io.stdout)}\n`);
       return;
     }
     const url = match[1]!;

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatCompletion, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
+import { packageVersions } from '../src/package-versions.ts';
+import { cleanEnv, cliBin, linkWorkspacePackages, live, runBin, tempDir } from './helpers.ts';
+
+describe('mastra-ts init', () => {
+  it('scaffolds a project with the chosen provider, memory and workflow, depending only on what it uses', async () => {
+    const cwd = tempDir('init');
+    const result = await runBin(['init', 'weather-app', '--provider', 'groq', '--no-install'], { cwd });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Created weather-app (Groq, memory, workflow)');
+    expect(result.stdout).toContain('cp .env.example .env   # then set GROQ_API_KEY');
+    const dir = path.join(cwd, 'weather-app');
+    for (const file of ['package.json', 'tsconfig.json', '.env.example', 'README.md', '.gitignore', 'src/mastra/index.ts', 'src/mastra/agents/weather-agent.ts', 'src/mastra/tools/weather-tool.ts', 'src/mastra/workflows/weather-workflow.ts', 'src/mastra/storage.ts']) {
+      expect(existsSync(path.join(dir, file)), file).toBe(true);
+    }
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('weather-app');
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mastra-ts/core', '@mastra-ts/llm-groq', '@mastra-ts/memory', '@mastra-ts/storage-sqlite', '@mastra-ts/workflow', 'zod']);
+    const corePkg = JSON.parse(readFileSync(path.join(cliBin, '../../../../packages/core/package.json'), 'utf8'));
+    expect(pkg.dependencies['@mastra-ts/core']).toBe(`^${corePkg.version}`);
+    expect(pkg.devDependencies['@mastra-ts/cli']).toBe(`^${packageVersions['@mastra-ts/cli']}`);
+    expect(pkg.scripts).toMatchObject({ dev: 'mastra-ts dev', build: 'mastra-ts build', start: 'mastra-ts start' });
+    expect(readFileSync(path.join(dir, '.env.example'), 'utf8')).toContain('GROQ_API_KEY=');
+    expect(readFileSync(path.join(dir, 'src/mastra/agents/weather-agent.ts'), 'utf8')).toContain("'groq/llama-3.3-70b-versatile'");
+  });
+
+  it('leaves out memory and the workflow when asked', async () => {
+    const cwd = tempDir('init-min');
+    const result = await runBin(['init', 'mini', '--provider', 'deepseek', '--no-memory', '--no-workflow', '--no-install', '--yes'], { cwd });
+    expect(result.code).toBe(0);
+    const dir = path.join(cwd, 'mini');
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mastra-ts/core', '@mastra-ts/llm-openai', 'zod']);
+    expect(existsSync(path.join(dir, 'src/mastra/workflows'))).toBe(false);
+    expect(existsSync(path.join(dir, 'src/mastra/storage.ts'))).toBe(false);
+    const index = readFileSync(path.join(dir, 'src/mastra/index.ts'), 'utf8');
+    expect(index).not.toContain('workflow');
+    expect(readFileSync(path.join(dir, 'src/mastra/agents/weather-agent.ts'), 'utf8')).toContain("'deepseek/deepseek-chat'");
+  });
+
+  it('refuses a non-empty folder unless --force, and rejects an invalid name', async () => {
+    const cwd = path.join(tempDir('init-force'), 'existing');
+    mkdirSync(cwd);
+    writeFileSync(path.join(cwd, 'notes.txt'), 'mine');
+    const refused = await runBin(['init', '.', '--no-install'], { cwd });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is not empty \(notes\.txt\): .*--force/);
+    expect(existsSync(path.join(cwd, 'package.json'))).toBe(false);
+
+    const forced = await runBin(['init', '.', '--no-install', '--force'], { cwd });
+    expect(forced.code).toBe(0);
+    expect(readFileSync(path.join(cwd, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(path.join(cwd, 'src/mastra/index.ts'))).toBe(true);
+
+    const invalid = await runBin(['init', 'My App', '--no-install'], { cwd });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('project name "My App" is not valid');
+  });
+});
+
+describe('a generated project, linked to the workspace packages', () => {
+  let dir: string;
+  let fake: FakeOpenAIServer;
+
+  beforeAll(async () => {
+    const cwd = tempDir('e2e');
+    const result = await runBin(['init', 'e2e-app', '--provider', 'openai', '--no-install', '--yes'], { cwd });
+    expect(result.code).toBe(0);
+    dir = path.join(cwd, 'e2e-app');
+    linkWorkspacePackages(dir);
+    fake = await startFakeOpenAI();
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('type-checks with tsc', () => {
+    const tsc = path.join(dir, 'node_modules/typescript/bin/tsc');
+    const result = spawnSync(process.execPath, [tsc, '--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }, 60_000);
+
+  it('serves its agent under `mastra-ts dev` against a provider, and restarts on a source change', async () => {
+    fake.enqueue(
+      chatCompletion({ toolCalls: [{ id: 'call_1', name: 'weatherTool', arguments: '{"city":"Paris"}' }] }),
+      chatCompletion({ text: 'It is 1°C and cloudy in Paris.' }),
+    );
+    const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', '0'], { cwd: dir, env: cleanEnv({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test' }) });
+    try {
+      const ready = await dev.waitFor(/ready in \d+ ms\n\s+➜ Playground\s+(http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*?Workflows: .*\n/);
+      const url = ready[1]!;
+      expect(dev.output()).toContain('Agents:    weatherAgent (openai/gpt-4o-mini)');
+      expect(dev.output()).toContain('Workflows: weatherWorkflow');
+      expect(dev.output()).not.toContain('is not set');
+
+      const response = await fetch(`${url}/api/agents/weatherAgent/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: 'Weather in Paris?', memory: { thread: 'e2e', resource: 'tester' } }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { text: string };
+      expect(body.text).toBe('It is 1°C and cloudy in Paris.');
+      expect(fake.requests).toHaveLength(2);
+      expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk-test');
+      const toolMessage = (fake.requests[1]!.body.messages as Array<{ role: string; content: string }>).find((message) => message.role === 'tool');
+      expect(JSON.parse(toolMessage!.content)).toEqual({ city: 'Paris', temperature: 1, conditions: 'cloudy' });
+
+      const mark = dev.output().length;
+      appendFileSync(path.join(dir, 'src/mastra/tools/weather-tool.ts'), '\n// edited\n');
+      await dev.waitFor(/tools\/weather-tool\.ts changed, restarting…[\s\S]*ready in \d+ ms/, mark);
+    } finally {
+      await dev.stop();
+    }
+  }, 60_000);
+
+  it('starts without an API key and says which variable to set', async () => {
+    const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', '0'], { cwd: dir, env: cleanEnv() });
+    try {
+      const ready = await dev.waitFor(/➜ Playground\s+(http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*?OPENAI_API_KEY is not set.*\n/);
+      expect(ready[0]).toContain('agent weatherAgent uses openai/gpt-4o-mini but OPENAI_API_KEY is not set');
+      const health = await fetch(`${ready[1]}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      await dev.stop();
+    }
+  }, 60_000);
+});
