@@ -222,7 +222,7 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
         },
       },
       request: { body: args },
-      response: { id: message.id, modelId: message.model, headers: headersToRecord(response.headers) ?? {}, body: message },
+      response: withLazyHeaders({ id: message.id, modelId: message.model, body: message }, response.headers),
     };
   }
 
@@ -240,9 +240,15 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
     return {
       stream: new AnthropicPartStream(events, jsonTool, context, warnings),
       request: { body },
-      response: { headers: headersToRecord(response.headers) ?? {} },
+      response: withLazyHeaders({}, response.headers),
     };
   }
+}
+
+/** Adds `headers`, converted on first read: iterating fetch `Headers` costs tens of µs per call. */
+function withLazyHeaders<T extends object>(target: T, headers: Headers): T & { headers: Record<string, string> } {
+  let record: Record<string, string> | undefined;
+  return Object.defineProperty(target, 'headers', { enumerable: true, get: () => (record ??= headersToRecord(headers) ?? {}) }) as T & { headers: Record<string, string> };
 }
 
 interface OpenBlock {

@@ -48,32 +48,47 @@ type ChunkReader = { read(): Promise<ReadableStreamReadResult<Uint8Array>>; rele
 function validateNdjson(body: ReadableStream<Uint8Array>): { getReader(): ChunkReader; [Symbol.asyncIterator](): AsyncIterator<Uint8Array> } {
   const decoder = new TextDecoder();
   let buffer = '';
-  const check = (line: string): void => {
-    if (line.trim().length === 0) return;
+  let pending: InvalidResponseDataError | undefined;
+  const invalid = (line: string): InvalidResponseDataError | undefined => {
+    if (line.trim().length === 0) return undefined;
     try {
       JSON.parse(line);
+      return undefined;
     } catch (cause) {
-      throw new InvalidResponseDataError({ data: line, message: `Ollama sent a stream line that is not valid JSON: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`, cause });
+      return new InvalidResponseDataError({ data: line, message: `Ollama sent a stream line that is not valid JSON: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`, cause });
     }
   };
+  // hands out the valid lines before a malformed one, then fails on the next read
   const inspect = (result: ReadableStreamReadResult<Uint8Array>): ReadableStreamReadResult<Uint8Array> => {
     if (result.done) {
-      check(buffer + decoder.decode());
+      const error = invalid(buffer + decoder.decode());
       buffer = '';
+      if (error) throw error;
       return result;
     }
+    const carried = buffer.length;
     buffer += decoder.decode(result.value, { stream: true });
-    const end = buffer.lastIndexOf('\n');
-    if (end >= 0) {
-      for (const line of buffer.slice(0, end).split('\n')) check(line);
-      buffer = buffer.slice(end + 1);
+    let start = 0;
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n', start)) {
+      const error = invalid(buffer.slice(start, end));
+      if (error) {
+        const validInChunk = start - carried;
+        if (validInChunk <= 0) throw error;
+        pending = error;
+        return { done: false, value: new TextEncoder().encode(buffer.slice(carried, start)) };
+      }
+      start = end + 1;
     }
+    buffer = buffer.slice(start);
     return result;
   };
   const getReader = (): ChunkReader => {
     const reader = body.getReader();
     return {
-      read: async () => inspect(await reader.read()),
+      read: async () => {
+        if (pending) throw pending;
+        return inspect(await reader.read());
+      },
       releaseLock: () => reader.releaseLock(),
       cancel: (reason) => reader.cancel(reason),
     };
