@@ -53,6 +53,8 @@ export interface ExecutableWorkflow {
   readonly stateSchema?: Schema | undefined;
   readonly retryConfig?: { attempts?: number; delay?: number } | undefined;
   readonly graph: WorkflowGraph;
+  /** The `Mastra` instance the workflow is registered with, passed to steps. */
+  readonly mastra?: unknown;
 }
 
 interface Scope {
@@ -533,7 +535,7 @@ export class RunExecution {
           abort: this.#abortRun,
           runId: this.runId,
           workflowId: this.workflow.id,
-          mastra: this.#host.mastra,
+          mastra: this.workflow.mastra ?? this.#host.mastra,
           abortSignal: signal,
           idempotencyKey,
           attempt,
@@ -663,7 +665,7 @@ export class RunExecution {
       getInitData: scope.getInitData,
       runId: this.runId,
       workflowId: this.workflow.id,
-      mastra: this.#host.mastra,
+      mastra: this.workflow.mastra ?? this.#host.mastra,
       requestContext: this.#requestContext,
       abortSignal: this.#controller.signal,
     };

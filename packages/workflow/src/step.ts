@@ -75,16 +75,18 @@ export type StepOutput<S> = S extends Step<string, unknown, infer Output, unknow
 /** The definition given to `createStep`. */
 export interface StepDefinition<
   Id extends string,
-  InputSchema extends Schema | undefined,
-  OutputSchema extends Schema | undefined,
+  InputSchema extends Schema,
+  OutputSchema extends Schema,
   ResumeSchema extends Schema | undefined,
   SuspendSchema extends Schema | undefined,
   StateSchema extends Schema | undefined,
 > {
   id: Id;
   description?: string;
-  inputSchema?: InputSchema;
-  outputSchema?: OutputSchema;
+  /** Validates the step's input (the previous output) before `execute`. */
+  inputSchema: InputSchema;
+  /** Validates what `execute` returns. */
+  outputSchema: OutputSchema;
   resumeSchema?: ResumeSchema;
   suspendSchema?: SuspendSchema;
   stateSchema?: StateSchema;
@@ -125,7 +127,8 @@ const textSchema: Schema<{ text: string }> = jsonSchema<{ text: string }>({ type
 
 /**
  * Creates a workflow step: from a definition, from an `Agent` (input `{ prompt }`, output `{ text }`), or from a `Tool`
- * (the tool's schemas; `execute(input, context)`).
+ * (the tool's schemas; `execute(input, context)`). Core tools carry no marker, so an object is taken as a tool when
+ * its `execute` declares two parameters or when it has no `outputSchema` (step definitions always declare one).
  *
  * @example
  * const double = createStep({
@@ -137,8 +140,8 @@ const textSchema: Schema<{ text: string }> = jsonSchema<{ text: string }>({ type
  */
 export function createStep<
   Id extends string,
-  InputSchema extends Schema | undefined = undefined,
-  OutputSchema extends Schema | undefined = undefined,
+  InputSchema extends Schema,
+  OutputSchema extends Schema,
   ResumeSchema extends Schema | undefined = undefined,
   SuspendSchema extends Schema | undefined = undefined,
   StateSchema extends Schema | undefined = undefined,

@@ -313,4 +313,20 @@ describe('sleep', () => {
       vi.useRealTimers();
     }
   });
+
+  it('sleeps longer than setTimeout allows (2^31 ms) without waking early', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1) });
+    try {
+      const month = 30 * 24 * 3600 * 1000;
+      const workflow = createWorkflow({ id: 'long-nap', inputSchema: num, outputSchema: num }).sleepUntil(new Date(Date.UTC(2030, 0, 1) + month)).commit();
+      let done = false;
+      const pending = workflow.createRun().start({ inputData: { n: 1 } }).finally(() => (done = true));
+      await vi.advanceTimersByTimeAsync(month - 1);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await pending).status).toBe('success');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -241,9 +241,7 @@ export class Workflow<Id extends string = string, Input = unknown, Output = unkn
   __registerMastra(mastra: Mastra): void {
     this.#mastra = mastra;
     const store: WorkflowStore | undefined = mastra.getStorage()?.workflows;
-    const executor = sharedExecutor(store);
-    executor.mastra ??= mastra;
-    this.#executor = executor.register(this);
+    this.#executor = sharedExecutor(store).register(this);
   }
 
   #loop<S extends AnyStep>(step: S, condition: ConditionFunction<StepOutput<S>, State>, loopType: 'dowhile' | 'dountil'): Workflow<Id, Input, Output, State, StepOutput<S>> {
