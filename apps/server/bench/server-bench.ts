@@ -117,11 +117,13 @@ async function main(): Promise<void> {
   const bareRuns: number[] = [];
   const healthRuns: number[] = [];
   const generateRuns: number[] = [];
+  const listRuns: number[] = [];
   try {
     for (let round = 0; round < rounds; round++) {
       bareRuns.push(await load(bare.port, 'GET', '/'));
       healthRuns.push(await load(mastra.port, 'GET', '/health'));
       generateRuns.push(await load(mastra.port, 'POST', '/api/agents/a/generate', JSON.stringify({ messages: 'hi' })));
+      listRuns.push(await load(mastra.port, 'GET', '/api/agents/a'));
     }
   } finally {
     bare.stop();
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
   const inProcessFirst = await inProcessFirstChunk();
   console.log(`bare node:http hello world     ${format(bareRps)} req/s`);
   console.log(`GET /health                    ${format(healthRps)} req/s   ${((healthRps / bareRps) * 100).toFixed(1)}% of bare node:http (target >= 80%)`);
+  console.log(`GET /api/agents/a (full pipeline)${format(median(listRuns))} req/s   ${((median(listRuns) / bareRps) * 100).toFixed(1)}% of bare node:http (router, validation, auth check, JSON)`);
   console.log(`POST /api/agents/a/generate    ${format(generateRps)} req/s   ${((generateRps / bareRps) * 100).toFixed(1)}% of bare node:http`);
   console.log(`agent.generate() in process    ${format(inProcessRps)} calls/s (server reaches ${((generateRps / inProcessRps) * 100).toFixed(1)}% of in-process throughput)`);
   console.log(`first SSE text-delta over HTTP ${sse.toFixed(3).padStart(8)} ms median of ${streamSamples}`);

@@ -62,7 +62,7 @@ const agentCallBody = z.object({
 type AgentCallBody = z.output<typeof agentCallBody>;
 
 /** An agent's summary, as `GET /agents` and `GET /agents/:id` return it. */
-export async function summarizeAgent(agent: Agent, mastra: Mastra, requestContext: RequestContext, partial: boolean): Promise<Record<string, unknown>> {
+export async function summarizeAgent(agent: Agent, requestContext: RequestContext, partial: boolean): Promise<Record<string, unknown>> {
   let instructions = '';
   try {
     instructions = await agent.getInstructions({ requestContext });
@@ -78,8 +78,6 @@ export async function summarizeAgent(agent: Agent, mastra: Mastra, requestContex
   const summaries: Record<string, ToolSummary> = {};
   for (const [key, tool] of Object.entries(tools)) summaries[key] = summarizeTool(key, tool, partial);
   const { provider, modelId } = describeModel(agent.model);
-  const workflows: Record<string, { name: string }> = {};
-  for (const [key, workflow] of Object.entries(mastra.listWorkflows())) workflows[key] = { name: workflow.id };
   return {
     id: agent.id,
     name: agent.name,
@@ -195,7 +193,7 @@ export function agentRoutes(): RouteDefinition[] {
       query: listQuery,
       async handler({ mastra, input, requestContext }) {
         const result: Record<string, unknown> = {};
-        for (const [key, agent] of Object.entries(mastra.listAgents())) result[key] = await summarizeAgent(agent, mastra, requestContext, input.partial === true);
+        for (const [key, agent] of Object.entries(mastra.listAgents())) result[key] = await summarizeAgent(agent, requestContext, input.partial === true);
         return json(result);
       },
     }),
@@ -223,7 +221,7 @@ export function agentRoutes(): RouteDefinition[] {
       params: agentParams,
       query: listQuery,
       async handler({ mastra, input, requestContext }) {
-        return json(await summarizeAgent(mastra.getAgent(input.agentId), mastra, requestContext, input.partial === true));
+        return json(await summarizeAgent(mastra.getAgent(input.agentId), requestContext, input.partial === true));
       },
     }),
     defineRoute({
