@@ -1,0 +1,75 @@
+import { describeLanguageModel, type LanguageModelHarness, type WireImage } from '@mastra-ts/conformance';
+import { ollamaError, ollamaText, ollamaToolCalls, startFakeOllama } from '@mastra-ts/fake-providers/ollama';
+import { z } from 'zod';
+import { createOllama } from './index.ts';
+
+const modelId = 'llama3.2';
+
+describeLanguageModel('ollama.chat', {
+  z,
+  skip: [
+    {
+      // validateNdjson (ollama-client.ts) checks every line of a network read before the client parses any of
+      // them, so valid lines that arrive in the same read as a malformed one are dropped with it
+      reason: 'llm-ollama drops valid lines read together with a malformed one (bug reported, fix pending)',
+      tests: ['text streamed before a malformed chunk is delivered'],
+    },
+  ],
+  harness: async (): Promise<LanguageModelHarness> => {
+    const server = await startFakeOllama();
+    // fake-ollama's error replies carry no headers: the harness adds the scripted ones (retry-after) to the
+    // response of the request that gets that error, on the way back through fetch
+    const extraHeaders: Array<Record<string, string> | undefined> = [];
+    let fetched = 0;
+    const fetchWithHeaders: typeof globalThis.fetch = async (input, init) => {
+      const extra = extraHeaders[fetched++];
+      const response = await globalThis.fetch(input, init);
+      if (extra === undefined) return response;
+      const headers = new Headers(response.headers);
+      for (const [key, value] of Object.entries(extra)) headers.set(key, value);
+      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    };
+    const enqueue = (reply: Parameters<typeof server.enqueue>[0], headers?: Record<string, string>): void => {
+      extraHeaders[server.requests.length + server.pending()] = headers;
+      server.enqueue(reply);
+    };
+    const line = (content: string): Record<string, unknown> => ({ model: modelId, created_at: '2026-01-01T00:00:00.000Z', message: { role: 'assistant', content }, done: false });
+    return {
+      model: createOllama({ baseURL: server.baseURL, fetch: fetchWithHeaders })(modelId),
+      routing: { model: `ollama/${modelId}`, env: { OLLAMA_HOST: server.baseURL } },
+      apiKeyVariable: undefined,
+      capabilities: { imageUrl: 'inline', imageBase64: true, jsonSchema: 'native', streamsToolArguments: false, cachedInputTokens: false },
+      enqueueText: (pieces, options = {}) => enqueue(ollamaText(pieces, options.usage ? { promptEvalCount: options.usage.inputTokens, evalCount: options.usage.outputTokens } : {})),
+      enqueueToolCalls: (calls, options = {}) =>
+        enqueue(ollamaToolCalls(calls.map((call) => ({ id: call.id, name: call.name, arguments: call.input })), options.text ? { content: options.text } : {})),
+      enqueueJson: (value) => enqueue(ollamaText([JSON.stringify(value)])),
+      enqueueError: (status, options) => enqueue(ollamaError(status, options.message), options.headers),
+      enqueueReset: () => enqueue({ kind: 'reset' }),
+      enqueueNeverStarts: () => enqueue({ kind: 'hang' }),
+      enqueueStreamCut: (pieces, afterPieces) => enqueue(ollamaText(pieces, { cutAfterLines: afterPieces })),
+      enqueueStreamHang: (pieces, afterPieces) => enqueue(ollamaText(pieces, { holdAfterLines: afterPieces })),
+      enqueueMalformedChunk: (pieces, afterPieces) =>
+        enqueue({
+          kind: 'ndjson',
+          lines: [
+            ...pieces.slice(0, afterPieces).map(line),
+            { raw: `{"model":"${modelId}","message":{"role":"assistant","content":"oops"\n` },
+            ...pieces.slice(afterPieces).map(line),
+            { model: modelId, created_at: '2026-01-01T00:00:00.000Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 1, eval_count: 1 },
+          ],
+        }),
+      requests: () =>
+        server.requests.map((request) => ({
+          path: request.path,
+          headers: request.headers,
+          rawBody: request.rawBody,
+          body: request.body,
+          closed: request.closed.then(() => ({ completed: request.responseCompleted })),
+        })),
+      toolDefinitions: (request) => (request.body?.tools ?? []).map((tool: any) => ({ name: tool.function.name, inputSchema: tool.function.parameters })),
+      images: (request) => (request.body?.messages ?? []).flatMap((message: any) => (message.images ?? []).map((base64: string): WireImage => ({ base64 }))),
+      jsonSchema: (request) => (typeof request.body?.format === 'object' ? request.body.format : undefined),
+      close: () => server.close(),
+    };
+  },
+});
