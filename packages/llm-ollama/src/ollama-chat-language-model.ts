@@ -148,7 +148,7 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
       warnings,
       providerMetadata: { ollama: durations(response) },
       request: { body: { ...request, stream: false } },
-      response: { modelId: response.model, timestamp: timestampOf(response.created_at), headers: client.responseHeaders() ?? {}, body: response },
+      response: withLazyHeaders({ modelId: response.model, timestamp: timestampOf(response.created_at), body: response }, client.responseHeaders),
     };
   }
 
@@ -161,8 +161,12 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
     } catch (error) {
       throw mapOllamaError(error, context);
     }
-    return { stream: new OllamaPartStream(iterator, warnings, context), request: { body }, response: { headers: client.responseHeaders() ?? {} } };
+    return { stream: new OllamaPartStream(iterator, warnings, context), request: { body }, response: withLazyHeaders({}, client.responseHeaders) };
   }
+}
+
+function withLazyHeaders<T extends object>(target: T, read: () => Record<string, string> | undefined): T & { headers: Record<string, string> } {
+  return Object.defineProperty(target, 'headers', { enumerable: true, get: () => read() ?? {} }) as T & { headers: Record<string, string> };
 }
 
 /** Maps NDJSON chunks to parts through a queue: one await per chunk, none per part. */

@@ -16,17 +16,15 @@ export function createOllamaCallClient(settings: {
   callHeaders: Record<string, string | undefined> | undefined;
 }): OllamaCallClient {
   const baseFetch = settings.fetch ?? globalThis.fetch;
-  let lastHeaders: Record<string, string> | undefined;
+  let lastHeaders: Headers | undefined;
+  let lastRecord: Record<string, string> | undefined;
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const signals = [init?.signal, settings.abortSignal].filter((signal): signal is AbortSignal => signal != null);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const response = await baseFetch(input, signal ? { ...init, signal } : init);
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => {
-      headers[key.toLowerCase()] = value;
-    });
-    lastHeaders = headers;
-    if (!response.ok || !response.body || !headers['content-type']?.includes('ndjson')) return response;
+    lastHeaders = response.headers;
+    lastRecord = undefined;
+    if (!response.ok || !response.body || !response.headers.get('content-type')?.includes('ndjson')) return response;
     // shadow the body instead of building a new Response + ReadableStream: that costs ~100 µs per stream
     Object.defineProperty(response, 'body', { value: validateNdjson(response.body), configurable: true });
     return response;
@@ -35,7 +33,18 @@ export function createOllamaCallClient(settings: {
   for (const [key, value] of Object.entries(settings.callHeaders ?? {})) if (value !== undefined) headers[key] = value;
   return {
     client: new Ollama({ host: settings.host, fetch, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
-    responseHeaders: () => lastHeaders,
+    // converted on demand: iterating fetch Headers costs tens of µs per call
+    responseHeaders: () => {
+      if (!lastHeaders) return undefined;
+      if (!lastRecord) {
+        const record: Record<string, string> = {};
+        lastHeaders.forEach((value, key) => {
+          record[key.toLowerCase()] = value;
+        });
+        lastRecord = record;
+      }
+      return lastRecord;
+    },
   };
 }
 

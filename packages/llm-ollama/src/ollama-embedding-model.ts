@@ -47,6 +47,7 @@ export class OllamaEmbeddingModel implements EmbeddingModelV1 {
       embeddings.push(...last.embeddings);
       tokens = tokens !== undefined && typeof last.prompt_eval_count === 'number' ? tokens + last.prompt_eval_count : undefined;
     }
-    return { embeddings, usage: { tokens }, response: { headers: client.responseHeaders() ?? {}, body: last } };
+    const response = Object.defineProperty({ body: last as unknown }, 'headers', { enumerable: true, get: () => client.responseHeaders() ?? {} }) as { body: unknown; headers: Record<string, string> };
+    return { embeddings, usage: { tokens }, response };
   }
 }
