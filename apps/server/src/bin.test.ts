@@ -41,6 +41,9 @@ describe('mastra-ts-server bin with examples/basic', () => {
     expect(metrics).toMatch(/mastra_http_requests_total\{method="POST",route="\/api\/agents\/:agentId\/generate",status="200"\} 1/);
     const run = await client.getWorkflow('planActivity').createRun();
     expect((await run.startAsync({ inputData: { city: 'Oslo' } })).status).toBe('suspended');
+    const docs = client.getVector('docs');
+    await docs.createIndex({ indexName: 'notes', dimension: 2 });
+    await docs.upsert({ indexName: 'notes', vectors: [[1, 0], [0, 1]], ids: ['east', 'north'], metadata: [{ label: 'east' }, { label: 'north' }] });
     expect(await first.stop()).toBe(0);
 
     const second = await startBin({ MASTRA_TS_API_KEY: 'k' });
@@ -50,6 +53,8 @@ describe('mastra-ts-server bin with examples/basic', () => {
     const resumed = await authed.getWorkflow('planActivity').createRun({ runId: run.runId });
     expect((await resumed.resumeAsync({ step: 'approve-plan', resumeData: { approvedBy: 'me' } })).status).toBe('success');
     await expect(new MastraClient({ baseUrl: second.url, retries: 0 }).listAgents()).rejects.toMatchObject({ status: 401 });
+    const nearest = await authed.getVector('docs').query({ indexName: 'notes', queryVector: [0.1, 0.9], topK: 1 });
+    expect(nearest[0]).toMatchObject({ id: 'north', metadata: { label: 'north' } });
     const traces = (await authed.getTraces({} as never)) as unknown as { spans: Array<{ name: string; entityId?: string }> };
     expect(traces.spans.some((span) => span.entityId === 'weather-agent')).toBe(true);
     expect(await second.stop()).toBe(0);

@@ -2,6 +2,7 @@ import { Agent, Mastra, createTool } from '@mastra-ts/core';
 import '@mastra-ts/llm-openai';
 import { Memory } from '@mastra-ts/memory';
 import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
+import { createVectorStore } from '@mastra-ts/vector';
 import { createStep, createWorkflow } from '@mastra-ts/workflow';
 import { z } from 'zod';
 import { createDemoModel } from './demo-model.ts';
@@ -68,5 +69,6 @@ export const mastra = new Mastra({
   agents: { weatherAgent },
   workflows: { planActivity },
   tools: { weather },
+  vectors: { docs: createVectorStore({ index: 'hnsw', persistence: storage.vectors }) },
   storage,
 });
