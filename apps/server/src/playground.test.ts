@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Agent, Mastra, createTool } from '@mastra-ts/core';
+import { Agent, Mastra, createInMemoryStorage, createTool } from '@mastra-ts/core';
 import { MockLanguageModelV1, mockUsage, textStreamParts } from '@mastra-ts/core/testing';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,12 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath};
     const double = createStep({ id: 'double', inputSchema: num, outputSchema: num, execute: async ({ inputData }) => ({ n: inputData.n * 2 }) });
     const increment = createStep({ id: 'increment', inputSchema: num, outputSchema: num, execute: async ({ inputData }) => ({ n: inputData.n + 1 }) });
     const math = createWorkflow({ id: 'math', inputSchema: num, outputSchema: num }).then(double).then(increment).commit();
-    const mastra = new Mastra({ agents: { forecaster: new Agent({ name: 'Forecaster', instructions: 'x', model, tools: { weather } }) }, workflows: { math } });
+    const storage = createInMemoryStorage();
+    await storage.traces.saveSpans([
+      { traceId: 'trace-1', spanId: 'root', name: 'agent.generate', kind: 'agent', startTime: 1_000, endTime: 1_250, status: 'ok', attributes: { 'mastra.agent.id': 'forecaster' } },
+      { traceId: 'trace-1', spanId: 'child', parentSpanId: 'root', name: 'model.call', kind: 'model', startTime: 1_010, endTime: 1_200, status: 'ok', attributes: {} },
+    ]);
+    const mastra = new Mastra({ agents: { forecaster: new Agent({ name: 'Forecaster', instructions: 'x', model, tools: { weather } }) }, workflows: { math }, storage });
     running = await startTestServer(mastra, { auth: { token: 'pw-token' } });
     browser = await chromium.launch({
       executablePath: chromiumPath,
@@ -79,6 +84,20 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath};
     expect(await page.textContent('#workflow-steps li[data-step="double"]')).toBe('double: success → {"n":40}');
     expect(await page.textContent('#workflow-steps li[data-step="increment"]')).toBe('increment: success → {"n":41}');
     expect(JSON.parse((await page.textContent('#workflow-result'))!)).toMatchObject({ status: 'success', result: { n: 41 } });
+    await page.close();
+  });
+
+  it('lists recent traces and opens one', async () => {
+    const page = await browser.newPage();
+    await page.goto(running.url);
+    await page.fill('#token', 'pw-token');
+    await page.dispatchEvent('#token', 'change');
+    await page.click('nav button[data-tab="traces"]');
+    await page.waitForSelector('#trace-list li.status-success');
+    expect(await page.textContent('#trace-list li')).toContain('agent.generate  forecaster  250 ms');
+    await page.click('#trace-list li');
+    await page.waitForSelector('#trace-detail:not([hidden])');
+    expect(await page.textContent('#trace-detail')).toBe('agent.generate 250 ms success\n  model.call 190 ms success');
     await page.close();
   });
 
