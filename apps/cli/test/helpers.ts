@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const cliDir: string = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const repoRoot: string = path.resolve(cliDir, '../..');
@@ -31,7 +32,10 @@ export interface LiveProcess {
   stop(): Promise<number>;
 }
 
-/** Spawns `command`; `waitFor` resolves when the output (from offset `from`) matches, or rejects when the process exits first. */
+/**
+ * Spawns `command`; `waitFor` resolves when the output (terminal control sequences and carriage returns removed,
+ * from offset `from`) matches, or rejects when the process exits first.
+ */
 export function live(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): LiveProcess {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let text = '';
@@ -52,11 +56,11 @@ export function live(command: string, args: string[], options: { cwd: string; en
   });
   return {
     child,
-    output: () => text,
+    output: () => stripVTControlCharacters(text).replace(/\r/g, ''),
     waitFor(pattern, from = 0) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
-          const match = pattern.exec(text.slice(from));
+          const match = pattern.exec(stripVTControlCharacters(text).replace(/\r/g, '').slice(from));
           if (match) {
             waiters.delete(check);
             resolve(match);
