@@ -83,4 +83,21 @@ describe('run events', () => {
     await run.cancel();
     expect(summary(await collected).slice(-2)).toEqual(['workflow-canceled', 'workflow-finish']);
   });
+
+  it('nested workflows emit their own start/result around their steps; writer.write emits workflow-step-output', async () => {
+    const talker = createStep({ id: 'talker', inputSchema: num, outputSchema: num, execute: async ({ inputData, writer }) => (await writer.write({ progress: 'half' }), inputData) });
+    const inner = createWorkflow({ id: 'inner-events', inputSchema: num, outputSchema: num }).then(talker).commit();
+    const outer = createWorkflow({ id: 'outer-events', inputSchema: num }).then(inner).commit();
+    const events = await collectAsyncIterable(outer.createRun().stream({ inputData: { n: 1 } }));
+    expect(summary(events)).toEqual([
+      'workflow-start',
+      'workflow-step-start:inner-events',
+      'workflow-step-start:inner-events.talker',
+      'workflow-step-output:inner-events.talker',
+      'workflow-step-result:inner-events.talker',
+      'workflow-step-result:inner-events',
+      'workflow-finish',
+    ]);
+    expect(events[3]!.payload).toMatchObject({ output: { progress: 'half' } });
+  });
 });

@@ -6,6 +6,7 @@ export type WorkflowEventType =
   | 'workflow-step-suspended'
   | 'workflow-step-waiting'
   | 'workflow-step-progress'
+  | 'workflow-step-output'
   | 'workflow-canceled'
   | 'workflow-finish';
 

@@ -393,10 +393,14 @@ export class RunExecution {
     let suspended = false;
     let next = 0;
     let completed = 0;
+    let failed = false;
     const worker = async (): Promise<void> => {
-      while (next < input.length) {
+      while (next < input.length && !failed) {
         const index = next++;
-        const outcome = await this.#runStep(entry.step, input[index], scope, index, false);
+        const outcome = await this.#runStep(entry.step, input[index], scope, index, false).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        });
         if (!outcome.ok) {
           suspended = true;
           continue;
@@ -542,6 +546,11 @@ export class RunExecution {
           retryCount: attempt,
           iteration,
           requestContext: this.#requestContext,
+          writer: {
+            write: async (chunk: unknown) => {
+              if (this.#events.active) this.#emit('workflow-step-output', { id: path, stepCallId: key, output: chunk });
+            },
+          },
         };
         const output = await (signal === runSignal ? this.#race(step.execute(context)) : raceSignal(step.execute(context), signal));
         if (suspension !== undefined) {
@@ -617,12 +626,15 @@ export class RunExecution {
     const startedAt = this.#host.now();
     const stepResult: WorkflowStepResult = { status: 'running', payload: input, startedAt };
     if (record) this.steps[path] = stepResult;
+    const stepCallId = `${path}#${iteration}`;
+    this.#emit('workflow-step-start', { id: path, stepCallId, status: 'running', payload: input, startedAt });
     const child = createScope(workflow, `${path}${iteration > 0 ? `[${iteration}]` : ''}.`, [...scope.segments, workflow.id], parsedInput);
     let output: unknown;
     try {
       const outcome = await this.#runGraph(workflow.graph, parsedInput, child);
       if (!outcome.ok) {
         stepResult.status = 'suspended';
+        this.#emit('workflow-step-suspended', { id: path, stepCallId, status: 'suspended', payload: input });
         return SUSPENDED;
       }
       output = outcome.output;
@@ -631,6 +643,7 @@ export class RunExecution {
         stepResult.status = this.#controller.signal.aborted ? 'canceled' : 'failed';
         if (stepResult.status === 'failed') stepResult.error = error instanceof Error ? error : new Error(String(error));
         stepResult.endedAt = this.#host.now();
+        this.#emit('workflow-step-result', { id: path, stepCallId, status: stepResult.status, payload: input, endedAt: stepResult.endedAt });
         throw error;
       }
       output = error.value;
@@ -640,6 +653,7 @@ export class RunExecution {
     stepResult.output = parsedOutput;
     stepResult.endedAt = this.#host.now();
     scope.outputs.set(workflow.id, parsedOutput);
+    this.#emit('workflow-step-result', { id: path, stepCallId, status: 'success', output: parsedOutput, payload: input, endedAt: stepResult.endedAt });
     return { ok: true, output: parsedOutput };
   }
 

@@ -42,6 +42,8 @@ export interface StepExecuteContext<Input = unknown, ResumeData = unknown, Suspe
   /** The foreach index or loop iteration (0 outside loops). */
   iteration: number;
   requestContext: RequestContext;
+  /** Sends a chunk to the run's listeners as a `workflow-step-output` event (Mastra's step `writer`). */
+  writer: { write(chunk: unknown): Promise<void> };
 }
 
 /** A step of a workflow. Build one with `createStep`. */

@@ -109,6 +109,24 @@ describe('builder constructs', () => {
     expect(result.steps.square).toMatchObject({ status: 'success', output: [1, 4, 9, 16, 25], payload: [1, 2, 3, 4, 5] });
   });
 
+  it('foreach stops taking items after one fails', async () => {
+    const seen: number[] = [];
+    const picky = createStep({
+      id: 'picky',
+      inputSchema: z.number(),
+      outputSchema: z.number(),
+      execute: async ({ inputData }) => {
+        seen.push(inputData);
+        if (inputData === 2) throw new Error('two is bad');
+        return inputData;
+      },
+    });
+    const result = await createWorkflow({ id: 'each-fail', inputSchema: z.array(z.number()) }).foreach(picky).commit().createRun().start({ inputData: [1, 2, 3, 4] });
+    expect(result.status).toBe('failed');
+    expect(result.error?.message).toBe('two is bad');
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('foreach over a non-array fails the run with a TypeValidationError naming the step', async () => {
     const workflow = createWorkflow({ id: 'each-bad', inputSchema: num }).foreach(add('x', 1)).commit();
     const result = await workflow.createRun().start({ inputData: { n: 1 } });

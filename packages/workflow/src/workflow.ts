@@ -216,8 +216,8 @@ export class Workflow<Id extends string = string, Input = unknown, Output = unkn
   }
 
   /** A stored run of this workflow with its step results, or null. */
-  async getRunById(runId: string): Promise<WorkflowRunInfo | null> {
-    const run = await this.executor.getRun(runId);
+  async getRunById(runId: string, options: { abortSignal?: AbortSignal } = {}): Promise<WorkflowRunInfo | null> {
+    const run = await this.executor.getRun(runId, options);
     return run === null || run.workflowId !== this.id ? null : run;
   }
 
