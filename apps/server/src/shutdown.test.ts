@@ -1,4 +1,6 @@
-import { Agent, Mastra, type LanguageModelV1StreamPart } from '@mastra-ts/core';
+import { Agent, Mastra, createInMemoryStorage, type LanguageModelV1StreamPart } from '@mastra-ts/core';
+import { createStep, createWorkflow } from '@mastra-ts/workflow';
+import { z } from 'zod';
 import { MockLanguageModelV1, mockUsage } from '@mastra-ts/core/testing';
 import { describe, expect, it } from 'vitest';
 import { deferred, startTestServer, whenAborted } from './test/test-server.ts';
@@ -54,5 +56,30 @@ describe('graceful shutdown', () => {
     expect(model.doStreamCalls[0]!.abortSignal!.aborted).toBe(true);
     expect(chunks).not.toContain('finish');
     expect(chunks.at(-1)).toBe('abort');
+  });
+
+  it('releases the lease of a workflow run still executing after the grace period, so another process can recover it', async () => {
+    const stepStarted = deferred();
+    const hang = createStep({
+      id: 'hang',
+      inputSchema: z.object({}),
+      outputSchema: z.object({}),
+      execute: async ({ abortSignal }) => {
+        stepStarted.resolve();
+        await whenAborted(abortSignal);
+        return {};
+      },
+    });
+    const storage = createInMemoryStorage();
+    const slow = createWorkflow({ id: 'slow', inputSchema: z.object({}), outputSchema: z.object({}) }).then(hang).commit();
+    const running = await startTestServer(new Mastra({ workflows: { slow }, storage }), { shutdownGraceMs: 0 });
+    const run = await running.client.getWorkflow('slow').createRun({ runId: 'long-run' });
+    await run.start({ inputData: {} });
+    await stepStarted.promise;
+    expect((await storage.workflows.getRun('long-run'))!.leaseOwner).toBeDefined();
+    await running.close();
+    const record = (await storage.workflows.getRun('long-run'))!;
+    expect(record.status).toBe('running');
+    expect(record.leaseOwner).toBeUndefined();
   });
 });

@@ -175,6 +175,31 @@ describe('agent routes driven by @mastra/client-js', () => {
     expect(model.doStreamCalls[0]!.abortSignal!.aborted).toBe(true);
   });
 
+  it('aborts a running tool when the client disconnects', async () => {
+    const toolStarted = deferred<AbortSignal>();
+    const slow = createTool({
+      id: 'slow',
+      inputSchema: z.object({}),
+      execute: async (_input, { abortSignal }) => {
+        toolStarted.resolve(abortSignal);
+        await whenAborted(abortSignal);
+        return 'never';
+      },
+    });
+    const model = new MockLanguageModelV1({
+      doStream: [[{ type: 'stream-start', warnings: [] }, { type: 'tool-call', toolCallId: 's1', toolName: 'slow', input: '{}' }, { type: 'finish', finishReason: 'tool-calls', usage: mockUsage }]],
+    });
+    const mastra = new Mastra({ agents: { a: new Agent({ name: 'a', instructions: 'x', model, tools: { slow } }) } });
+    running = await startTestServer(mastra);
+    const controller = new AbortController();
+    const response = await fetch(`${running.url}/api/agents/a/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: 'go' }), signal: controller.signal });
+    response.body!.getReader().read().catch(() => undefined);
+    const toolSignal = await toolStarted.promise;
+    controller.abort();
+    await whenAborted(toolSignal);
+    expect(toolSignal.aborted).toBe(true);
+  });
+
   it('answers 400 naming the field for bad input, and 404 listing agents', async () => {
     const mastra = new Mastra({ agents: { a: new Agent({ name: 'a', instructions: 'x', model: new MockLanguageModelV1({ doGenerate: textResult('x') }) }) } });
     running = await startTestServer(mastra);
