@@ -5,7 +5,7 @@
  * `WorkflowStore`, and runs survive a crash of the process that ran them.
  */
 export { createStep, type AgentStepOptions, type AnyStep, type Step, type StepDefinition, type StepExecuteContext, type StepOutput, type ToolStepOptions } from './step.ts';
-export { createWorkflow, Workflow, type CreateRunOptions, type MappingField, type WorkflowConfig } from './workflow.ts';
+export { createWorkflow, mapVariable, Workflow, type CreateRunOptions, type MappingField, type WorkflowConfig } from './workflow.ts';
 export { Run, type WorkflowRunOutput } from './run.ts';
 export {
   createWorkflowExecutor,

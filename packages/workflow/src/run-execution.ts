@@ -520,11 +520,27 @@ export class RunExecution {
           inputData: parsedInput,
           resumeData,
           state: this.#snapshot.state,
-          setState: async (next: unknown) => {
-            const value = await this.#validate(this.workflow.stateSchema, next, `workflow "${this.workflow.id}" state (set by step "${path}")`, path);
-            this.#snapshot.state = value;
-            context.state = value;
-            this.#snapshotDirty = true;
+          setState: (next: unknown) => {
+            const apply = (value: unknown): void => {
+              this.#snapshot.state = value;
+              context.state = value;
+              this.#snapshotDirty = true;
+            };
+            const schema = this.workflow.stateSchema;
+            const checked = schema === undefined ? { value: next } : schema['~standard'].validate(next);
+            if (!(checked instanceof Promise) && checked.issues === undefined) {
+              apply(checked.value);
+              return Promise.resolve();
+            }
+            const pending = this.#validate(schema, next, `workflow "${this.workflow.id}" state (set by step "${path}")`, path).then(apply);
+            if (checked instanceof Promise) return pending;
+            // invalid state fails the step even when the call is not awaited
+            pending.catch(() => undefined);
+            throw new TypeValidationError({
+              value: next,
+              context: `workflow "${this.workflow.id}" state (set by step "${path}")`,
+              issues: checked.issues.map((issue) => ({ message: issue.message, path: (issue.path ?? []).map((segment) => (typeof segment === 'object' && segment !== null ? segment.key : segment)) })),
+            });
           },
           getStepResult: scope.getStepResult,
           getInitData: scope.getInitData,

@@ -12,7 +12,10 @@ export interface StepExecuteContext<Input = unknown, ResumeData = unknown, Suspe
   resumeData: ResumeData | undefined;
   /** The run's state (shared by every step, persisted with each commit). */
   state: State;
-  /** Replaces the run's state; validated against the workflow's `stateSchema`. */
+  /**
+   * Replaces the run's state, validated against the workflow's `stateSchema`. Applied at once (awaiting is optional);
+   * invalid state throws `TypeValidationError` and fails the step.
+   */
   setState(state: State): Promise<void>;
   /** The output of an earlier step, by step object or id; undefined when it has not run. */
   getStepResult<Output = unknown>(step: string | { id: string; outputSchema?: Schema<Output> | undefined }): Output | undefined;

@@ -2,7 +2,7 @@ import { TypeValidationError } from '@mastra-ts/core';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createStep } from './step.ts';
-import { createWorkflow } from './workflow.ts';
+import { createWorkflow, mapVariable } from './workflow.ts';
 import { createWorkflowExecutor } from './workflow-executor.ts';
 
 const num = z.object({ n: z.number() });
@@ -140,7 +140,7 @@ describe('builder constructs', () => {
       .then(add('first', 1))
       .map(async ({ inputData }) => ({ n: inputData.n * 100 }))
       .then(add('second', 1))
-      .map({ fromFirst: { step: add('first', 1), path: 'n' }, original: { initData: { id: 'mapper' }, path: 'n' }, constant: { value: 'x' } })
+      .map({ fromFirst: mapVariable({ step: add('first', 1), path: 'n' }), original: { initData: { id: 'mapper' }, path: 'n' }, constant: { value: 'x' } })
       .commit();
     const result = await workflow.createRun().start({ inputData: { n: 1 } });
     expect(result.status).toBe('success');
@@ -160,7 +160,7 @@ describe('builder constructs', () => {
       },
     });
     const bad = createStep({ id: 'bad', inputSchema: num, outputSchema: num, execute: async ({ inputData, setState }) => {
-      await setState({ count: 'nope' });
+      void setState({ count: 'nope' } as never);
       return inputData;
     } });
     const stateSchema = z.object({ count: z.number() });

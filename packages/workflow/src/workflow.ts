@@ -293,6 +293,11 @@ export function createWorkflow<
   return new Workflow(config);
 }
 
+/** Mastra's `mapVariable({ step, path })` for `.map({ field: mapVariable(...) })`: returns its argument. */
+export function mapVariable<Field extends MappingField>(field: Field): Field {
+  return field;
+}
+
 function asStep<S extends AnyStep>(step: S, where: string): S {
   if (step == null || typeof step !== 'object' || (step as { [stepKind]?: unknown })[stepKind] === undefined) {
     throw new TypeError(`.${where}() expects steps made with createStep() or workflows made with createWorkflow(), got ${step === null ? 'null' : typeof step}`);
