@@ -1,5 +1,5 @@
 import { describeLanguageModel, type LanguageModelHarness, type WireImage } from '@mastra-ts/conformance';
-import { ollamaError, ollamaText, ollamaToolCalls, startFakeOllama } from '@mastra-ts/fake-providers/ollama';
+import { ollamaEmbeddings, ollamaError, ollamaText, ollamaToolCalls, startFakeOllama } from '@mastra-ts/fake-providers/ollama';
 import { z } from 'zod';
 import { createOllama } from './index.ts';
 
@@ -34,8 +34,9 @@ describeLanguageModel('ollama.chat', {
       server.enqueue(reply);
     };
     const line = (content: string): Record<string, unknown> => ({ model: modelId, created_at: '2026-01-01T00:00:00.000Z', message: { role: 'assistant', content }, done: false });
+    const provider = createOllama({ baseURL: server.baseURL, fetch: fetchWithHeaders });
     return {
-      model: createOllama({ baseURL: server.baseURL, fetch: fetchWithHeaders })(modelId),
+      model: provider(modelId),
       routing: { model: `ollama/${modelId}`, env: { OLLAMA_HOST: server.baseURL } },
       apiKeyVariable: undefined,
       capabilities: { imageUrl: 'inline', imageBase64: true, jsonSchema: 'native', streamsToolArguments: false, cachedInputTokens: false },
@@ -69,6 +70,11 @@ describeLanguageModel('ollama.chat', {
       toolDefinitions: (request) => (request.body?.tools ?? []).map((tool: any) => ({ name: tool.function.name, inputSchema: tool.function.parameters })),
       images: (request) => (request.body?.messages ?? []).flatMap((message: any) => (message.images ?? []).map((base64: string): WireImage => ({ base64 }))),
       jsonSchema: (request) => (typeof request.body?.format === 'object' ? request.body.format : undefined),
+      embedding: {
+        model: provider.embedding('nomic-embed-text'),
+        enqueueEmbeddings: (vectors) => enqueue(ollamaEmbeddings(vectors)),
+        inputs: (request) => (Array.isArray(request.body?.input) ? request.body.input : [request.body?.input]),
+      },
       close: () => server.close(),
     };
   },

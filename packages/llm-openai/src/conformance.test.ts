@@ -3,6 +3,7 @@ import {
   chatCompletion,
   chatCompletionStream,
   cutChatCompletionStream,
+  embeddingsResponse,
   errorResponse,
   malformedChatCompletionStream,
   startFakeOpenAI,
@@ -27,7 +28,11 @@ const toolCalls = (calls: ScriptedToolCall[]): NonNullable<FakeChatAnswer['toolC
   calls.map((call) => ({ id: call.id, name: call.name, arguments: call.inputChunks ?? JSON.stringify(call.input) }));
 
 /** Builds a conformance harness for an OpenAI-compatible fake server. */
-function openAICompatibleHarness(server: FakeOpenAIServer, model: LanguageModelHarness['model'], rest: Pick<LanguageModelHarness, 'routing' | 'apiKeyVariable' | 'capabilities'>): LanguageModelHarness {
+function openAICompatibleHarness(
+  server: FakeOpenAIServer,
+  model: LanguageModelHarness['model'],
+  rest: Pick<LanguageModelHarness, 'routing' | 'apiKeyVariable' | 'capabilities' | 'embedding'>,
+): LanguageModelHarness {
   return {
     model,
     ...rest,
@@ -60,10 +65,16 @@ describeLanguageModel('openai.chat', {
   z,
   harness: async () => {
     const server = await startFakeOpenAI();
-    return openAICompatibleHarness(server, createOpenAI({ apiKey: 'sk-conformance', baseURL: server.baseURL })('gpt-4o-mini'), {
+    const provider = createOpenAI({ apiKey: 'sk-conformance', baseURL: server.baseURL });
+    return openAICompatibleHarness(server, provider('gpt-4o-mini'), {
       routing: { model: 'openai/gpt-4o-mini', env: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-routed' } },
       apiKeyVariable: 'OPENAI_API_KEY',
       capabilities: { imageUrl: 'url', imageBase64: true, jsonSchema: 'native', streamsToolArguments: true, cachedInputTokens: true },
+      embedding: {
+        model: provider.embedding('text-embedding-3-small'),
+        enqueueEmbeddings: (vectors) => server.enqueue(embeddingsResponse(vectors)),
+        inputs: (request) => request.body?.input,
+      },
     });
   },
 });

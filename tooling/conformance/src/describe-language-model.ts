@@ -11,6 +11,7 @@ import {
   RetryError,
   createTool,
   type AgentStreamPart,
+  type EmbeddingModelV1,
   type AgentStreamResult,
   type LanguageModelV1,
   type LanguageModelV1StreamPart,
@@ -105,8 +106,19 @@ export interface LanguageModelHarness {
   images(request: RecordedModelRequest): WireImage[];
   /** The JSON Schema a request asked the answer to follow natively (undefined when instructed or absent). */
   jsonSchema(request: RecordedModelRequest): any;
+  /** The provider's embedding model on the same fake server, when the API has embeddings. */
+  embedding?: EmbeddingHarness;
   /** Stops the fake server. */
   close(): Promise<void>;
+}
+
+/** An embedding model aimed at the fake server. */
+export interface EmbeddingHarness {
+  model: EmbeddingModelV1;
+  /** One embeddings answer: a vector per input of the next request. */
+  enqueueEmbeddings(vectors: number[][]): void;
+  /** The texts a recorded request asked to embed. */
+  inputs(request: RecordedModelRequest): string[];
 }
 
 /**
@@ -156,6 +168,8 @@ export const languageModelConformanceCases = [
   'a stream cut in the middle fails with a typed error and no retry',
   'malformed JSON in a chunk is a typed error',
   'text streamed before a malformed chunk is delivered',
+  'embeds values in order',
+  'splits embeddings into batches within the API limit',
 ] as const;
 
 /** A case name of the language model suite. */
@@ -767,6 +781,41 @@ export function describeLanguageModel(name: string, options: LanguageModelConfor
       const run = await drain(await agent().stream('Hi'));
       expect(run.deltas).toEqual(['Good']);
       expect(streamErrors(run).length).toBeGreaterThan(0);
+    });
+
+    // ---------------------------------------------------------------- embeddings
+
+    const noEmbeddings = (harness: LanguageModelHarness): string | undefined => (harness.embedding ? undefined : 'the API has no embeddings');
+
+    whenCapable('embeds values in order', noEmbeddings, async () => {
+      const embedding = h.embedding!;
+      const vectors = [
+        [0.1, 0.2, 0.3],
+        [0.4, 0.5, 0.6],
+        [-0.7, 0.8, -0.9],
+      ];
+      embedding.enqueueEmbeddings(vectors);
+      const result = await embedding.model.doEmbed({ values: ['first', 'second', 'third'] });
+      expect(result.embeddings).toHaveLength(3);
+      result.embeddings.forEach((vector, index) => vector.forEach((value, at) => expect(value).toBeCloseTo(vectors[index]![at]!, 5)));
+      expect(embedding.inputs(request(0))).toEqual(['first', 'second', 'third']);
+    });
+
+    whenCapable('splits embeddings into batches within the API limit', noEmbeddings, async () => {
+      const embedding = h.embedding!;
+      const limit = embedding.model.maxEmbeddingsPerCall;
+      expect(limit, 'maxEmbeddingsPerCall must state the API limit').toBeGreaterThan(0);
+      const values = Array.from({ length: limit! + 1 }, (_, index) => `text ${index}`);
+      const vector = (index: number): number[] => [index, index / 2];
+      embedding.enqueueEmbeddings(values.slice(0, limit).map((_, index) => vector(index)));
+      embedding.enqueueEmbeddings([vector(limit!)]);
+      const result = await embedding.model.doEmbed({ values });
+      expect(h.requests()).toHaveLength(2);
+      expect(embedding.inputs(request(0))).toEqual(values.slice(0, limit));
+      expect(embedding.inputs(request(1))).toEqual(values.slice(limit));
+      expect(result.embeddings).toHaveLength(values.length);
+      expect(result.embeddings[limit!]).toEqual(vector(limit!));
+      expect(result.embeddings[7]).toEqual(vector(7));
     });
   });
 }
