@@ -1,5 +1,5 @@
 import { Agent, createTool, Mastra, RequestContext } from '@mastra-ts/core';
-import { MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
+import { collectAsyncIterable, MockLanguageModelV1, textStreamParts } from '@mastra-ts/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createStep } from './step.ts';
@@ -9,7 +9,7 @@ import { createWorkflowExecutor } from './workflow-executor.ts';
 
 describe('agents and tools as steps', () => {
   it('createStep(agent): input { prompt }, output { text }, the prompt reaches the model', async () => {
-    const model = new MockLanguageModelV1({ doGenerate: textResult('Paris is sunny.') });
+    const model = new MockLanguageModelV1({ doStream: textStreamParts(['Paris ', 'is sunny.']) });
     const agent = new Agent({ name: 'weather-agent', instructions: 'Be brief.', model });
     const step = createStep(agent);
     expect(step.id).toBe('weather-agent');
@@ -17,14 +17,19 @@ describe('agents and tools as steps', () => {
       .map(async ({ inputData }) => ({ prompt: `Weather in ${inputData.city}?` }))
       .then(step)
       .commit();
-    const result = await workflow.createRun().start({ inputData: { city: 'Paris' } });
+    const output = workflow.createRun().stream({ inputData: { city: 'Paris' } });
+    const events = await collectAsyncIterable(output);
+    const result = await output.result;
     expect(result.status).toBe('success');
     expect(result.result).toEqual({ text: 'Paris is sunny.' });
-    expect(JSON.stringify(model.doGenerateCalls[0]!.prompt)).toContain('Weather in Paris?');
+    expect(JSON.stringify(model.doStreamCalls[0]!.prompt)).toContain('Weather in Paris?');
+    const deltas = events.filter((event) => event.type === 'workflow-step-output' && (event.payload.output as { type: string }).type === 'text-delta');
+    expect(deltas.map((event) => (event.payload.output as { delta: string }).delta)).toEqual(['Paris ', 'is sunny.']);
+    expect(deltas[0]!.payload.id).toBe('weather-agent');
   });
 
   it('createStep(agent, { structuredOutput }) outputs the validated object', async () => {
-    const model = new MockLanguageModelV1({ doGenerate: textResult('{"celsius":21}') });
+    const model = new MockLanguageModelV1({ doStream: textStreamParts(['{"celsius":', '21}']) });
     const agent = new Agent({ name: 'structured', instructions: 'JSON only.', model });
     const workflow = createWorkflow({ id: 'agent-structured' })
       .then(createStep(agent, { structuredOutput: { schema: z.object({ celsius: z.number() }) } }))
@@ -34,7 +39,7 @@ describe('agents and tools as steps', () => {
   });
 
   it('an agent step rejects input without a prompt, naming the step', async () => {
-    const agent = new Agent({ name: 'picky', instructions: 'x', model: new MockLanguageModelV1({ doGenerate: textResult('x') }) });
+    const agent = new Agent({ name: 'picky', instructions: 'x', model: new MockLanguageModelV1({ doStream: textStreamParts(['x']) }) });
     const result = await createWorkflow({ id: 'agent-bad' }).then(createStep(agent)).commit().createRun().start({ inputData: { question: 'no prompt' } });
     expect(result.status).toBe('failed');
     expect(result.error?.message).toContain('step "picky" input');

@@ -103,7 +103,7 @@ export interface StepDefinition<
   ) => Promise<InferSchemaOutput<OutputSchema>>;
 }
 
-/** Options of `createStep(agent, options)`. */
+/** Options of `createStep(agent, options)`. The agent streams; each of its parts is a `workflow-step-output` event. */
 export interface AgentStepOptions<Output = unknown> {
   /** Validated JSON output: the step's output becomes the object instead of `{ text }`. */
   structuredOutput?: { schema: Schema<Output> };
@@ -197,14 +197,16 @@ function agentStep(agent: Agent, options: AgentStepOptions): AnyStep {
     outputSchema: structured?.schema ?? textSchema,
     retries: options.retries,
     timeoutMs: options.timeoutMs,
-    execute: async ({ inputData, abortSignal, requestContext, runId }) => {
-      const result = await agent.generate((inputData as { prompt: string }).prompt, {
+    execute: async ({ inputData, abortSignal, requestContext, runId, writer }) => {
+      const stream = await agent.stream((inputData as { prompt: string }).prompt, {
         abortSignal,
         requestContext,
         runId,
         ...(options.maxSteps === undefined ? {} : { maxSteps: options.maxSteps }),
         ...(structured === undefined ? {} : { structuredOutput: { schema: structured.schema } }),
       });
+      for await (const part of stream.fullStream) await writer.write(part);
+      const result = await stream.result;
       return structured === undefined ? { text: result.text } : result.object;
     },
   };

@@ -152,4 +152,31 @@ describe('suspend and resume', () => {
     const done = await run.resume({ step: 'check', forEachIndex: 0, resumeData: 10 });
     expect(done.result).toEqual([10, 2, 30]);
   });
+
+  it('dependsOn form: a suspended branch holds only its dependents; resume finishes the graph', async () => {
+    const calls: string[] = [];
+    const step = (id: string, dependsOn: string[], gate = false) =>
+      createStep({
+        id,
+        dependsOn,
+        inputSchema: z.any(),
+        outputSchema: z.any(),
+        resumeSchema: z.string(),
+        execute: async ({ resumeData, suspend }) => {
+          calls.push(id);
+          if (gate && resumeData === undefined) return await suspend({});
+          return resumeData ?? id;
+        },
+      });
+    const workflow = createWorkflow({ id: 'dag-gate', steps: [step('root', []), step('left', ['root']), step('right', ['root'], true), step('join', ['left', 'right'])] });
+    const run = workflow.createRun();
+    const first = await run.start({ inputData: {} });
+    expect(first.status).toBe('suspended');
+    expect(first.suspended).toEqual([['right']]);
+    expect(calls.sort()).toEqual(['left', 'right', 'root']);
+    const done = await run.resume({ step: 'right', resumeData: 'R' });
+    expect(done.result).toBe('join');
+    expect(done.steps.join).toMatchObject({ status: 'success', payload: { left: 'left', right: 'R' } });
+    expect(calls.filter((id) => id === 'left')).toHaveLength(1);
+  });
 });
