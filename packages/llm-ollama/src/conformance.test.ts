@@ -7,14 +7,6 @@ const modelId = 'llama3.2';
 
 describeLanguageModel('ollama.chat', {
   z,
-  skip: [
-    {
-      // validateNdjson (ollama-client.ts) checks every line of a network read before the client parses any of
-      // them, so valid lines that arrive in the same read as a malformed one are dropped with it
-      reason: 'llm-ollama drops valid lines read together with a malformed one (bug reported, fix pending)',
-      tests: ['text streamed before a malformed chunk is delivered'],
-    },
-  ],
   harness: async (): Promise<LanguageModelHarness> => {
     const server = await startFakeOllama();
     // fake-ollama's error replies carry no headers: the harness adds the scripted ones (retry-after) to the
