@@ -188,4 +188,29 @@ describe('crash recovery', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a recovered run gets back the JSON-safe part of its request context', async () => {
+    const { RequestContext } = await import('@mastra-ts/core');
+    const store = new InMemoryWorkflowStore();
+    const seen: unknown[] = [];
+    let hang = true;
+    const reader = createStep({
+      id: 'reader',
+      inputSchema: z.any(),
+      outputSchema: z.any(),
+      execute: async ({ requestContext }) => {
+        seen.push(requestContext.get('user'), typeof requestContext.get('callback'));
+        if (hang) await new Promise(() => undefined);
+        return 1;
+      },
+    });
+    const workflow = createWorkflow({ id: 'context-recovery' }).then(reader).commit();
+    const context = new RequestContext({ user: 'u-7', callback: () => 1 });
+    workflow.useExecutor(createWorkflowExecutor({ store, owner: 'a', leaseMs: 1_000, now: () => base })).createRun({ runId: 'ctx' }).start({ inputData: {}, requestContext: context }).catch(() => undefined);
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    hang = false;
+    const [recovered] = await createWorkflowExecutor({ store, owner: 'b', leaseMs: 1_000, now: () => base + 5_000, workflows: [workflow] }).recoverRuns();
+    expect((await recovered!.result).status).toBe('success');
+    expect(seen).toEqual(['u-7', 'function', 'u-7', 'undefined']);
+  });
 });

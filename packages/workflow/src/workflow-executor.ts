@@ -5,6 +5,7 @@ import {
   ConflictError,
   InMemoryWorkflowStore,
   NotFoundError,
+  type RequestContext,
   safeValidate,
   TypeValidationError,
   type JSONValue,
@@ -116,7 +117,7 @@ export class WorkflowExecutor implements ExecutionHost {
       else if (options.initialState !== undefined) throw parsed.error;
     }
     const requestContext = options.requestContext;
-    const snapshot: RunSnapshot = { v: 1, input: input ?? null, state, ...(requestContext && requestContext.size > 0 ? { requestContext: requestContext.toJSON() } : {}) };
+    const snapshot: RunSnapshot = { v: 1, input: input ?? null, state, ...(requestContext && requestContext.size > 0 ? { requestContext: jsonSafeContext(requestContext) } : {}) };
     const now = this.#now();
     let record: WorkflowRunRecord;
     try {
@@ -188,7 +189,7 @@ export class WorkflowExecutor implements ExecutionHost {
     const snapshot = record.snapshot as unknown as RunSnapshot;
     snapshot.resumes = { ...snapshot.resumes, [`${target.stepPath}#${target.iteration}`]: { data: resumeData } };
     snapshot.suspended = undefined;
-    if (options.requestContext !== undefined && options.requestContext.size > 0) snapshot.requestContext = options.requestContext.toJSON();
+    if (options.requestContext !== undefined && options.requestContext.size > 0) snapshot.requestContext = jsonSafeContext(options.requestContext);
     const now = this.#now();
     const updated = await this.store.updateRun({
       runId,
@@ -315,6 +316,20 @@ export class WorkflowExecutor implements ExecutionHost {
     for (const step of await this.store.listStepResults(runId)) memo.set(`${step.stepPath}#${step.iteration}`, step);
     return memo;
   }
+}
+
+/** The request context values that survive JSON (what a recovered run gets back); functions and the like are dropped. */
+function jsonSafeContext(context: RequestContext): Record<string, unknown> {
+  const safe: Record<string, unknown> = {};
+  for (const [key, value] of context) {
+    try {
+      const json = JSON.stringify(value);
+      if (json !== undefined) safe[key] = JSON.parse(json);
+    } catch {
+      // not serializable: kept for this execution only
+    }
+  }
+  return safe;
 }
 
 async function validateOrThrow(schema: Schema | undefined, value: unknown, context: string): Promise<unknown> {
