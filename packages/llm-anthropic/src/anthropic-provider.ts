@@ -49,6 +49,8 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
       apiKey,
       baseURL,
       maxRetries: 0,
+      // providers do not log: failures reach the caller as typed errors
+      logLevel: 'off',
       timeout: settings.timeout ?? 600_000,
       ...(settings.headers ? { defaultHeaders: settings.headers } : {}),
       ...(settings.fetch ? { fetch: settings.fetch } : {}),

@@ -761,9 +761,12 @@ export function describeLanguageModel(name: string, options: LanguageModelConfor
     });
 
     test('malformed JSON in a chunk is a typed error', async () => {
+      const logged = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'log')];
       h.enqueueMalformedChunk(['Good', ' start'], 1);
       h.enqueueText(['must not be requested']);
       const run = await drain(await agent({ modelSettings: fastRetries }).stream('Hi'));
+      // the failure reaches the caller as an error, not as console output from the provider or its SDK
+      for (const spy of logged) expect(spy.mock.calls).toEqual([]);
       const errors = streamErrors(run);
       expect(errors.length).toBeGreaterThan(0);
       for (const error of errors) {
