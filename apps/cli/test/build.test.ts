@@ -55,3 +55,13 @@ describe('mastra-ts build', () => {
     expect(missing.stderr).toMatch(/no build at .*server\.mjs: run `mastra-ts build` --dir|no build at .*: run `mastra-ts build`/);
   }, 60_000);
 });
+
+describe('mastra-ts deploy', () => {
+  it('prints how to ship the build and pushes nothing', async () => {
+    const result = await runBin(['deploy', '--dir', exampleDir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('mastra-ts does not push anywhere');
+    expect(result.stdout).toMatch(/docker build -t my-agents .*\.mastra-ts\/output/);
+    expect(result.stdout).toContain('node server.mjs');
+  });
+});

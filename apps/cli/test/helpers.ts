@@ -119,9 +119,9 @@ export function linkWorkspacePackages(project: string): void {
   }
 }
 
-/** `script -qfec "<command>" /dev/null`: runs `command` in a pseudo-terminal (util-linux). */
+/** `script -qfec "<command>" /dev/null`: runs `command` in a 120x40 pseudo-terminal (util-linux). */
 export function inPty(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }): LiveProcess {
-  return live('script', ['-qfec', command, '/dev/null'], options);
+  return live('script', ['-qfec', `stty cols 120 rows 40 2>/dev/null; exec ${command}`, '/dev/null'], options);
 }
 
 /** Quotes `value` for a POSIX shell. */

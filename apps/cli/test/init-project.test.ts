@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
 import { packageVersions } from '../src/package-versions.ts';
-import { cleanEnv, cliBin, linkWorkspacePackages, live, runBin, tempDir } from './helpers.ts';
+import { cleanEnv, cliBin, inPty, linkWorkspacePackages, live, runBin, shellQuote, tempDir } from './helpers.ts';
 
 describe('mastra-ts init', () => {
   it('scaffolds a project with the chosen provider, memory and workflow, depending only on what it uses', async () => {
@@ -61,6 +61,39 @@ describe('mastra-ts init', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('project name "My App" is not valid');
   });
+});
+
+describe('mastra-ts init in a terminal', () => {
+  const command = [process.execPath, cliBin, 'init'].map(shellQuote).join(' ');
+
+  it('asks for the name, provider, memory, workflow and install, and scaffolds what was chosen', async () => {
+    const cwd = tempDir('interactive');
+    const init = inPty(command, { cwd, env: cleanEnv() });
+    await init.waitFor(/Project name/);
+    init.write('my-bot\r');
+    await init.waitFor(/Model provider[\s\S]*DeepSeek/);
+    init.write('\u001b[B\r');
+    await init.waitFor(/Add memory/);
+    init.write('n\r');
+    await init.waitFor(/Add an example workflow/);
+    init.write('\r');
+    await init.waitFor(/Install dependencies now/);
+    init.write('n\r');
+    await init.waitFor(/Created my-bot \(Anthropic, workflow\): 9 files/);
+    expect(await init.exited).toBe(0);
+    const pkg = JSON.parse(readFileSync(path.join(cwd, 'my-bot/package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mastra-ts/core', '@mastra-ts/llm-anthropic', '@mastra-ts/workflow', 'zod']);
+  }, 30_000);
+
+  it('stops with exit code 1 and writes nothing when a prompt is cancelled', async () => {
+    const cwd = tempDir('interactive-cancel');
+    const init = inPty(command, { cwd, env: cleanEnv() });
+    await init.waitFor(/Project name/);
+    init.write('\u0003');
+    await init.waitFor(/mastra-ts: init: cancelled/);
+    expect(await init.exited).toBe(1);
+    expect(readdirSync(cwd)).toEqual([]);
+  }, 30_000);
 });
 
 describe('a generated project, linked to the workspace packages', () => {

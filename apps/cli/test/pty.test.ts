@@ -47,10 +47,32 @@ describe('mastra-ts chat in a terminal', () => {
     }
   }, 60_000);
 
+  it('keeps the conversation in the process for an agent without memory, and /new starts over', async () => {
+    const work = tempDir('chat-plain');
+    const chat = inPty(cli(['chat', 'plainAgent', '--dir', fixture]), { cwd: work, env: cleanEnv({ MASTRA_TS_DB: path.join(work, 'db.sqlite') }) });
+    try {
+      await chat.waitFor(/Plain \(scripted\/gated; no memory: history kept until you leave\)/);
+      await chat.waitFor(/you › $/);
+      chat.write('one\r');
+      await chat.waitFor(/you said "one", 0 earlier\.\n/);
+      chat.write('two\r');
+      await chat.waitFor(/you said "two", 1 earlier\.\n/);
+      chat.write('/new\r');
+      await chat.waitFor(/new thread chat-/);
+      chat.write('three\r');
+      await chat.waitFor(/you said "three", 0 earlier\.\n/);
+      chat.child.stdin!.end();
+      expect(await chat.exited).toBe(0);
+      expect(chat.output()).not.toContain('Continue this conversation');
+    } finally {
+      await chat.stop();
+    }
+  }, 60_000);
+
   it('says which agents exist when the name is wrong', async () => {
     const work = tempDir('chat-missing');
     const chat = inPty(cli(['chat', 'nobody', '--dir', fixture]), { cwd: work, env: cleanEnv({ MASTRA_TS_DB: path.join(work, 'db.sqlite') }) });
-    await chat.waitFor(/mastra-ts: .*nobody.*echoAgent/);
+    await chat.waitFor(/mastra-ts: .*nobody.*echoAgent.*plainAgent/);
     expect(await chat.exited).toBe(1);
   }, 30_000);
 });
