@@ -213,4 +213,21 @@ describe('crash recovery', () => {
     expect((await recovered!.result).status).toBe('success');
     expect(seen).toEqual(['u-7', 'function', 'u-7', 'undefined']);
   });
+
+  it('an executor that reclaims its own lapsed run stops the old execution before replaying', async () => {
+    const store = new InMemoryWorkflowStore();
+    const log: Array<{ step: string; key: string; attempt: number }> = [];
+    const hang = { value: true };
+    const workflow = hangingWorkflow(log, hang);
+    let now = base;
+    const executor = createWorkflowExecutor({ store, owner: 'self', leaseMs: 1_000, now: () => now, workflows: [workflow] });
+    const first = workflow.useExecutor(executor).createRun({ runId: 'lapsed' }).start({ inputData: { n: 0 } });
+    await vi.waitFor(() => expect(log).toHaveLength(3));
+    hang.value = false;
+    now += 1_001;
+    const [again] = await executor.recoverRuns();
+    await expect(first).rejects.toSatisfy(ConflictError.isInstance);
+    expect((await again!.result).result).toEqual({ n: 4 });
+    expect(log.map((entry) => entry.step)).toEqual(['a', 'b', 'c', 'c', 'd']);
+  });
 });

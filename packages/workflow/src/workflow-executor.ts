@@ -236,6 +236,8 @@ export class WorkflowExecutor implements ExecutionHost {
         await this.store.updateRun({ runId: record.runId, expectedVersion: record.version, lease: null, updatedAt: new Date(this.#now()) }).catch(() => undefined);
         continue;
       }
+      // this executor's own run whose lease lapsed (a blocked event loop): the old execution stops, the new one replays
+      this.#active.get(record.runId)?.abandon(new ConflictError({ entity: 'workflow run', id: record.runId, message: `workflow run "${record.runId}" was reclaimed after its lease expired` }));
       const result = this.#loadMemo(record.runId).then((memo) =>
         this.#execute(new RunExecution({ host: this, workflow, record, snapshot: record.snapshot as unknown as RunSnapshot, events: new RunEvents(), memo })),
       );
