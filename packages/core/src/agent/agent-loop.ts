@@ -6,10 +6,17 @@ import { StructuredOutputError } from '../errors/structured-output-error.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts';
 import type { LanguageModelV1CallOptions, LanguageModelV1FunctionTool } from '../language-model/v1/language-model-v1-call-options.ts';
-import type { LanguageModelV1Content } from '../language-model/v1/language-model-v1-content.ts';
-import type { LanguageModelV1Message, LanguageModelV1ToolCallPart, LanguageModelV1ToolResultPart } from '../language-model/v1/language-model-v1-prompt.ts';
+import type { LanguageModelV1Content, LanguageModelV1Reasoning, LanguageModelV1Text } from '../language-model/v1/language-model-v1-content.ts';
+import type {
+  LanguageModelV1Message,
+  LanguageModelV1ReasoningPart,
+  LanguageModelV1TextPart,
+  LanguageModelV1ToolCallPart,
+  LanguageModelV1ToolResultPart,
+} from '../language-model/v1/language-model-v1-prompt.ts';
 import type { LanguageModelV1StreamPart } from '../language-model/v1/language-model-v1-stream-part.ts';
 import type { Span, Tracer } from '../observability/tracer.ts';
+import type { ProviderMetadata } from '../shared/json-value.ts';
 import { attemptSignal, callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
 import { safeValidate, toJSONSchema, type Schema } from '../tools/schema.ts';
 import type { AnyTool, ToolSet } from '../tools/tool.ts';
@@ -159,11 +166,11 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
     totalUsage = addUsage(totalUsage, output.usage);
 
     const toolCalls: ToolCall[] = [];
-    const assistantContent: Array<Exclude<LanguageModelV1Content, { type: 'tool-call' }> | LanguageModelV1ToolCallPart> = [];
+    const assistantContent: Array<LanguageModelV1TextPart | LanguageModelV1ReasoningPart | LanguageModelV1ToolCallPart> = [];
     const parseFailures = new Map<string, unknown>();
     for (const part of output.content) {
       if (part.type !== 'tool-call') {
-        if (part.type === 'text' || part.type === 'reasoning') assistantContent.push(part);
+        if (part.type === 'text' || part.type === 'reasoning') assistantContent.push(toPromptPart(part));
         continue;
       }
       let parsed: unknown;
@@ -174,11 +181,17 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
         parseFailures.set(part.toolCallId, new JSONParseError({ text: part.input, cause }));
       }
       toolCalls.push(makeToolCall(part.toolCallId, part.toolName, parsed));
-      assistantContent.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: parsed });
+      assistantContent.push({
+        type: 'tool-call',
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        input: parsed,
+        ...(part.providerMetadata ? { providerOptions: part.providerMetadata } : {}),
+      });
     }
     const stepMessages: ModelMessage[] = [];
     if (assistantContent.length > 0) {
-      const assistant = { role: 'assistant' as const, content: assistantContent.map((part) => (part.type === 'text' || part.type === 'reasoning' ? { type: part.type, text: part.text } : part)) };
+      const assistant = { role: 'assistant' as const, content: assistantContent };
       input.prompt.push(assistant);
       input.messages.push(assistant);
       stepMessages.push(assistant);
@@ -217,7 +230,8 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       usage: output.usage,
       warnings: output.warnings,
       request: output.request,
-      response: { ...output.response, messages: stepMessages },
+      // copy descriptors, not values: a spread would call the lazy headers getter
+      response: Object.defineProperties({ messages: stepMessages }, Object.getOwnPropertyDescriptors(output.response)) as StepResult['response'],
       model: { provider: output.model.provider, modelId: output.model.modelId },
     };
     steps.push(step);
@@ -263,6 +277,23 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       model: last.model,
     };
   }
+}
+
+/**
+ * Generated text or reasoning as a prompt part for the next turn. Provider metadata becomes provider options, so
+ * that what a provider needs echoed back (Anthropic's thinking signature, OpenAI item ids) survives the loop.
+ */
+function toPromptPart(part: LanguageModelV1Text | LanguageModelV1Reasoning): LanguageModelV1TextPart | LanguageModelV1ReasoningPart {
+  if (!part.providerMetadata) return { type: part.type, text: part.text };
+  if (part.type === 'text') return { type: 'text', text: part.text, providerOptions: part.providerMetadata };
+  const signature = Object.values(part.providerMetadata).map((metadata) => metadata?.signature).find((value) => typeof value === 'string');
+  return { type: 'reasoning', text: part.text, providerOptions: part.providerMetadata, ...(signature === undefined ? {} : { signature: signature as string }) };
+}
+
+/** Adds `headers` as a getter: providers convert response headers lazily, and most callers never read them. */
+function withLazyHeaders<T extends object>(target: T, source: { headers?: Record<string, string> | undefined } | undefined): T & { headers?: Record<string, string> | undefined } {
+  if (source === undefined) return target;
+  return Object.defineProperty(target, 'headers', { get: () => source.headers, enumerable: true, configurable: true });
 }
 
 function makeToolCall(toolCallId: string, toolName: string, input: unknown): ToolCall {
@@ -331,7 +362,7 @@ async function generateStep<Output>(input: LoopInput<Output>, call: LanguageMode
     usage: result.usage,
     warnings: result.warnings,
     request: result.request ?? {},
-    response: { id: result.response?.id, modelId: result.response?.modelId ?? model.modelId, timestamp: result.response?.timestamp, headers: result.response?.headers },
+    response: withLazyHeaders({ id: result.response?.id, modelId: result.response?.modelId ?? model.modelId, timestamp: result.response?.timestamp }, result.response),
   };
 }
 
@@ -342,25 +373,45 @@ async function streamStep<Output>(
   stepNumber: number,
   emit: (part: AgentStreamPart) => void,
 ): Promise<StepOutput> {
-  // Retry covers connecting and the first part only: once a part was emitted, a retry would duplicate output.
-  // Failover likewise happens only before the first part.
+  // Retry and failover cover connecting and the parts before the first content part (`stream-start` and
+  // `response-metadata` are produced locally by providers, so an overload error right after them is still retried):
+  // once content was emitted, a retry would duplicate output.
   const {
-    value: { result, iterator, first },
+    value: { result, iterator, leading },
     model,
   } = await withFailover(input as LoopInput<unknown>, retry, (candidate, policy) =>
     callWithRetry(async (abortSignal) => {
       const streamResult = await candidate.doStream(abortSignal ? { ...call, abortSignal } : call);
       const streamIterator = streamResult.stream[Symbol.asyncIterator]();
-      return { result: streamResult, iterator: streamIterator, first: await streamIterator.next() };
+      const parts: LanguageModelV1StreamPart[] = [];
+      for (;;) {
+        const next = await streamIterator.next();
+        if (next.done) break;
+        const part = next.value;
+        if (part.type === 'error' && APICallError.isInstance(part.error) && part.error.isRetryable) {
+          await streamIterator.return?.();
+          throw part.error;
+        }
+        parts.push(part);
+        if (part.type !== 'stream-start' && part.type !== 'response-metadata') break;
+      }
+      return { result: streamResult, iterator: streamIterator, leading: parts };
     }, policy),
   );
 
   const content: LanguageModelV1Content[] = [];
-  const open = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
+  type Block = { type: 'text' | 'reasoning'; text: string; providerMetadata?: ProviderMetadata };
+  const open = new Map<string, Block>();
+  const mergeMetadata = (block: Block | undefined, metadata: ProviderMetadata | undefined): void => {
+    if (!block || !metadata) return;
+    const merged: ProviderMetadata = { ...block.providerMetadata };
+    for (const [provider, values] of Object.entries(metadata)) merged[provider] = { ...merged[provider], ...values };
+    block.providerMetadata = merged;
+  };
   let finishReason: StepResult['finishReason'] = 'unknown';
   let usage = emptyUsage();
   let warnings: StepResult['warnings'] = [];
-  const response: StepOutput['response'] = { modelId: model.modelId, headers: result.response?.headers };
+  const response: StepOutput['response'] = withLazyHeaders({ modelId: model.modelId }, result.response);
   let started = false;
   const start = (): void => {
     if (!started) {
@@ -385,9 +436,10 @@ async function streamStep<Output>(
       case 'text-start':
       case 'reasoning-start': {
         const kind = part.type === 'text-start' ? 'text' : 'reasoning';
-        const block = { type: kind, text: '' } as { type: 'text' | 'reasoning'; text: string };
+        const block: Block = { type: kind, text: '' };
+        mergeMetadata(block, part.providerMetadata);
         open.set(`${kind}:${part.id}`, block);
-        content.push(block);
+        content.push(block as LanguageModelV1Content);
         break;
       }
       case 'text-delta':
@@ -397,11 +449,16 @@ async function streamStep<Output>(
         if (!block) {
           block = { type: kind, text: '' };
           open.set(`${kind}:${part.id}`, block);
-          content.push(block);
+          content.push(block as LanguageModelV1Content);
         }
         block.text += part.delta;
+        mergeMetadata(block, part.providerMetadata);
         break;
       }
+      case 'text-end':
+      case 'reasoning-end':
+        mergeMetadata(open.get(`${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`), part.providerMetadata);
+        break;
       case 'tool-call':
         content.push(part);
         start();
@@ -424,8 +481,8 @@ async function streamStep<Output>(
   };
 
   try {
-    if (!first.done) {
-      handle(first.value);
+    for (const part of leading) handle(part);
+    if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') {
       for (;;) {
         const next = await iterator.next();
         if (next.done) break;

@@ -590,3 +590,62 @@ describe('failover', () => {
     expect((await agent.getModel()).modelId).toBe('p');
   });
 });
+
+describe('provider round trips', () => {
+  it('carries reasoning signatures and provider metadata into the next turn', async () => {
+    const model = new MockLanguageModelV1({
+      doStream: [
+        [
+          { type: 'stream-start', warnings: [] },
+          { type: 'reasoning-start', id: 'r' },
+          { type: 'reasoning-delta', id: 'r', delta: 'Need the weather.' },
+          { type: 'reasoning-end', id: 'r', providerMetadata: { anthropic: { signature: 'sig-123' } } },
+          { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: '{"city":"Oslo"}', providerMetadata: { openai: { itemId: 'fc_1' } } },
+          { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } },
+        ],
+        textStreamParts(['Cold.']),
+      ],
+    });
+    const result = await new Agent({ name: 's', instructions: 'x', model, tools: { weather } }).stream('weather?');
+    await result.result;
+    expect(model.doStreamCalls[1]?.prompt[2]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'reasoning', text: 'Need the weather.', signature: 'sig-123', providerOptions: { anthropic: { signature: 'sig-123' } } },
+        { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: { city: 'Oslo' }, providerOptions: { openai: { itemId: 'fc_1' } } },
+      ],
+    });
+  });
+
+  it('retries an overload error that arrives in the stream before any content', async () => {
+    const model = new MockLanguageModelV1({
+      doStream: [
+        [
+          { type: 'stream-start', warnings: [] },
+          { type: 'error', error: new APICallError({ message: 'Overloaded', url: 'u', statusCode: 529, responseHeaders: { 'retry-after-ms': '0' } }) },
+        ],
+        textStreamParts(['fine now']),
+      ],
+    });
+    const result = await new Agent({ name: 's', instructions: 'x', model }).stream('go');
+    const parts = await collectAsyncIterable(result.fullStream);
+    expect(model.doStreamCalls).toHaveLength(2);
+    expect(parts.some((part) => part.type === 'error')).toBe(false);
+    expect(await result.text).toBe('fine now');
+  });
+
+  it('does not read response headers unless asked', async () => {
+    let reads = 0;
+    const response = {
+      get headers() {
+        reads++;
+        return { 'x-request-id': 'abc' };
+      },
+    };
+    const model = new MockLanguageModelV1({ doGenerate: { ...textResult('ok'), response } });
+    const result = await new Agent({ name: 'h', instructions: 'x', model }).generate('go');
+    expect(reads).toBe(0);
+    expect(result.steps[0]?.response.headers).toEqual({ 'x-request-id': 'abc' });
+    expect(reads).toBe(1);
+  });
+});
