@@ -77,8 +77,9 @@ describe('memory routes driven by @mastra/client-js', () => {
 
     await client.updateWorkingMemory({ agentId: 'helper', threadId: 'notes', workingMemory: '# User\n- name: Ada' });
     const working = await client.getWorkingMemory({ agentId: 'helper', threadId: 'notes' });
-    expect(working).toMatchObject({ workingMemory: '# User\n- name: Ada', threadExists: true });
+    expect(working).toMatchObject({ workingMemory: '# User\n- name: Ada', threadExists: true, source: 'thread', workingMemoryTemplate: '# User\n- name:' });
     expect(await client.getMemoryStatus('helper')).toMatchObject({ result: true });
+    expect(await client.getMemoryConfig({ agentId: 'helper' })).toMatchObject({ config: { lastMessages: 10, workingMemory: { enabled: true } } });
     await expect(client.getMemoryThread({ threadId: 'missing', agentId: 'helper' }).get()).rejects.toMatchObject({ status: 404 });
   });
 

@@ -360,7 +360,7 @@ export function memoryRoutes(): RouteDefinition[] {
             if (!(error instanceof Error && /working memory/i.test(error.message))) throw error;
           }
         }
-        const config = target.memory?.options as { workingMemory?: { scope?: string; template?: string } } | undefined;
+        const config = (typeof target.memory?.getConfig === 'function' ? target.memory.getConfig() : target.memory?.options) as { workingMemory?: { scope?: string; template?: string } } | undefined;
         return json({
           workingMemory: workingMemory ?? null,
           source: config?.workingMemory?.scope === 'resource' ? 'resource' : 'thread',
