@@ -154,6 +154,23 @@ describe('a generated project, linked to the workspace packages', () => {
     }
   }, 60_000);
 
+  it('reports a project that fails to load, waits, and starts once the file is fixed', async () => {
+    const toolFile = path.join(dir, 'src/mastra/tools/weather-tool.ts');
+    const original = readFileSync(toolFile, 'utf8');
+    writeFileSync(toolFile, `${original}\nexport const broken = ;\n`);
+    const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', '0'], { cwd: dir, env: cleanEnv({ OPENAI_API_KEY: 'sk-test' }) });
+    try {
+      // the server's own error line, then ours
+      await dev.waitFor(/watching src\/\)\n.+\n✗ the server stopped with an error \(above\); waiting for a change to src\/ to restart/);
+      const mark = dev.output().length;
+      writeFileSync(toolFile, original);
+      await dev.waitFor(/ready in \d+ ms[\s\S]*Agents:    weatherAgent/, mark);
+    } finally {
+      writeFileSync(toolFile, original);
+      await dev.stop();
+    }
+  }, 60_000);
+
   it('starts without an API key and says which variable to set', async () => {
     const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', '0'], { cwd: dir, env: cleanEnv() });
     try {
