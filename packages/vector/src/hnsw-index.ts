@@ -1,5 +1,6 @@
 import type { MetadataPredicate, VectorMetric, VectorQueryResult } from '@mastra-ts/core';
 import { resolveQueryVector, StorageError, TypeValidationError } from '@mastra-ts/core';
+import { cloneJson } from './clone-json.ts';
 import { DistanceHeap } from './distance-heap.ts';
 import { hashFloat32 } from './float32-hash.ts';
 import { decodeHnswGraph, encodeHnswGraph, type HnswGraphState } from './hnsw-graph-codec.ts';
@@ -193,7 +194,7 @@ export class HnswIndex implements VectorIndex {
       const existing = table.slotOf.get(entry.id);
       if (existing !== undefined) {
         if (this.#sameVector(existing, vector)) {
-          table.metadata[existing] = entry.metadata === undefined ? undefined : structuredClone(entry.metadata);
+          table.metadata[existing] = entry.metadata === undefined ? undefined : cloneJson(entry.metadata);
           table.documents[existing] = entry.document;
           continue;
         }

@@ -1,4 +1,5 @@
 import { validateUpsertArgs, type JSONObject, type VectorMetric, type VectorQueryResult } from '@mastra-ts/core';
+import { cloneJson } from './clone-json.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import type { VectorIndexEntry } from './vector-index.ts';
 import { VectorMatrix } from './vector-matrix.ts';
@@ -42,7 +43,7 @@ export class SlotTable {
     }
     this.norms[slot] = this.matrix.write(slot, entry.vector, this.normalize);
     this.ids[slot] = entry.id;
-    this.metadata[slot] = entry.metadata === undefined ? undefined : structuredClone(entry.metadata);
+    this.metadata[slot] = entry.metadata === undefined ? undefined : cloneJson(entry.metadata);
     this.documents[slot] = entry.document;
     this.slotOf.set(entry.id, slot);
   }
@@ -76,7 +77,7 @@ export class SlotTable {
     return {
       id: this.ids[slot]!,
       vector: this.vector(slot),
-      metadata: this.metadata[slot] === undefined ? undefined : structuredClone(this.metadata[slot]),
+      metadata: this.metadata[slot] === undefined ? undefined : cloneJson(this.metadata[slot]),
       document: this.documents[slot],
     };
   }
@@ -91,7 +92,7 @@ export class SlotTable {
     return {
       id: this.ids[slot]!,
       score: this.squared ? 1 / (1 + Math.sqrt(Math.max(0, -key))) : key,
-      metadata: metadata === undefined ? undefined : structuredClone(metadata),
+      metadata: metadata === undefined ? undefined : cloneJson(metadata),
       document: this.documents[slot],
       ...(includeVector ? { vector: this.vector(slot) } : {}),
     };
