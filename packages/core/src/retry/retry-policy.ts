@@ -21,13 +21,13 @@ export interface RetryPolicy {
   jitter?: number;
   /** Aborts each attempt after this many ms (no default: attempts are not timed out). */
   timeoutMs?: number;
+  /** Called before waiting for a retry (attempt number from 1, the delay, the error), e.g. to log or count it. */
+  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
 /** Internal options of one retried call. */
 export interface RetryCallOptions extends RetryPolicy {
   abortSignal?: AbortSignal | undefined;
-  /** Called before waiting for a retry, e.g. to log it. */
-  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
 /**
