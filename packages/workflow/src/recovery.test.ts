@@ -41,7 +41,8 @@ describe('crash recovery', () => {
 
     hang.value = false;
     const recovering = createWorkflowExecutor({ store, owner: 'recovering', leaseMs: 10_000, now: () => base + 10_001, workflows: [workflow] });
-    const recovered = await recovering.recoverRuns();
+    const events: string[] = [];
+    const recovered = await recovering.recoverRuns({ onEvent: (event) => events.push(`${event.type}${typeof event.payload.id === 'string' ? `:${event.payload.id}` : ''}`) });
     expect(recovered.map((entry) => entry.runId)).toEqual(['run-1']);
     const result = await recovered[0]!.result;
     expect(result.status).toBe('success');
@@ -54,6 +55,8 @@ describe('crash recovery', () => {
     expect(stored.map((step) => step.stepPath).sort()).toEqual(['a', 'b', 'c', 'd']);
     const record = await store.getRun('run-1');
     expect(record).toMatchObject({ status: 'success', leaseOwner: undefined });
+    expect(events).toEqual(['workflow-start', 'workflow-step-start:c', 'workflow-step-result:c', 'workflow-step-start:d', 'workflow-step-result:d', 'workflow-finish']);
+    expect((await workflow.listWorkflowRuns({ status: 'success' })).runs.map((run) => run.runId)).toEqual(['run-1']);
   });
 
   it('the executor that lost its lease is fenced: its late commit is refused and its run stops', async () => {

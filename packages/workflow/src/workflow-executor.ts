@@ -15,7 +15,7 @@ import {
   type WorkflowStepResultRecord,
   type WorkflowStore,
 } from '@mastra-ts/core';
-import { RunEvents } from './events.ts';
+import { RunEvents, type WorkflowEventListener } from './events.ts';
 import type { FlowEntry } from './graph.ts';
 import { RunExecution, type ExecutableWorkflow, type ExecutionHost, type RunSnapshot } from './run-execution.ts';
 import { deserializeError, type SerializedError } from './serialized-error.ts';
@@ -220,7 +220,9 @@ export class WorkflowExecutor implements ExecutionHost {
    * committed step: completed steps are not executed again; a step that was in flight runs again with the same
    * idempotency key. Runs of workflows this executor does not know are released for others to claim.
    */
-  async recoverRuns(options: { workflowId?: string; limit?: number; abortSignal?: AbortSignal } = {}): Promise<RecoveredRun[]> {
+  async recoverRuns(
+    options: { workflowId?: string; limit?: number; abortSignal?: AbortSignal; /** Receives the events of every recovered run. */ onEvent?: WorkflowEventListener } = {},
+  ): Promise<RecoveredRun[]> {
     const claimed = await this.store.claimExpiredRuns({
       owner: this.owner,
       now: new Date(this.#now()),
@@ -238,8 +240,10 @@ export class WorkflowExecutor implements ExecutionHost {
       }
       // this executor's own run whose lease lapsed (a blocked event loop): the old execution stops, the new one replays
       this.#active.get(record.runId)?.abandon(new ConflictError({ entity: 'workflow run', id: record.runId, message: `workflow run "${record.runId}" was reclaimed after its lease expired` }));
+      const events = new RunEvents();
+      if (options.onEvent) events.subscribe(options.onEvent);
       const result = this.#loadMemo(record.runId).then((memo) =>
-        this.#execute(new RunExecution({ host: this, workflow, record, snapshot: record.snapshot as unknown as RunSnapshot, events: new RunEvents(), memo })),
+        this.#execute(new RunExecution({ host: this, workflow, record, snapshot: record.snapshot as unknown as RunSnapshot, events, memo })),
       );
       result.catch(() => undefined);
       recovered.push({ runId: record.runId, workflowId: record.workflowId, result });

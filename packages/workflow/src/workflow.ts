@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TypeValidationError, type InferSchemaOutput, type Mastra, type RegisteredWorkflow, type Schema, type WorkflowStore } from '@mastra-ts/core';
+import { TypeValidationError, type InferSchemaOutput, type ListWorkflowRunsQuery, type Mastra, type WorkflowRunRecord, type RegisteredWorkflow, type Schema, type WorkflowStore } from '@mastra-ts/core';
 import {
   compileChain,
   compileDependencies,
@@ -219,6 +219,11 @@ export class Workflow<Id extends string = string, Input = unknown, Output = unkn
   async getRunById(runId: string, options: { abortSignal?: AbortSignal } = {}): Promise<WorkflowRunInfo | null> {
     const run = await this.executor.getRun(runId, options);
     return run === null || run.workflowId !== this.id ? null : run;
+  }
+
+  /** Stored runs of this workflow, newest first (Mastra's `listWorkflowRuns`). */
+  listWorkflowRuns(query: Omit<ListWorkflowRunsQuery, 'workflowId'> = {}): Promise<{ runs: WorkflowRunRecord[]; total: number }> {
+    return this.executor.store.listRuns({ ...query, workflowId: this.id });
   }
 
   /** The executor this workflow's runs use. */
