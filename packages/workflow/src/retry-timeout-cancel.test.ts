@@ -186,4 +186,14 @@ describe('cancel', () => {
     expect((await pending).status).toBe('canceled');
     expect(next).not.toHaveBeenCalled();
   });
+
+  it('aborting the abortSignal given to start cancels the run', async () => {
+    let started = false;
+    const wait = createStep({ id: 'wait', inputSchema: z.any(), outputSchema: z.any(), execute: async ({ abortSignal }) => ((started = true), await new Promise((_, reject) => abortSignal.addEventListener('abort', () => reject(abortSignal.reason)))) });
+    const controller = new AbortController();
+    const pending = createWorkflow({ id: 'signal-cancel' }).then(wait).commit().createRun().start({ inputData: {}, abortSignal: controller.signal });
+    await vi.waitFor(() => expect(started).toBe(true));
+    controller.abort();
+    expect((await pending).status).toBe('canceled');
+  });
 });

@@ -49,6 +49,8 @@ export interface StartOptions<Input = unknown, State = unknown> {
   /** The state the run starts with (validated against `stateSchema`). */
   initialState?: State;
   requestContext?: RequestContext;
+  /** Aborting it cancels the run (it ends `canceled`, durably). */
+  abortSignal?: AbortSignal;
 }
 
 /** Options of `resume`. */
@@ -62,4 +64,6 @@ export interface ResumeOptions<ResumeData = unknown> {
   /** The foreach item to resume, when the suspended step runs inside `.foreach`. */
   forEachIndex?: number;
   requestContext?: RequestContext;
+  /** Aborting it cancels the run (it ends `canceled`, durably). */
+  abortSignal?: AbortSignal;
 }

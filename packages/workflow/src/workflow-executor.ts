@@ -152,7 +152,7 @@ export class WorkflowExecutor implements ExecutionHost {
         updatedAt: new Date(now),
       });
     }
-    return this.#execute(new RunExecution({ host: this, workflow, record, snapshot, events, requestContext }));
+    return this.#execute(new RunExecution({ host: this, workflow, record, snapshot, events, requestContext }), options.abortSignal);
   }
 
   /** @internal Persists a `pending` run (what `createRunAsync` and the server's create-run do). */
@@ -199,7 +199,7 @@ export class WorkflowExecutor implements ExecutionHost {
       lease: { owner: this.owner, expiresAt: new Date(now + this.leaseMs) },
       updatedAt: new Date(now),
     });
-    return this.#execute(new RunExecution({ host: this, workflow, record: updated, snapshot, events, memo, requestContext: options.requestContext }));
+    return this.#execute(new RunExecution({ host: this, workflow, record: updated, snapshot, events, memo, requestContext: options.requestContext }), options.abortSignal);
   }
 
   /** @internal Cancels a run: here if this executor runs it, else in the store (the owning executor stops at its next commit). */
@@ -298,8 +298,17 @@ export class WorkflowExecutor implements ExecutionHost {
     if (this.#active.get(execution.runId) === execution) this.#active.delete(execution.runId);
   }
 
-  #execute(execution: RunExecution): Promise<WorkflowResult> {
+  #execute(execution: RunExecution, abortSignal?: AbortSignal): Promise<WorkflowResult> {
     this.#active.set(execution.runId, execution);
+    let detach: (() => void) | undefined;
+    if (abortSignal !== undefined) {
+      const onAbort = (): void => execution.cancel();
+      if (abortSignal.aborted) onAbort();
+      else {
+        abortSignal.addEventListener('abort', onAbort, { once: true });
+        detach = () => abortSignal.removeEventListener('abort', onAbort);
+      }
+    }
     if (this.#timer === undefined) {
       const interval = Math.max(1, Math.floor(this.leaseMs / 3));
       this.#timer = setInterval(() => {
@@ -309,7 +318,7 @@ export class WorkflowExecutor implements ExecutionHost {
       }, interval);
       this.#timer.unref?.();
     }
-    return execution.execute();
+    return detach === undefined ? execution.execute() : execution.execute().finally(detach);
   }
 
   #stopTimer(): void {
