@@ -47,6 +47,24 @@ describe('mastra-ts chat in a terminal', () => {
     }
   }, 60_000);
 
+  it('stops an answer on Ctrl-C and returns to the prompt; Ctrl-C at the prompt leaves', async () => {
+    const work = tempDir('chat-stop');
+    const env = cleanEnv({ MASTRA_TS_DB: path.join(work, 'db.sqlite'), CHAT_GATE: path.join(work, 'never') });
+    const chat = inPty(cli(['chat', 'echoAgent', '--dir', fixture]), { cwd: work, env });
+    try {
+      await chat.waitFor(/you › $/);
+      chat.write('hi\r');
+      await chat.waitFor(/Echo › First part… $/);
+      chat.write('\u0003');
+      await chat.waitFor(/First part… \n\(stopped\)\nyou › $/);
+      chat.write('\u0003');
+      await chat.waitFor(/Continue this conversation with --thread chat-/);
+      expect(await chat.exited).toBe(0);
+    } finally {
+      await chat.stop();
+    }
+  }, 30_000);
+
   it('keeps the conversation in the process for an agent without memory, and /new starts over', async () => {
     const work = tempDir('chat-plain');
     const chat = inPty(cli(['chat', 'plainAgent', '--dir', fixture]), { cwd: work, env: cleanEnv({ MASTRA_TS_DB: path.join(work, 'db.sqlite') }) });

@@ -103,7 +103,7 @@ class ChatSession {
       const stream = this.#memory
         ? await this.#agent.stream(input, { memory: { thread: this.#thread, resource: this.#resource }, abortSignal: controller.signal })
         : await this.#agent.stream([...this.#history, { role: 'user', content: input }], { abortSignal: controller.signal });
-      for await (const part of stream.fullStream) {
+      for await (const part of untilAborted(stream.fullStream, controller.signal)) {
         switch (part.type) {
           case 'text-delta':
             stdout.write(part.delta);
@@ -120,13 +120,11 @@ class ChatSession {
           case 'error':
             line(`${paint(stdout, 'red', '✗')} ${errorLine(part.error)}`);
             break;
-          case 'abort':
-            line(paint(stdout, 'yellow', '(stopped)'));
-            break;
           default:
             break;
         }
       }
+      if (controller.signal.aborted) line(paint(stdout, 'yellow', '(stopped)'));
       if (!atLineStart) stdout.write('\n');
       if (!this.#memory && !controller.signal.aborted) {
         const result = await stream.result.catch(() => undefined);
@@ -137,6 +135,24 @@ class ChatSession {
     } finally {
       this.#current = undefined;
     }
+  }
+}
+
+/** The items of `source` until `signal` aborts; then the source is closed without waiting for its next item. */
+async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const aborted = new Promise<IteratorResult<T>>((resolve) => {
+    if (signal.aborted) resolve({ done: true, value: undefined });
+    signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
 }
 
