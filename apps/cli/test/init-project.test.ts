@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
@@ -168,6 +168,31 @@ describe('a generated project, linked to the workspace packages', () => {
     } finally {
       writeFileSync(toolFile, original);
       await dev.stop();
+    }
+  }, 60_000);
+
+  it('builds into a folder that runs elsewhere with node and calls the provider (the openai SDK bundled)', async () => {
+    const out = path.join(tempDir('e2e-build'), 'out');
+    const built = await runBin(['build', '--dir', dir, '--out', out]);
+    expect(built.code).toBe(0);
+    const clean = path.join(tempDir('e2e-clean'), 'app');
+    cpSync(out, clean, { recursive: true });
+    fake.enqueue(
+      chatCompletion({ toolCalls: [{ id: 'call_9', name: 'weatherTool', arguments: '{"city":"Oslo"}' }] }),
+      chatCompletion({ text: 'Oslo is fine.' }),
+    );
+    const before = fake.requests.length;
+    const server = live(process.execPath, ['server.mjs'], { cwd: clean, env: cleanEnv({ PORT: '0', OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-built' }) });
+    try {
+      const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const response = await fetch(`${url}/api/agents/weatherAgent/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: 'Weather in Oslo?' }) });
+      expect(((await response.json()) as { text: string }).text).toBe('Oslo is fine.');
+      expect(fake.requests.length - before).toBe(2);
+      expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-built');
+      const run = await fetch(`${url}/api/workflows/weatherWorkflow/start-async`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputData: { city: 'Oslo' } }) });
+      expect(await run.json()).toMatchObject({ status: 'success', result: { activity: expect.stringContaining('Oslo') } });
+    } finally {
+      await server.stop();
     }
   }, 60_000);
 
