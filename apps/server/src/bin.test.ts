@@ -58,5 +58,5 @@ describe('mastra-ts-server bin with examples/basic', () => {
     const traces = (await authed.getTraces({} as never)) as unknown as { spans: Array<{ name: string; entityId?: string }> };
     expect(traces.spans.some((span) => span.entityId === 'weather-agent')).toBe(true);
     expect(await second.stop()).toBe(0);
-  });
+  }, 120_000);
 });

@@ -17,7 +17,7 @@ const weather = createTool({
   execute: async ({ city }) => ({ city, celsius: 18 }),
 });
 
-describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath}; skipped when absent: apt-get install -y chromium)`, () => {
+describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath}; skipped when absent: apt-get install -y chromium)`, { timeout: 60_000 }, () => {
   let browser: Browser;
   let running: TestServer;
 
@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)(`playground in headless Chromium (${chromiumPath};
       executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
