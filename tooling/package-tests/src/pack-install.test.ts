@@ -1,9 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
 import { root } from './workspace.ts';
+
+const execFileAsync = promisify(execFile);
 
 function pack(dir: string, destination: string): string {
   execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: dir, stdio: 'pipe' });
@@ -34,5 +37,44 @@ console.log(JSON.stringify({ text: result.text, tool: result.steps[0].toolResult
     );
     const output = execFileSync(process.execPath, ['main.mjs'], { cwd: project }).toString().trim();
     expect(JSON.parse(output)).toEqual({ text: '2 + 3 = 5', tool: 5 });
+  });
+});
+
+describe('published core plus one provider install with plain npm and route a model string', () => {
+  it('installs the core and llm-openai tarballs (openai SDK from the local store, offline) and runs an agent on "openai/…" against a fake server', async () => {
+    const { startFakeOpenAI, chatCompletion } = await import('@mastra-ts/fake-providers/openai');
+    const packs = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
+    const core = pack(join(root, 'packages/core'), packs);
+    const providerPacks = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
+    const provider = pack(join(root, 'packages/llm-openai'), providerPacks);
+    const sdkPacks = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
+    execFileSync('npm', ['pack', '--pack-destination', sdkPacks], { cwd: realpathSync(join(root, 'packages/llm-openai/node_modules/openai')), stdio: 'pipe' });
+    const sdk = join(sdkPacks, readdirSync(sdkPacks).find((file) => file.endsWith('.tgz'))!);
+    const project = mkdtempSync(join(tmpdir(), 'mastra-user-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', core, provider, sdk], { cwd: project, stdio: 'pipe' });
+    expect(readdirSync(join(project, 'node_modules/@mastra-ts')).sort()).toEqual(['core', 'llm-openai']);
+
+    const server = await startFakeOpenAI();
+    try {
+      server.enqueue(chatCompletion({ text: 'Routed through the installed packages.' }));
+      writeFileSync(
+        join(project, 'main.mjs'),
+        `import { Agent } from '@mastra-ts/core';
+import '@mastra-ts/llm-openai';
+const agent = new Agent({ name: 'hello', instructions: 'Be brief.', model: 'openai/gpt-4o-mini' });
+const result = await agent.generate('Hi');
+console.log(JSON.stringify({ text: result.text, model: result.model }));
+`,
+      );
+      const { stdout } = await execFileAsync(process.execPath, ['main.mjs'], {
+        cwd: project,
+        env: { ...process.env, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.baseURL },
+      });
+      expect(JSON.parse(stdout.trim())).toEqual({ text: 'Routed through the installed packages.', model: { provider: 'openai.chat', modelId: 'gpt-4o-mini' } });
+      expect(server.requests[0]?.headers.authorization).toBe('Bearer sk-test');
+    } finally {
+      await server.close();
+    }
   });
 });
