@@ -34,7 +34,7 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
 
   const startedAt = performance.now();
   let restartedAt = startedAt;
-  const child = spawn(process.execPath, args, { cwd: project.dir, env: { ...env, FORCE_COLOR: io.stdout.isTTY ? '1' : env.FORCE_COLOR }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: project.dir, env: io.stdout.isTTY && env.NO_COLOR === undefined && env.FORCE_COLOR === undefined ? { ...env, FORCE_COLOR: '1' } : env, stdio: ['ignore', 'pipe', 'pipe'] });
 
   createInterface({ input: child.stderr }).on('line', (line) => io.stderr.write(`${line}\n`));
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -60,14 +60,16 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
     void announce(url, ms, env, io);
   });
 
+  let stopping = false;
   const stop = (): void => {
+    stopping = true;
     child.kill('SIGTERM');
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const code = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 0 : 1)));
+    child.once('exit', (exitCode, signal) => resolve(stopping ? 0 : (exitCode ?? (signal ? 0 : 1))));
   });
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
