@@ -49,8 +49,8 @@ function isMastra(value: unknown): value is Mastra {
 }
 
 /**
- * A Mastra with the same agents, workflows, tools and vectors as `mastra`, plus `storage` and `logger` where
- * `mastra` had none (Mastra's registry is immutable, so the server re-registers everything on a new instance).
+ * Gives `mastra` a `storage`, `logger` and `tracer` where it had none, in place (through `setStorage` and friends),
+ * so the project's own references to its `mastra` see what the server uses.
  */
 export function withDefaults(
   mastra: Mastra,
@@ -60,16 +60,10 @@ export function withDefaults(
   const needsLogger = mastra.getLogger() === noopLogger && defaults.logger !== undefined;
   const needsTracer = mastra.getTracer() === noopTracer && defaults.tracer !== undefined;
   if (!needsStorage && !needsLogger && !needsTracer) return mastra;
-  const cache = mastra.getCache();
+  // mutate the project's own instance: code in the project that imported `mastra` must see the same registry
   const storage = needsStorage ? defaults.storage!() : mastra.getStorage();
-  return new Mastra({
-    agents: mastra.listAgents(),
-    workflows: mastra.listWorkflows(),
-    tools: mastra.listTools(),
-    vectors: mastra.listVectors(),
-    ...(storage ? { storage } : {}),
-    logger: needsLogger ? defaults.logger!() : mastra.getLogger(),
-    tracer: needsTracer ? defaults.tracer!(storage) : mastra.getTracer(),
-    ...(cache ? { cache } : {}),
-  });
+  if (needsStorage && storage) mastra.setStorage(storage);
+  if (needsLogger) mastra.setLogger(defaults.logger!());
+  if (needsTracer) mastra.setTracer(defaults.tracer!(storage));
+  return mastra;
 }

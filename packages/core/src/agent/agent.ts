@@ -70,6 +70,11 @@ export class Agent {
     this.#mastra = mastra;
   }
 
+  /** The options merged under every call (`defaultOptions` of the config). */
+  getDefaultOptions(): AgentConfig['defaultOptions'] {
+    return this.#config.defaultOptions;
+  }
+
   /** The memory given at construction, if any. */
   getMemory(): AgentMemory | undefined {
     return this.#config.memory;

@@ -54,3 +54,25 @@ describe('Mastra', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', runId: 'r1', msg: 'hello' });
   });
 });
+
+describe('Mastra setters', () => {
+  it('storage, logger and tracer can be supplied after construction and agents see them', async () => {
+    const { createInMemoryStorage } = await import('../storage/create-in-memory-storage.ts');
+    const spans: string[] = [];
+    const model = new MockLanguageModelV1({ doGenerate: textResult('ok') });
+    const agent = new Agent({ name: 'a', instructions: 'x', model });
+    const mastra = new Mastra({ agents: { agent } });
+    expect(mastra.getStorage()).toBeUndefined();
+    const storage = createInMemoryStorage();
+    mastra.setStorage(storage);
+    expect(mastra.getStorage()).toBe(storage);
+    mastra.setTracer({
+      startSpan: (name) => {
+        spans.push(name);
+        return { traceId: 't', spanId: name, setAttribute() { return this; }, setAttributes() { return this; }, addEvent() { return this; }, recordException() { return this; }, setStatus() { return this; }, end() {} };
+      },
+    });
+    await agent.generate('go');
+    expect(spans).toEqual(['agent.generate', 'model.call']);
+  });
+});

@@ -56,9 +56,9 @@ export class Mastra<
   readonly #workflows: Workflows;
   readonly #tools: Record<string, AnyTool>;
   readonly #vectors: Record<string, VectorStore>;
-  readonly #storage: MastraStorage | undefined;
-  readonly #logger: Logger;
-  readonly #tracer: Tracer;
+  #storage: MastraStorage | undefined;
+  #logger: Logger;
+  #tracer: Tracer;
   readonly #cache: Cache | undefined;
 
   constructor(config: MastraConfig<Agents, Workflows> = {}) {
@@ -140,5 +140,22 @@ export class Mastra<
 
   getCache(): Cache | undefined {
     return this.#cache;
+  }
+
+  /** Sets the storage (e.g. a server adding its SQLite default to a project that configured none). */
+  setStorage(storage: MastraStorage): void {
+    this.#storage = storage;
+    // workflows pick their store at registration: register them again so they use the new one
+    for (const workflow of Object.values(this.#workflows)) workflow.__registerMastra?.(this);
+  }
+
+  /** Sets the logger every registered agent and workflow uses from now on. */
+  setLogger(logger: Logger): void {
+    this.#logger = logger;
+  }
+
+  /** Sets the tracer every registered agent uses from now on. */
+  setTracer(tracer: Tracer): void {
+    this.#tracer = tracer;
   }
 }
