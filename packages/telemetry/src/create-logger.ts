@@ -119,8 +119,9 @@ export function createLogger(settings: LoggerSettings = {}): TelemetryLogger {
     const redact = createRedactor(settings.redact ?? {});
     options.hooks = {
       logMethod(args, method) {
-        const redacted = (args as unknown[]).map(redact);
-        return (method as (...values: unknown[]) => void).apply(this, redacted);
+        const values = args as unknown[];
+        for (let index = 0; index < values.length; index++) values[index] = redact(values[index]);
+        return (method as (...values: unknown[]) => void).apply(this, values);
       },
     };
     options.formatters = { bindings: (bindings) => redact(bindings) as Record<string, unknown> };

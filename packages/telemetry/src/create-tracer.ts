@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { TypeValidationError, type Span, type SpanRecord, type StartSpanOptions, type TraceStore, type Tracer } from '@mastra-ts/core';
 import { startOtlpBridge, type OtlpBridge, type OtlpSettings } from './otlp-bridge.ts';
 import { costOf, defaultPrices, findPrice, type PriceTable } from './pricing.ts';
@@ -43,12 +44,21 @@ export interface TelemetryTracer extends Tracer {
   readonly droppedSpans: number;
 }
 
-const hex = Array.from({ length: 256 }, (_, index) => index.toString(16).padStart(2, '0'));
+type TotalsAttribute = typeof attributeNames.runId | typeof attributeNames.threadId | typeof attributeNames.workflowId;
+
+const pool = Buffer.allocUnsafe(4096);
+let poolOffset = pool.length;
 
 function randomHex(bytes: number): string {
-  let text = '';
-  for (let index = 0; index < bytes; index++) text += hex[(Math.random() * 256) | 0];
-  return /^0+$/.test(text) ? randomHex(bytes) : text;
+  for (;;) {
+    if (poolOffset + bytes > pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
+    }
+    const text = pool.toString('hex', poolOffset, (poolOffset += bytes));
+    // an all-zero id is invalid in W3C trace context
+    if (text !== '0'.repeat(bytes * 2)) return text;
+  }
 }
 
 function positive(field: string, value: number | undefined, fallback: number): number {
@@ -82,7 +92,11 @@ class TelemetryTracerImpl implements TelemetryTracer, SpanHost {
   readonly #maxTotals: number;
   readonly #onError: (error: unknown) => void;
   readonly #now: () => number;
-  readonly #totals = new Map<string, UsageTotals>();
+  readonly #totals: Record<TotalsAttribute, Map<string, UsageTotals>> = { [attributeNames.runId]: new Map<string, UsageTotals>(), [attributeNames.threadId]: new Map<string, UsageTotals>(), [attributeNames.workflowId]: new Map<string, UsageTotals>() };
+  // insertion order of totals keys; deleting the oldest through Map#keys() is O(deleted) on V8
+  #totalsOrder: Array<[Map<string, UsageTotals>, string]> = [];
+  #totalsHead = 0;
+  #totalsSize = 0;
   readonly #listeners = new Set<(span: EndedSpan) => void>();
   readonly #flushIntervalMs: number;
   #pending: SpanRecord[] = [];
@@ -187,24 +201,36 @@ class TelemetryTracerImpl implements TelemetryTracer, SpanHost {
   }
 
   #addTotals(span: TelemetrySpan, record: SpanRecord): void {
-    for (const attribute of [attributeNames.runId, attributeNames.threadId, attributeNames.workflowId]) {
-      const value = record.attributes[attribute];
-      if (typeof value !== 'string') continue;
-      const key = `${attribute}\u0000${value}`;
-      let totals = this.#totals.get(key);
-      if (totals === undefined) {
-        totals = emptyTotals();
-        this.#totals.set(key, totals);
-        if (this.#totals.size > this.#maxTotals) this.#totals.delete(this.#totals.keys().next().value!);
+    this.#addTotalsFor(span, record, attributeNames.runId);
+    this.#addTotalsFor(span, record, attributeNames.threadId);
+    this.#addTotalsFor(span, record, attributeNames.workflowId);
+  }
+
+  #addTotalsFor(span: TelemetrySpan, record: SpanRecord, attribute: TotalsAttribute): void {
+    const value = record.attributes[attribute];
+    if (typeof value !== 'string') return;
+    const map = this.#totals[attribute];
+    let totals = map.get(value);
+    if (totals === undefined) {
+      totals = emptyTotals();
+      map.set(value, totals);
+      this.#totalsOrder.push([map, value]);
+      if (++this.#totalsSize > this.#maxTotals) {
+        const [oldestMap, oldestKey] = this.#totalsOrder[this.#totalsHead++]!;
+        oldestMap.delete(oldestKey);
+        this.#totalsSize--;
+        if (this.#totalsHead > 4096) {
+          this.#totalsOrder = this.#totalsOrder.slice(this.#totalsHead);
+          this.#totalsHead = 0;
+        }
       }
-      const parentValue = span.parent?.attributes[attribute];
-      accumulateTotals(totals, record, span.parentSpanId === undefined || parentValue !== value);
     }
+    accumulateTotals(totals, record, span.parentSpanId === undefined || span.parent?.attributes[attribute] !== value);
   }
 
   getTotals(query: TotalsQuery): UsageTotals {
     const { attribute, value } = totalsKey(query);
-    return { ...(this.#totals.get(`${attribute}\u0000${value}`) ?? emptyTotals()) };
+    return { ...(this.#totals[attribute as TotalsAttribute].get(value) ?? emptyTotals()) };
   }
 
   async loadTotals(query: TotalsQuery & { abortSignal?: AbortSignal }): Promise<UsageTotals> {

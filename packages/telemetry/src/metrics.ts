@@ -92,13 +92,18 @@ export function createMetricsRegistry(): MetricsRegistry {
   };
 
   const seriesOf = (family: Family, labels: Labels | undefined) => {
-    const values = family.labelNames.map((label) => {
-      const value = labels?.[label];
-      return value === undefined ? '' : String(value);
-    });
-    const key = values.join('\u0000');
+    let key = '';
+    const names = family.labelNames;
+    for (let index = 0; index < names.length; index++) {
+      const value = labels?.[names[index]!];
+      key += index === 0 ? (value === undefined ? '' : String(value)) : `\u0000${value === undefined ? '' : String(value)}`;
+    }
     let series = family.series.get(key);
     if (series === undefined) {
+      const values = names.map((label) => {
+        const value = labels?.[label];
+        return value === undefined ? '' : String(value);
+      });
       series = { labels: values, value: 0, counts: family.type === 'histogram' ? new Array<number>(family.buckets.length).fill(0) : [], sum: 0, count: 0 };
       family.series.set(key, series);
     }

@@ -29,6 +29,7 @@ const urlParameter = /([?&#;](?:api[_-]?key|key|access[_-]?token|refresh[_-]?tok
 const userInfo = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"']+:)[^@/\s"']+@/gi;
 const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 const knownKey = /\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|gsk_[A-Za-z0-9]{16,}|xai-[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{30,})/g;
+const maxDepth = 24;
 const maybeSecret = /[=@]|Bearer|Basic|sk-|gsk_|xai-|AIza/;
 
 /** Options of `createRedactor`. */
@@ -68,17 +69,26 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const censor = options.censor ?? REDACTED;
   const keys = new Set([...(options.replaceDefaults ? [] : defaultRedactKeys), ...(options.keys ?? [])].map(normalize));
   const strings = options.strings ?? true;
+  const decisions = new Map<string, boolean>();
   const secretKey = (key: string): boolean => {
-    const normalized = normalize(key);
-    return keys.has(normalized) || (!options.replaceDefaults && suffixes.some((suffix) => normalized.endsWith(suffix)));
+    let decision = decisions.get(key);
+    if (decision === undefined) {
+      const normalized = normalize(key);
+      decision = keys.has(normalized) || (!options.replaceDefaults && suffixes.some((suffix) => normalized.endsWith(suffix)));
+      if (decisions.size < 10_000) decisions.set(key, decision);
+    }
+    return decision;
   };
 
-  const visit = (value: unknown, seen: Set<object>): unknown => {
+  const visit = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return strings ? redactString(value, censor) : value;
     if (value === null || typeof value !== 'object') return value;
-    if (seen.has(value)) return value;
-    seen.add(value);
-    try {
+    // deeper than any sane log payload: also what stops a cycle
+    if (depth > maxDepth) return '[Truncated]';
+    const seen = depth + 1;
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype === Object.prototype || prototype === null) return visitObject(value as Record<string, unknown>, seen);
+    {
       if (value instanceof Error) return redactError(value, seen);
       if (Array.isArray(value)) {
         let copy: unknown[] | undefined;
@@ -93,19 +103,26 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       if (typeof Headers !== 'undefined' && value instanceof Headers) return Object.fromEntries([...value].map(([key, item]) => [key, secretKey(key) ? censor : visit(item, seen)]));
       if (value instanceof Date || ArrayBuffer.isView(value) || value instanceof URLSearchParams) return value instanceof URLSearchParams ? visit(`?${value.toString()}`, seen) : value;
       if (value instanceof URL) return visit(value.href, seen);
-      let copy: Record<string, unknown> | undefined;
-      for (const key of Object.keys(value)) {
-        const item = (value as Record<string, unknown>)[key];
-        const next = secretKey(key) ? (item === undefined || item === null ? item : censor) : visit(item, seen);
-        if (next !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = next;
-      }
-      return copy ?? value;
-    } finally {
-      seen.delete(value);
+      return visitObject(value as Record<string, unknown>, seen);
     }
   };
 
-  const redactError = (error: Error, seen: Set<object>): unknown => {
+  const visitObject = (value: Record<string, unknown>, depth: number): unknown => {
+    let copy: Record<string, unknown> | undefined;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const item = value[key];
+      let next: unknown;
+      if (secretKey(key)) next = item === undefined || item === null ? item : censor;
+      else if (typeof item === 'string') next = strings ? redactString(item, censor) : item;
+      else if (item === null || typeof item !== 'object') continue;
+      else next = visit(item, depth);
+      if (next !== item) (copy ??= { ...value })[key] = next;
+    }
+    return copy ?? value;
+  };
+
+  const redactError = (error: Error, seen: number): unknown => {
     const message = strings ? redactString(error.message, censor) : error.message;
     const stack = error.stack === undefined || !strings ? error.stack : redactString(error.stack, censor);
     const extra: Record<string, unknown> = {};
@@ -128,5 +145,5 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return Object.assign(copy, extra);
   };
 
-  return (value: unknown) => visit(value, new Set());
+  return (value: unknown) => visit(value, 0);
 }

@@ -134,18 +134,11 @@ export class TelemetrySpan implements Span {
 
   /** The span as stored. */
   toRecord(): SpanRecord {
-    return {
-      traceId: this.traceId,
-      spanId: this.spanId,
-      ...(this.parentSpanId === undefined ? {} : { parentSpanId: this.parentSpanId }),
-      name: this.name,
-      kind: this.kind,
-      startTime: this.startTime,
-      ...(this.endTime === undefined ? {} : { endTime: this.endTime }),
-      status: this.status,
-      ...(this.statusMessage === undefined ? {} : { statusMessage: this.statusMessage }),
-      attributes: this.attributes,
-      ...(this.events === undefined ? {} : { events: this.events }),
-    };
+    const record: SpanRecord = { traceId: this.traceId, spanId: this.spanId, name: this.name, kind: this.kind, startTime: this.startTime, status: this.status, attributes: this.attributes };
+    if (this.parentSpanId !== undefined) record.parentSpanId = this.parentSpanId;
+    if (this.endTime !== undefined) record.endTime = this.endTime;
+    if (this.statusMessage !== undefined) record.statusMessage = this.statusMessage;
+    if (this.events !== undefined) record.events = this.events;
+    return record;
   }
 }
