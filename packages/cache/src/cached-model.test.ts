@@ -28,6 +28,7 @@ describe('cachedModel doGenerate', () => {
     expect(second.response?.timestamp).toEqual(new Date(Date.UTC(2026, 0, 1)));
     expect(second.response?.timestamp).toBeInstanceOf(Date);
     expect(second.response).not.toHaveProperty('body');
+    expect(second.providerMetadata).toBeUndefined();
     expect(events.map((event) => event.outcome)).toEqual(['miss', 'hit']);
     expect(model.provider).toBe(provider.provider);
     expect(model.modelId).toBe(provider.modelId);
@@ -160,6 +161,17 @@ describe('cachedModel doStream', () => {
     expect(second).toEqual(first);
     expect(provider.doStreamCalls).toHaveLength(1);
     expect(events.map((event) => `${event.kind}:${event.outcome}`)).toEqual(['stream:miss', 'stream:hit']);
+  });
+
+  it('marks cached answers in providerMetadata when markHits is set', async () => {
+    const provider = new MockLanguageModelV1({ doGenerate: () => textResult('x'), doStream: () => textStreamParts(['x']) });
+    const events: CacheLookupEvent[] = [];
+    const model = cachedModel(provider, { cache: createLRUCache({ maxEntries: 10 }), markHits: true, onLookup: (event) => events.push(event) });
+    expect((await model.doGenerate({ prompt })).providerMetadata).toBeUndefined();
+    expect((await model.doGenerate({ prompt })).providerMetadata).toEqual({ 'mastra-cache': { hit: true, key: events[0]!.key } });
+    await collectAsyncIterable((await model.doStream({ prompt })).stream);
+    const replayed = await collectAsyncIterable((await model.doStream({ prompt })).stream);
+    expect(replayed.at(-1)).toMatchObject({ type: 'finish', providerMetadata: { 'mastra-cache': { hit: true, key: events[2]!.key } } });
   });
 
   it('shares one provider stream between concurrent identical calls, each seeing every part', async () => {

@@ -18,6 +18,9 @@ import { SingleFlight } from './single-flight.ts';
 /** The `providerOptions` key read (and removed before the provider sees it) by `cachedModel`. */
 export const CACHE_PROVIDER_OPTIONS_KEY = 'cache';
 
+/** The `providerMetadata` key marking a response served from the cache: `{ 'mastra-cache': { hit: true, key } }`. */
+export const CACHE_METADATA_KEY = 'mastra-cache';
+
 /** Per-call settings, passed as `providerOptions: { cache: { … } }`. */
 export interface CachedModelCallSettings {
   /** `false` bypasses the cache for this call; `true` caches it even when the model's `enabled` is false. */
@@ -48,6 +51,8 @@ export interface CachedModelSettings {
   enabled?: boolean;
   /** Also cache responses that call tools (default false: replaying them would repeat the tools' side effects without the model deciding again). */
   cacheToolCalls?: boolean;
+  /** Add `providerMetadata['mastra-cache'] = { hit: true, key }` to cached answers (on the `finish` part of replayed streams). Default false: a hit is then identical to the original response. */
+  markHits?: boolean;
   /** Called on every cached lookup, e.g. to count hits and misses in metrics. */
   onLookup?: (event: CacheLookupEvent) => void;
 }
@@ -97,7 +102,8 @@ class CachedLanguageModel implements LanguageModelV1 {
     const entry = (await this.#settings.cache.get(key, { abortSignal: options.abortSignal })) as CachedEntry | undefined;
     if (entry?.v === 1 && entry.kind === 'generate') {
       this.#report(key, 'generate', 'hit');
-      return fromJsonSafe(entry.result) as LanguageModelV1GenerateResult;
+      const result = fromJsonSafe(entry.result) as LanguageModelV1GenerateResult;
+      return this.#settings.markHits ? { ...result, providerMetadata: { ...result.providerMetadata, [CACHE_METADATA_KEY]: { hit: true, key } } } : result;
     }
     this.#report(key, 'generate', this.#generations.has(key) ? 'shared' : 'miss');
     const result = await this.#generations.run(
@@ -125,7 +131,10 @@ class CachedLanguageModel implements LanguageModelV1 {
     const entry = (await this.#settings.cache.get(key, { abortSignal: options.abortSignal })) as CachedEntry | undefined;
     if (entry?.v === 1 && entry.kind === 'stream') {
       this.#report(key, 'stream', 'hit');
-      const parts = fromJsonSafe(entry.parts) as LanguageModelV1StreamPart[];
+      let parts = fromJsonSafe(entry.parts) as LanguageModelV1StreamPart[];
+      if (this.#settings.markHits) {
+        parts = parts.map((part) => (part.type === 'finish' ? { ...part, providerMetadata: { ...part.providerMetadata, [CACHE_METADATA_KEY]: { hit: true, key } } } : part));
+      }
       return {
         stream: replay(parts, options.abortSignal),
         ...(entry.request === undefined ? {} : { request: fromJsonSafe(entry.request) as { body?: unknown } }),

@@ -86,6 +86,17 @@ describe('createLRUCache', () => {
     cache.dispose();
   });
 
+  it('uses an explicit clock given as now', () => {
+    let now = 0;
+    const cache = createLRUCache<number>({ maxEntries: 10, ttlMs: 50, sweepIntervalMs: false, now: () => now });
+    cache.setSync('a', 1);
+    now = 49;
+    expect(cache.getSync('a')).toBe(1);
+    now = 50;
+    expect(cache.getSync('a')).toBeUndefined();
+    expect(cache.stats().expirations).toBe(1);
+  });
+
   it('does not keep the process alive: the sweep timer is unref-ed', () => {
     const unref = vi.fn();
     const spy = vi.spyOn(globalThis, 'setInterval').mockReturnValue({ unref } as unknown as ReturnType<typeof setInterval>);
