@@ -54,6 +54,18 @@ describe('HnswIndex recall', () => {
     expect(build(1)).not.toEqual(build(2));
   });
 
+  it('keeps answering exactly after the visited-marker epoch wraps around', () => {
+    const entries = entriesOf(seededVectors(40, 4, 13));
+    const hnsw = new HnswIndex({ dimension: 4 });
+    const exact = new FlatIndex({ dimension: 4 });
+    hnsw.upsert(entries);
+    exact.upsert(entries);
+    const query = [0.1, -0.2, 0.3, 0.05];
+    const expected = exact.search(query, { topK: 5 }).map((result) => result.id);
+    for (let round = 0; round < 70_000; round++) hnsw.search(query, { topK: 1 });
+    expect(hnsw.search(query, { topK: 5 }).map((result) => result.id)).toEqual(expected);
+  });
+
   it('rejects bad settings and bad vectors with TypeValidationError', () => {
     expect(() => new HnswIndex({ dimension: 4, m: 1 })).toThrow(/m must be an integer from 2/);
     expect(() => new HnswIndex({ dimension: 4, compactionThreshold: 2 })).toThrow(TypeValidationError);

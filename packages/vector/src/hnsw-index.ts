@@ -126,7 +126,7 @@ export class HnswIndex implements VectorIndex {
   #hashes = new Uint32Array(64);
   #links0 = new Int32Array(0);
   #upper: Array<Int32Array | undefined> = [];
-  #visited = new Uint32Array(64);
+  #visited = new Uint16Array(64);
   #epoch = 0;
   readonly #candidates = new DistanceHeap(false);
   readonly #results = new DistanceHeap(true);
@@ -181,7 +181,7 @@ export class HnswIndex implements VectorIndex {
     this.#levels = grow(this.#levels, capacity, (length) => new Uint8Array(length));
     this.#deleted = grow(this.#deleted, capacity, (length) => new Uint8Array(length));
     this.#hashes = grow(this.#hashes, capacity, (length) => new Uint32Array(length));
-    this.#visited = new Uint32Array(capacity);
+    this.#visited = new Uint16Array(capacity);
     this.#epoch = 0;
     this.#links0 = grow(this.#links0, capacity * (this.#m0 + 1), (length) => new Int32Array(length));
   }
@@ -300,7 +300,7 @@ export class HnswIndex implements VectorIndex {
     this.#levels = new Uint8Array(capacity);
     this.#deleted = new Uint8Array(capacity);
     this.#hashes = new Uint32Array(capacity);
-    this.#visited = new Uint32Array(capacity);
+    this.#visited = new Uint16Array(capacity);
     this.#epoch = 0;
     this.#links0 = new Int32Array(capacity * (this.#m0 + 1));
     this.#upper = [];
@@ -326,7 +326,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   #nextEpoch(): number {
-    if (++this.#epoch === 0xffffffff) {
+    if (++this.#epoch === 0xffff) {
       this.#visited.fill(0);
       this.#epoch = 1;
     }
