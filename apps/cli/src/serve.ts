@@ -67,8 +67,8 @@ export async function serveProject(project: Mastra, options: ServeProjectOptions
     const stop = (): void => {
       void close().then(() => process.exit(0));
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   }
   return { url, server, mastra, close };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
@@ -193,6 +193,26 @@ describe('a generated project, linked to the workspace packages', () => {
       expect(await run.json()).toMatchObject({ status: 'success', result: { activity: expect.stringContaining('Oslo') } });
     } finally {
       await server.stop();
+    }
+  }, 60_000);
+
+  it('reads the key from .env and restarts when .env changes', async () => {
+    const envFile = path.join(dir, '.env');
+    writeFileSync(envFile, `OPENAI_API_KEY=sk-from-env\nOPENAI_BASE_URL=${fake.baseURL}\n`);
+    fake.enqueue(chatCompletion({ text: 'from .env' }));
+    const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', '0'], { cwd: dir, env: cleanEnv() });
+    try {
+      const [, url] = await dev.waitFor(/➜ Playground\s+(http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*?Workflows: .*\n/);
+      expect(dev.output()).not.toContain('is not set');
+      const response = await fetch(`${url}/api/agents/weatherAgent/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: 'hi' }) });
+      expect(((await response.json()) as { text: string }).text).toBe('from .env');
+      expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-from-env');
+      const mark = dev.output().length;
+      writeFileSync(envFile, 'OPENAI_API_KEY=\n');
+      await dev.waitFor(/\.env changed, restarting…[\s\S]*OPENAI_API_KEY is not set/, mark);
+    } finally {
+      rmSync(envFile, { force: true });
+      await dev.stop();
     }
   }, 60_000);
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { paint, type CliIO } from '../io.ts';
@@ -21,8 +22,11 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
   const port = parsePort('dev', values.port);
   const project = findProject(io.cwd, values.dir, values.entry);
   const env = withEnvFile(project.dir, io.env);
+  const envFile = path.join(project.dir, '.env');
   const args = [
     `--watch-path=${project.sourceDir}`,
+    ...(existsSync(envFile) ? [`--watch-path=${envFile}`] : []),
+    `--env-file-if-exists=${envFile}`,
     '--watch-preserve-output',
     serverBinPath(),
     project.entry,
@@ -34,7 +38,8 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
 
   const startedAt = performance.now();
   let restartedAt = startedAt;
-  const child = spawn(process.execPath, args, { cwd: project.dir, env: io.stdout.isTTY && env.NO_COLOR === undefined && env.FORCE_COLOR === undefined ? { ...env, FORCE_COLOR: '1' } : env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const childEnv = io.stdout.isTTY && env.NO_COLOR === undefined && env.FORCE_COLOR === undefined ? { ...io.env, FORCE_COLOR: '1' } : io.env;
+  const child = spawn(process.execPath, args, { cwd: project.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 
   createInterface({ input: child.stderr }).on('line', (line) => io.stderr.write(`${line}\n`));
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -57,7 +62,7 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
     }
     const url = match[1]!;
     const ms = Math.round(performance.now() - restartedAt);
-    void announce(url, ms, env, io);
+    void announce(url, ms, withEnvFile(project.dir, io.env), io);
   });
 
   let stopping = false;
