@@ -16,7 +16,7 @@ export interface HnswSettings {
   m?: number | undefined;
   /** Candidate list size while inserting: higher builds slower and recalls better (default 128). */
   efConstruction?: number | undefined;
-  /** Candidate list size while querying, raised to `topK` when smaller (default 64). */
+  /** Candidate list size while querying, raised to `topK` when smaller (default 96). */
   efSearch?: number | undefined;
   /** Seed of the level generator: the same inserts in the same order build the same graph (default 42). */
   seed?: number | undefined;
@@ -69,7 +69,7 @@ function resolveSettings(settings: HnswSettings): ResolvedSettings {
   const resolved = {
     m: settings.m ?? 16,
     efConstruction: settings.efConstruction ?? 128,
-    efSearch: settings.efSearch ?? 64,
+    efSearch: settings.efSearch ?? 96,
     seed: settings.seed ?? 42,
     compactionThreshold: settings.compactionThreshold ?? 0.25,
     exactFilterSelectivity: settings.exactFilterSelectivity ?? 0.1,
