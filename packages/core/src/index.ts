@@ -49,7 +49,7 @@ export type { AgentInput, FilePart, ImagePart, ModelMessage, ReasoningPart, Text
 export { RequestContext } from './agent/request-context.ts';
 export { addUsage, emptyUsage } from './agent/usage.ts';
 
-export { createTool, type AnyTool, type Tool, type ToolExecutionContext, type ToolSet } from './tools/tool.ts';
+export { createTool, isTool, type AnyTool, type Tool, type ToolExecutionContext, type ToolSet } from './tools/tool.ts';
 export {
   jsonSchema,
   safeValidate,

@@ -118,3 +118,13 @@ describe('registration with Mastra', () => {
     expect(calls).toEqual(['first', 'second', 'second']);
   });
 });
+
+describe('steps vs tools', () => {
+  it('a step definition without outputSchema is a step (receives { inputData }), a createTool tool is a tool (receives its input)', async () => {
+    const step = createStep({ id: 'plain', inputSchema: z.object({ n: z.number() }), execute: async ({ inputData }) => ({ doubled: inputData.n * 2 }) });
+    const tool = createTool({ id: 'tool', inputSchema: z.object({ doubled: z.number() }), execute: async ({ doubled }) => ({ plusOne: doubled + 1 }) });
+    const result = await createWorkflow({ id: 'mixed' }).then(step).then(createStep(tool)).commit().createRun().start({ inputData: { n: 4 } });
+    expect(result.status).toBe('success');
+    expect(result.status === 'success' ? result.result : undefined).toEqual({ plusOne: 9 });
+  });
+});

@@ -1,5 +1,5 @@
 import type { Agent, InferSchemaOutput, RequestContext, Schema, Tool } from '@mastra-ts/core';
-import { jsonSchema } from '@mastra-ts/core';
+import { isTool, jsonSchema } from '@mastra-ts/core';
 
 /** The property that marks objects built by `createStep` (and workflows, which are steps too). */
 export const stepKind = '~kind';
@@ -169,7 +169,7 @@ export function createStep(source: unknown, options?: AgentStepOptions & ToolSte
   if (definition.id.includes('.') || definition.id.includes('[')) {
     throw new TypeError(`createStep("${definition.id}"): a step id cannot contain "." or "[" (they separate step paths): use "-" instead`);
   }
-  if (isTool(definition)) return toolStep(source as Tool, options ?? {});
+  if (isTool(source)) return toolStep(source as Tool, options ?? {});
   return { ...(definition as StepDefinition<string, Schema, Schema, Schema, Schema, Schema>), [stepKind]: 'step' } as AnyStep;
 }
 
@@ -178,12 +178,6 @@ function isAgent(value: object): value is Agent {
   return typeof candidate.generate === 'function' && typeof candidate.getModel === 'function' && typeof candidate.name === 'string';
 }
 
-// A core Tool carries no marker: a tool has `execute(input, context)` and no `outputSchema`, or declares a second parameter.
-function isTool(definition: { execute?: unknown; outputSchema?: unknown; inputSchema?: unknown; resumeSchema?: unknown; suspendSchema?: unknown }): boolean {
-  if (definition.resumeSchema !== undefined || definition.suspendSchema !== undefined) return false;
-  const arity = (definition.execute as (...args: unknown[]) => unknown).length;
-  return arity >= 2 || definition.outputSchema === undefined;
-}
 
 function agentStep(agent: Agent, options: AgentStepOptions): AnyStep {
   if (agent.id.includes('.')) throw new TypeError(`createStep(agent "${agent.id}"): an agent used as a step needs an id without "."`);

@@ -27,6 +27,13 @@ describe('schemas', () => {
     expect(await validate(schema, { a: 1 })).toEqual({ a: 1 });
   });
 
+  it('marks tools so they can be told from look-alike objects', async () => {
+    const { isTool } = await import('./tool.ts');
+    expect(isTool(createTool({ id: 't', execute: async () => 1 }))).toBe(true);
+    expect(isTool({ id: 't', execute: async () => 1 })).toBe(false);
+    expect(isTool(null)).toBe(false);
+  });
+
   it('createTool refuses a tool without id', () => {
     expect(() => createTool({ id: '' })).toThrow('createTool: id is required');
   });

@@ -76,5 +76,12 @@ export function createTool<InputSchema extends Schema, OutputSchema extends Sche
   if (definition.execute !== undefined && typeof definition.execute !== 'function') {
     throw new TypeError(`createTool("${definition.id}"): execute must be a function, or omitted for a client-side tool`);
   }
-  return { ...definition } as Tool<InferSchemaOutput<InputSchema>, Output>;
+  return Object.defineProperty({ ...definition }, toolMarker, { value: true }) as Tool<InferSchemaOutput<InputSchema>, Output>;
+}
+
+const toolMarker = Symbol.for('mastra-ts.tool');
+
+/** True for tools made by `createTool` (from any copy of core), so a step or a tool can be told apart reliably. */
+export function isTool(value: unknown): value is AnyTool {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[toolMarker] === true;
 }
