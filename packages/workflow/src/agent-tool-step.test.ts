@@ -121,7 +121,9 @@ describe('registration with Mastra', () => {
 
 describe('steps vs tools', () => {
   it('a step definition without outputSchema is a step (receives { inputData }), a createTool tool is a tool (receives its input)', async () => {
-    const step = createStep({ id: 'plain', inputSchema: z.object({ n: z.number() }), execute: async ({ inputData }) => ({ doubled: inputData.n * 2 }) });
+    // a JavaScript user may leave outputSchema out; the types require it, the runtime must not mistake it for a tool
+    const definition = { id: 'plain', inputSchema: z.object({ n: z.number() }), execute: async ({ inputData }: { inputData: { n: number } }) => ({ doubled: inputData.n * 2 }) };
+    const step = createStep(definition as unknown as Parameters<typeof createStep>[0]);
     const tool = createTool({ id: 'tool', inputSchema: z.object({ doubled: z.number() }), execute: async ({ doubled }) => ({ plusOne: doubled + 1 }) });
     const result = await createWorkflow({ id: 'mixed' }).then(step).then(createStep(tool)).commit().createRun().start({ inputData: { n: 4 } });
     expect(result.status).toBe('success');
