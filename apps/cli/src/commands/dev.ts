@@ -25,8 +25,7 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
   const envFile = path.join(project.dir, '.env');
   const args = [
     `--watch-path=${project.sourceDir}`,
-    ...(existsSync(envFile) ? [`--watch-path=${envFile}`] : []),
-    `--env-file-if-exists=${envFile}`,
+    ...(existsSync(envFile) ? [`--watch-path=${envFile}`, `--env-file=${envFile}`] : []),
     '--watch-preserve-output',
     serverBinPath(),
     project.entry,
