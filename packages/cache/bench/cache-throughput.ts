@@ -39,44 +39,54 @@ const subjects: Subject[] = [
   { name: '@mastra-ts/cache createLRUCache (sync, ttl)', make: () => { const cache = createLRUCache<number>({ maxEntries: capacity, ttlMs: 60_000, sweepIntervalMs: false }); return { get: (key) => cache.getSync(key), set: (key, value) => cache.setSync(key, value) }; } },
 ];
 
-function measure(subject: Subject): { setOps: number; getOps: number } {
-  let best = { setOps: 0, getOps: 0 };
-  for (let round = 0; round < 5; round++) {
-    const cache = subject.make();
-    let start = performance.now();
-    for (let index = 0; index < operations; index++) cache.set(keys[order[index]!]!, index);
-    const setMs = performance.now() - start;
-    let sink = 0;
-    start = performance.now();
-    for (let index = 0; index < operations; index++) sink += (cache.get(keys[order[operations - 1 - index]!]!) as number | undefined) ?? 0;
-    const getMs = performance.now() - start;
-    if (sink === -1) console.log(sink);
-    best = { setOps: Math.max(best.setOps, operations / (setMs / 1000)), getOps: Math.max(best.getOps, operations / (getMs / 1000)) };
-  }
-  return best;
+const format = (ops: number): string => `${(ops / 1e6).toFixed(2).padStart(6)} M ops/s`;
+
+// process CPU time (user + system) rather than wall time: it stays meaningful on a shared, loaded machine
+const cpuSeconds = (since: NodeJS.CpuUsage): number => {
+  const usage = process.cpuUsage(since);
+  return (usage.user + usage.system) / 1_000_000;
+};
+
+function runOnce(subject: Subject): { setOps: number; getOps: number } {
+  const cache = subject.make();
+  let start = process.cpuUsage();
+  for (let index = 0; index < operations; index++) cache.set(keys[order[index]!]!, index);
+  const setSeconds = cpuSeconds(start);
+  let sink = 0;
+  start = process.cpuUsage();
+  for (let index = 0; index < operations; index++) sink += (cache.get(keys[order[operations - 1 - index]!]!) as number | undefined) ?? 0;
+  const getSeconds = cpuSeconds(start);
+  if (sink === -1) console.log(sink);
+  return { setOps: operations / setSeconds, getOps: operations / getSeconds };
 }
 
 async function measureAsync(): Promise<{ setOps: number; getOps: number }> {
   let best = { setOps: 0, getOps: 0 };
   for (let round = 0; round < 3; round++) {
     const cache = createLRUCache<number>({ maxEntries: capacity });
-    let start = performance.now();
+    let start = process.cpuUsage();
     for (let index = 0; index < operations; index++) await cache.set(keys[order[index]!]!, index);
-    const setMs = performance.now() - start;
-    start = performance.now();
+    const setSeconds = cpuSeconds(start);
+    start = process.cpuUsage();
     for (let index = 0; index < operations; index++) await cache.get(keys[order[operations - 1 - index]!]!);
-    const getMs = performance.now() - start;
-    best = { setOps: Math.max(best.setOps, operations / (setMs / 1000)), getOps: Math.max(best.getOps, operations / (getMs / 1000)) };
+    const getSeconds = cpuSeconds(start);
+    best = { setOps: Math.max(best.setOps, operations / setSeconds), getOps: Math.max(best.getOps, operations / getSeconds) };
   }
   return best;
 }
 
-const format = (ops: number): string => `${(ops / 1e6).toFixed(2).padStart(6)} M ops/s`;
-console.log(`cache throughput: ${operations.toLocaleString()} ops, capacity ${capacity}, ${keySpace} keys (best of 5), node ${process.version}`);
+console.log(`cache throughput (per CPU second): ${operations.toLocaleString()} ops, capacity ${capacity}, ${keySpace} keys (best of 7, rounds interleaved), node ${process.version}`);
 const results = new Map<string, { setOps: number; getOps: number }>();
+for (let round = 0; round < 7; round++) {
+  for (let offset = 0; offset < subjects.length; offset++) {
+    const subject = subjects[(offset + round) % subjects.length]!;
+    const result = runOnce(subject);
+    const best = results.get(subject.name) ?? { setOps: 0, getOps: 0 };
+    results.set(subject.name, { setOps: Math.max(best.setOps, result.setOps), getOps: Math.max(best.getOps, result.getOps) });
+  }
+}
 for (const subject of subjects) {
-  const result = measure(subject);
-  results.set(subject.name, result);
+  const result = results.get(subject.name)!;
   console.log(`${subject.name.padEnd(46)} set ${format(result.setOps)}   get ${format(result.getOps)}`);
 }
 const asyncResult = await measureAsync();

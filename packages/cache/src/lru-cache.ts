@@ -18,8 +18,10 @@ export interface LRUCacheSettings<T> {
   sweepIntervalMs?: number | false;
   /** Called whenever an entry leaves the cache, with the reason. */
   onEvict?: (key: string, value: T, reason: EvictionReason) => void;
-  /** The clock, in epoch milliseconds. Defaults to `Date.now()`. */
+  /** The clock, in epoch milliseconds. Defaults to `Date.now()`, read at most once per `ttlResolutionMs`. */
   now?: () => number;
+  /** With the default clock, how long a clock reading is reused, in milliseconds (default 1; 0 reads the clock on every access). Entries may outlive their TTL by this much. */
+  ttlResolutionMs?: number;
 }
 
 /** Counters of a cache since it was created (or since `resetStats()`). */
@@ -116,6 +118,21 @@ function defaultSizeOf(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '');
 }
 
+// reading the clock costs as much as a cache hit; reuse a reading until a timer (unref'd) says it is stale
+function coarseClock(resolutionMs: number): () => number {
+  let cached: number | undefined;
+  const expire = (): void => {
+    cached = undefined;
+  };
+  return () => {
+    if (cached === undefined) {
+      cached = Date.now();
+      setTimeout(expire, resolutionMs).unref?.();
+    }
+    return cached;
+  };
+}
+
 class LRUCacheImpl<T> implements LRUCache<T> {
   readonly #map = new Map<string, Node<T>>();
   readonly #maxEntries: number;
@@ -149,7 +166,9 @@ class LRUCacheImpl<T> implements LRUCache<T> {
     this.#ttlMs = settings.ttlMs;
     this.#sweepIntervalMs = settings.sweepIntervalMs ?? 60_000;
     this.#onEvict = settings.onEvict;
-    this.#now = settings.now ?? (() => Date.now());
+    const resolution = settings.ttlResolutionMs ?? 1;
+    if (!(resolution >= 0)) throw invalid('ttlResolutionMs', resolution, `ttlResolutionMs must be a number >= 0, got ${String(resolution)}`);
+    this.#now = settings.now ?? (resolution === 0 ? () => Date.now() : coarseClock(resolution));
   }
 
   get size(): number {
