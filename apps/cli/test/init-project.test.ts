@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatCompletion, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
+import { chatCompletion, chatCompletionStream, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
 import { packageVersions } from '../src/package-versions.ts';
 import { cleanEnv, cliBin, inPty, linkWorkspacePackages, live, runBin, shellQuote, tempDir } from './helpers.ts';
 
@@ -41,6 +41,23 @@ describe('mastra-ts init', () => {
     const index = readFileSync(path.join(dir, 'src/mastra/index.ts'), 'utf8');
     expect(index).not.toContain('workflow');
     expect(readFileSync(path.join(dir, 'src/mastra/agents/weather-agent.ts'), 'utf8')).toContain("'deepseek/deepseek-chat'");
+  });
+
+  it('installs with the package manager that ran it, and reports a failed install', async () => {
+    const cwd = tempDir('init-install');
+    const bin = path.join(cwd, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'pnpm'), '#!/bin/sh\necho "$PWD $*" > "$MARKER"\nexit "${FAKE_EXIT:-0}"\n', { mode: 0o755 });
+    const env = cleanEnv({ PATH: `${bin}:${process.env.PATH}`, npm_config_user_agent: 'pnpm/10.0.0 npm/? node/v24', MARKER: path.join(cwd, 'marker') });
+    const ok = await runBin(['init', 'installed', '--yes'], { cwd, env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Installing dependencies with pnpm…');
+    expect(readFileSync(path.join(cwd, 'marker'), 'utf8').trim()).toBe(`${path.join(cwd, 'installed')} install`);
+    expect(ok.stdout).toContain('  pnpm run dev');
+
+    const failed = await runBin(['init', 'broken-install', '--yes'], { cwd, env: { ...env, FAKE_EXIT: '3' } });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('init: `pnpm install` failed in broken-install (exit 3): run it yourself there');
   });
 
   it('refuses a non-empty folder unless --force, and rejects an invalid name', async () => {
@@ -213,6 +230,33 @@ describe('a generated project, linked to the workspace packages', () => {
       rmSync(envFile, { force: true });
       await dev.stop();
     }
+  }, 60_000);
+
+  it('runs its workflow and chats with its agent (streamed from the provider, with memory)', async () => {
+    const env = cleanEnv({ OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-chat' });
+    const run = await runBin(['run', 'weatherWorkflow', '--dir', dir, '--input', '{"city":"Lisbon"}'], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/✓ fetch-weather \d+ ms → \{"city":"Lisbon","temperature":\d+,"conditions":"\w+"\}/);
+    expect(run.stdout).toMatch(/✓ weather-workflow succeeded in \d+ ms\n\{\n {2}"activity": ".*Lisbon.*"\n\}/);
+
+    fake.enqueue(
+      chatCompletionStream({ toolCalls: [{ id: 'call_c', name: 'weatherTool', arguments: ['{"city":', '"Lisbon"}'] }] }),
+      chatCompletionStream({ text: ['Sunny ', 'in Lisbon.'] }),
+      chatCompletionStream({ text: 'You asked about Lisbon.' }),
+    );
+    const before = fake.requests.length;
+    const chat = live(process.execPath, [cliBin, 'chat', 'weatherAgent', '--dir', dir, '--thread', 'e2e-chat'], { cwd: dir, env });
+    await chat.waitFor(/you › /);
+    chat.write('Weather in Lisbon?\n');
+    await chat.waitFor(/⚙ weatherTool\(\{"city":"Lisbon"\}\)\n\s+✓ weatherTool → \{"city":"Lisbon".*\nWeather agent › Sunny in Lisbon\.\n/);
+    chat.write('What did I ask?\n');
+    await chat.waitFor(/Weather agent › You asked about Lisbon\.\n/);
+    chat.child.stdin!.end();
+    expect(await chat.exited).toBe(0);
+    const third = fake.requests[before + 2]!.body as { stream: boolean; messages: Array<{ role: string; content: unknown }> };
+    expect(third.stream).toBe(true);
+    expect(third.messages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['Weather in Lisbon?', 'What did I ask?']);
   }, 60_000);
 
   it('starts without an API key and says which variable to set', async () => {
