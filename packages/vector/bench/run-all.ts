@@ -82,16 +82,17 @@ async function exactSection(): Promise<void> {
     const record = (name: string, msPerQuery: number): void => {
       rows.push({ kernel: name, 'ms/query': fmt(msPerQuery, 3), 'µs/query': fmt(msPerQuery * 1000), 'queries/s': fmt(1000 / msPerQuery, 1), 'GB/s': fmt(bytes / (msPerQuery / 1000) / 1e9, 2), 'vs wasm-simd': '' });
     };
-    for (const kernel of ['wasm-simd', 'js-unrolled8', 'js-unrolled4', 'js-plain'] as ScanKernelName[]) {
-      const index = new FlatIndex({ dimension: exactDim, kernel });
+    for (const [kernel, int8Prefilter] of [['wasm-simd', true], ['wasm-simd', false], ['js-unrolled8', false], ['js-unrolled4', false], ['js-plain', false]] as Array<[ScanKernelName, boolean]>) {
+      const index = new FlatIndex({ dimension: exactDim, kernel, int8Prefilter });
       index.upsert(entries);
       const reps = kernel === 'wasm-simd' ? queryCount : Math.max(3, Math.floor(queryCount / 10));
+      const name = `FlatIndex ${kernel}${int8Prefilter ? ' + int8 prefilter (exact)' : ''}`;
       index.search(queries[0]!, { topK: 10 });
       const { ms } = time(() => {
         for (let query = 0; query < reps; query++) index.search(queries[query % queries.length]!, { topK: 10 });
       });
-      if (kernel === 'wasm-simd') wasmMs = ms / reps;
-      record(`FlatIndex ${kernel}`, ms / reps);
+      if (kernel === 'wasm-simd' && !int8Prefilter) wasmMs = ms / reps;
+      record(name, ms / reps);
     }
     const plainVectors = vectors.map((vector) => Array.from(vector));
     const plainQueries = queries.map((query) => Array.from(query));

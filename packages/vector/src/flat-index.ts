@@ -1,6 +1,7 @@
 import type { MetadataPredicate, VectorMetric, VectorQueryResult } from '@mastra-ts/core';
 import { resolveQueryVector } from '@mastra-ts/core';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
+import { QuantizedRows } from './quantized-rows.ts';
 import { SlotTable } from './slot-table.ts';
 import { TopKHeap } from './top-k-heap.ts';
 import type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vector-index.ts';
@@ -12,7 +13,17 @@ export interface FlatIndexSettings {
   metric?: VectorMetric | undefined;
   /** Distance kernel; default `wasm-simd` where supported. */
   kernel?: ScanKernelName | undefined;
+  /**
+   * Keep an int8 copy of the rows (25% more memory) and scan it first: rows that provably cannot reach the top k are
+   * skipped, the rest are rescored in float32, so results stay exactly those of the float scan (default true with
+   * the `wasm-simd` kernel from dimension 128).
+   */
+  int8Prefilter?: boolean | undefined;
 }
+
+/** Below this many rows, or this dimension, the float scan alone is as fast (measured). */
+const prefilterMinRows = 4096;
+const prefilterMinDimension = 128;
 
 /**
  * An exact index: every query scans all rows of one contiguous float32 matrix with the SIMD kernel and keeps the
@@ -28,12 +39,16 @@ export class FlatIndex implements VectorIndex {
   readonly dimension: number;
   readonly metric: VectorMetric;
   readonly #table: SlotTable;
+  readonly #quantized: QuantizedRows | undefined;
   #count = 0;
+  #lastCandidates = 0;
+  #highs = new Float64Array(0);
 
-  constructor({ dimension, metric = 'cosine', kernel }: FlatIndexSettings) {
+  constructor({ dimension, metric = 'cosine', kernel, int8Prefilter }: FlatIndexSettings) {
     this.dimension = dimension;
     this.metric = metric;
     this.#table = new SlotTable({ dimension, metric, kernel });
+    this.#quantized = (int8Prefilter ?? dimension >= prefilterMinDimension) && this.#table.matrix.kernel === 'wasm-simd' ? new QuantizedRows(dimension) : undefined;
   }
 
   get size(): number {
@@ -48,7 +63,9 @@ export class FlatIndex implements VectorIndex {
     this.#table.validate(entries);
     for (const entry of entries) {
       const existing = this.#table.slotOf.get(entry.id);
-      this.#table.write(existing ?? this.#count++, entry);
+      const slot = existing ?? this.#count++;
+      this.#table.write(slot, entry);
+      this.#quantized?.write(slot, this.#table.matrix.view(slot));
     }
   }
 
@@ -59,7 +76,10 @@ export class FlatIndex implements VectorIndex {
       const slot = table.slotOf.get(id);
       if (slot === undefined) continue;
       const last = --this.#count;
-      if (slot !== last) table.move(last, slot);
+      if (slot !== last) {
+        table.move(last, slot);
+        this.#quantized?.copy(last, slot);
+      }
       table.slotOf.delete(id);
       table.truncate(last);
       deleted.push(id);
@@ -90,7 +110,9 @@ export class FlatIndex implements VectorIndex {
     const heap = new TopKHeap(options.topK, table.ids);
     const squared = table.squared;
     const filter = options.filter;
-    if (filter === undefined) {
+    if (filter === undefined && this.#quantized !== undefined && this.#count >= prefilterMinRows && options.topK * 16 <= this.#count) {
+      this.#prefilteredScan(this.#quantized, heap);
+    } else if (filter === undefined) {
       const out = matrix.scan(-1, this.#count, squared);
       for (let slot = 0; slot < this.#count; slot++) {
         const key = squared ? -out[slot]! : out[slot]!;
@@ -108,6 +130,62 @@ export class FlatIndex implements VectorIndex {
     }
     const results = heap.sorted().map(({ slot, key }) => table.result(slot, key, options.includeVector));
     return options.minScore === undefined ? results : results.filter((result) => result.score >= options.minScore!);
+  }
+
+  /** Scans the int8 rows, keeps every row whose key bound reaches the k-th lower bound, rescores those in float32. */
+  #prefilteredScan(quantized: QuantizedRows, heap: TopKHeap): void {
+    const table = this.#table;
+    const matrix = table.matrix;
+    const count = this.#count;
+    const dimension = this.dimension;
+    const squared = table.squared;
+    const query = matrix.floats.subarray(0, dimension);
+    quantized.setQuery(query);
+    let queryNormSquared = 0;
+    for (let index = 0; index < dimension; index++) queryNormSquared += query[index]! * query[index]!;
+    const queryNorm = Math.sqrt(queryNormSquared);
+    const sums = quantized.scan(count);
+    const scales = quantized.scales;
+    const norms = table.norms;
+    const relative = dimension * 2 ** -23 + 1e-6;
+    const queryScale = quantized.queryScale;
+    if (this.#highs.length < count) this.#highs = new Float64Array(this.#table.matrix.capacity);
+    const highs = this.#highs;
+    const bounds = new TopKHeap(heap.k, table.ids);
+    for (let slot = 0; slot < count; slot++) {
+      const rowNorm = table.normalize ? (norms[slot]! > 0 ? 1 : 0) : norms[slot]!;
+      const approximate = queryScale * scales[slot]! * sums[slot]!;
+      const error = quantized.errorBound(slot);
+      let low: number;
+      let high: number;
+      if (squared) {
+        const rowNormSquared = rowNorm * rowNorm;
+        const slack = relative * (queryNormSquared + rowNormSquared + 2 * queryNorm * rowNorm);
+        low = 2 * (approximate - error) - queryNormSquared - rowNormSquared - slack;
+        high = 2 * (approximate + error) - queryNormSquared - rowNormSquared + slack;
+      } else {
+        const slack = relative * queryNorm * rowNorm;
+        low = approximate - error - slack;
+        high = approximate + error + slack;
+      }
+      highs[slot] = high;
+      if (low >= bounds.threshold) bounds.push(slot, low);
+    }
+    const threshold = bounds.threshold;
+    const slots = matrix.slots;
+    let candidates = 0;
+    for (let slot = 0; slot < count; slot++) if (highs[slot]! >= threshold) slots[candidates++] = slot;
+    const out = matrix.gather(-1, candidates, squared);
+    for (let index = 0; index < candidates; index++) {
+      const key = squared ? -out[index]! : out[index]!;
+      if (key >= heap.threshold) heap.push(slots[index]!, key);
+    }
+    this.#lastCandidates = candidates;
+  }
+
+  /** Rows rescored in float32 by the last int8-prefiltered query (diagnostics). */
+  get lastPrefilterCandidates(): number {
+    return this.#lastCandidates;
   }
 
   *entries(): IterableIterator<VectorIndexEntry> {

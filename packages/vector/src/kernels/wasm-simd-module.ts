@@ -3,19 +3,21 @@
  * functions, all taking byte offsets: `dot_range` / `l2_range (query, base, dimension, _, count, out)` score rows
  * `0..count` laid out from `base`; `dot_gather` / `l2_gather (query, base, dimension, slots, count, out)` score
  * the rows whose slot numbers are listed as i32 at `slots`. Results are f32 written to `out`.
- * `dot_*` writes the dot product, `l2_*` the squared euclidean distance.
+ * `dot_*` writes the dot product, `l2_*` the squared euclidean distance. `i8_dot_range (query, base, stride, _, count, out)`
+ * writes the i32 dot products of int8 rows of `stride` bytes (a multiple of 16, zero padded) against an int8 query.
  */
 export function buildScanKernelModule(): Uint8Array {
   const types = [...section(1, vector([functionType([i32, i32, i32, i32, i32, i32], [])]))];
   const imports = section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]]));
-  const functions = section(3, vector([[0], [0], [0], [0]]));
-  const exportNames = ['dot_range', 'l2_range', 'dot_gather', 'l2_gather'];
+  const functions = section(3, vector([[0], [0], [0], [0], [0]]));
+  const exportNames = ['dot_range', 'l2_range', 'dot_gather', 'l2_gather', 'i8_dot_range'];
   const exports = section(7, vector(exportNames.map((exportName, index) => [...name(exportName), 0x00, index])));
   const bodies = [
     scanBody({ squaredDifference: false, gather: false }),
     scanBody({ squaredDifference: true, gather: false }),
     scanBody({ squaredDifference: false, gather: true }),
     scanBody({ squaredDifference: true, gather: true }),
+    int8DotBody(),
   ];
   const code = section(10, vector(bodies.map((body) => [...unsigned(body.length), ...body])));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
@@ -75,7 +77,46 @@ const op = {
   f32x4Add: [0xfd, 0xe4, 0x01],
   f32x4Sub: [0xfd, 0xe5, 0x01],
   f32x4Mul: [0xfd, 0xe6, 0x01],
+  i32Store: [0x36, 0x02, 0x00],
+  i32x4ExtractLane: (lane: number) => [0xfd, 0x1b, lane],
+  i16x8ExtendLowI8x16: [0xfd, 0x87, 0x01],
+  i16x8ExtendHighI8x16: [0xfd, 0x88, 0x01],
+  i32x4DotI16x8: [0xfd, 0xba, 0x01],
+  i32x4Add: [0xfd, 0xae, 0x01],
 };
+
+function int8DotBody(): number[] {
+  const half = (extend: number[]): number[] => [
+    ...op.get(Local.acc0),
+    ...op.get(Local.acc1), ...extend, ...op.get(Local.acc2), ...extend, ...op.i32x4DotI16x8,
+    ...op.i32x4Add, ...op.set(Local.acc0),
+  ];
+  const body = [
+    ...op.block, ...op.loop,
+    ...op.get(Local.row), ...op.get(Local.count), ...op.i32GeU, ...op.brIf(1),
+    ...op.get(Local.base), ...op.get(Local.row), ...op.get(Local.dimension), ...op.i32Mul, ...op.i32Add, ...op.set(Local.rowAddress),
+    ...op.v128Zero, ...op.set(Local.acc0),
+    ...op.i32Const(0), ...op.set(Local.offset),
+    ...op.block, ...op.loop,
+    ...op.get(Local.offset), ...op.get(Local.dimension), ...op.i32GeU, ...op.brIf(1),
+    ...op.get(Local.query), ...op.get(Local.offset), ...op.i32Add, ...op.v128Load(0), ...op.set(Local.acc1),
+    ...op.get(Local.rowAddress), ...op.get(Local.offset), ...op.i32Add, ...op.v128Load(0), ...op.set(Local.acc2),
+    ...half(op.i16x8ExtendLowI8x16),
+    ...half(op.i16x8ExtendHighI8x16),
+    ...op.get(Local.offset), ...op.i32Const(16), ...op.i32Add, ...op.set(Local.offset),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.get(Local.out), ...op.get(Local.row), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add,
+    ...op.get(Local.acc0), ...op.i32x4ExtractLane(0), ...op.get(Local.acc0), ...op.i32x4ExtractLane(1), ...op.i32Add,
+    ...op.get(Local.acc0), ...op.i32x4ExtractLane(2), ...op.get(Local.acc0), ...op.i32x4ExtractLane(3), ...op.i32Add, ...op.i32Add,
+    ...op.i32Store,
+    ...op.get(Local.row), ...op.i32Const(1), ...op.i32Add, ...op.set(Local.row),
+    ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.end,
+  ];
+  return [...vector([[6, i32], [1, f32], [5, v128], [1, f32]]), ...body];
+}
 
 function scanBody({ squaredDifference, gather }: { squaredDifference: boolean; gather: boolean }): number[] {
   const vectorTerm = (offset: number): number[] => [
