@@ -56,6 +56,17 @@ describe('mastra-ts build', () => {
   }, 60_000);
 });
 
+describe('mastra-ts build --external', () => {
+  it('keeps a named package out of the bundle and copies it into node_modules', async () => {
+    const out = path.join(tempDir('external'), 'output');
+    const result = await runBin(['build', '--dir', exampleDir, '--out', out, '--external', 'zod']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/zod@4\./);
+    expect(existsSync(path.join(out, 'node_modules/zod/package.json'))).toBe(true);
+    expect(readFileSync(path.join(out, 'server.mjs'), 'utf8')).toMatch(/from "zod"|from 'zod'/);
+  }, 60_000);
+});
+
 describe('mastra-ts deploy', () => {
   it('prints how to ship the build and pushes nothing', async () => {
     const result = await runBin(['deploy', '--dir', exampleDir]);

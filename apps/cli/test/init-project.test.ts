@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, chatCompletionStream, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
@@ -257,6 +258,20 @@ describe('a generated project, linked to the workspace packages', () => {
     const third = fake.requests[before + 2]!.body as { stream: boolean; messages: Array<{ role: string; content: unknown }> };
     expect(third.stream).toBe(true);
     expect(third.messages.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['Weather in Lisbon?', 'What did I ask?']);
+  }, 60_000);
+
+  it('says when the port is taken', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', String(port)], { cwd: dir, env: cleanEnv() });
+    try {
+      await dev.waitFor(new RegExp(`port ${port} is taken \\(another dev server\\?\\): stop it, or pass --port <n>`));
+      await dev.waitFor(/✗ the server stopped with an error/);
+    } finally {
+      await dev.stop();
+      blocker.close();
+    }
   }, 60_000);
 
   it('starts without an API key and says which variable to set', async () => {

@@ -40,7 +40,11 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
   const childEnv = io.stdout.isTTY && env.NO_COLOR === undefined && env.FORCE_COLOR === undefined ? { ...io.env, FORCE_COLOR: '1' } : io.env;
   const child = spawn(process.execPath, args, { cwd: project.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 
-  createInterface({ input: child.stderr }).on('line', (line) => io.stderr.write(`${line}\n`));
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    io.stderr.write(`${line}\n`);
+    const inUse = /EADDRINUSE.*?:(\d+)/.exec(line);
+    if (inUse) io.stderr.write(`${paint(io.stderr, 'yellow', '!')} port ${inUse[1]} is taken (another dev server?): stop it, or pass --port <n> (0 picks a free one)\n`);
+  });
   createInterface({ input: child.stdout }).on('line', (line) => {
     const changed = /^Change detected in '(.*)'/.exec(line);
     if (changed) {
