@@ -69,4 +69,15 @@ describe('runCli', () => {
     expect(verbose.err()).toContain('--dir "/nonexistent-folder" is not a folder');
     expect(verbose.err()).toMatch(/\n\s+at /);
   });
+
+  it('adds a --verbose hint on the same line for an unexpected (non mastra-ts) error', async () => {
+    const { io, err } = memoryIO();
+    io.stdout = Object.assign(new PassThrough(), {
+      write(): boolean {
+        throw new Error('disk full\nsecond line');
+      },
+    });
+    expect(await runCli(['version'], io)).toBe(1);
+    expect(err()).toBe('mastra-ts: disk full second line (--verbose shows the stack)\n');
+  });
 });

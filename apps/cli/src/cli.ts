@@ -53,9 +53,9 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       io.stderr.write(`mastra-ts: ${error.message}\n\n${helpText(error.command)}`);
       return 2;
     }
-    io.stderr.write(`mastra-ts: ${oneLine(error)}\n`);
+    const hint = !verbose && !MastraTsError.isInstance(error) ? ' (--verbose shows the stack)' : '';
+    io.stderr.write(`mastra-ts: ${oneLine(error)}${hint}\n`);
     if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    else if (!MastraTsError.isInstance(error)) io.stderr.write('(run again with --verbose for the stack trace)\n');
     return 1;
   }
 }
