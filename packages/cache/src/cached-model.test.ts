@@ -141,6 +141,15 @@ describe('cachedModel doGenerate', () => {
     }
   });
 
+  it('a failing cache does not fail the call: the provider answers and the error is reported', async () => {
+    const provider = new MockLanguageModelV1({ doGenerate: () => textResult('from provider') });
+    const errors: unknown[] = [];
+    const broken = { get: async () => Promise.reject(new Error('redis down')), set: async () => Promise.reject(new Error('redis down')), delete: async () => false, clear: async () => {} };
+    const model = cachedModel(provider, { cache: broken, onCacheError: (error) => errors.push(error) });
+    expect((await model.doGenerate({ prompt })).content).toEqual([{ type: 'text', text: 'from provider' }]);
+    expect(errors.map((error) => (error as Error).message)).toEqual(['redis down', 'redis down']);
+  });
+
   it('works with any Cache, e.g. core InMemoryCache, and with a custom key', async () => {
     const provider = new MockLanguageModelV1({ doGenerate: () => textResult('x') });
     const cache = new InMemoryCache();

@@ -1,4 +1,5 @@
 import {
+  AbortError,
   TypeValidationError,
   throwIfAborted,
   type Cache,
@@ -53,6 +54,8 @@ export interface CachedModelSettings {
   cacheToolCalls?: boolean;
   /** Add `providerMetadata['mastra-cache'] = { hit: true, key }` to cached answers (on the `finish` part of replayed streams). Default false: a hit is then identical to the original response. */
   markHits?: boolean;
+  /** Called when the cache itself fails (read or write); the call then goes to the provider as if uncached. Default: a process warning. */
+  onCacheError?: (error: unknown) => void;
   /** Called on every cached lookup, e.g. to count hits and misses in metrics. */
   onLookup?: (event: CacheLookupEvent) => void;
 }
@@ -99,7 +102,7 @@ class CachedLanguageModel implements LanguageModelV1 {
     if (!this.#enabled(control)) return this.#model.doGenerate(call);
     throwIfAborted(options.abortSignal);
     const key = this.#key('generate', call);
-    const entry = (await this.#settings.cache.get(key, { abortSignal: options.abortSignal })) as CachedEntry | undefined;
+    const entry = await this.#read(key, options.abortSignal);
     if (entry?.v === 1 && entry.kind === 'generate') {
       this.#report(key, 'generate', 'hit');
       const result = fromJsonSafe(entry.result) as LanguageModelV1GenerateResult;
@@ -114,7 +117,7 @@ class CachedLanguageModel implements LanguageModelV1 {
         if (this.#cacheable(generated.finishReason, generated.content.some((part) => part.type === 'tool-call'))) {
           const { response, ...others } = generated;
           const { body: _body, ...responseMeta } = response ?? {};
-          await this.#settings.cache.set(key, { v: 1, kind: 'generate', result: toJsonSafe({ ...others, ...(response ? { response: responseMeta } : {}) }) } satisfies CachedEntry, this.#ttl(control));
+          await this.#write(key, { v: 1, kind: 'generate', result: toJsonSafe({ ...others, ...(response ? { response: responseMeta } : {}) }) }, control);
         }
         return generated;
       },
@@ -128,7 +131,7 @@ class CachedLanguageModel implements LanguageModelV1 {
     if (!this.#enabled(control)) return this.#model.doStream(call);
     throwIfAborted(options.abortSignal);
     const key = this.#key('stream', call);
-    const entry = (await this.#settings.cache.get(key, { abortSignal: options.abortSignal })) as CachedEntry | undefined;
+    const entry = await this.#read(key, options.abortSignal);
     if (entry?.v === 1 && entry.kind === 'stream') {
       this.#report(key, 'stream', 'hit');
       let parts = fromJsonSafe(entry.parts) as LanguageModelV1StreamPart[];
@@ -185,12 +188,34 @@ class CachedLanguageModel implements LanguageModelV1 {
         };
         // joiners keep replaying this recording until the cache has it, so no identical call reaches the provider meanwhile
         Promise.resolve()
-          .then(() => this.#settings.cache.set(key, entry, this.#ttl(control)))
-          .catch(() => {})
+          .then(() => this.#write(key, entry, control))
           .finally(forget);
       },
     });
     return { shared, result };
+  }
+
+  async #read(key: string, abortSignal: AbortSignal | undefined): Promise<CachedEntry | undefined> {
+    try {
+      return (await this.#settings.cache.get(key, abortSignal ? { abortSignal } : undefined)) as CachedEntry | undefined;
+    } catch (error) {
+      if (AbortError.isInstance(error)) throw error;
+      this.#cacheError(error);
+      return undefined;
+    }
+  }
+
+  async #write(key: string, entry: CachedEntry, control: CachedModelCallSettings): Promise<void> {
+    try {
+      await this.#settings.cache.set(key, entry, this.#ttl(control));
+    } catch (error) {
+      this.#cacheError(error);
+    }
+  }
+
+  #cacheError(error: unknown): void {
+    if (this.#settings.onCacheError) this.#settings.onCacheError(error);
+    else process.emitWarning(`@mastra-ts/cache: cachedModel cache failed: ${error instanceof Error ? error.message : String(error)}`, { type: 'CacheWarning' });
   }
 
   #enabled(control: CachedModelCallSettings): boolean {
