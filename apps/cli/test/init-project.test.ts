@@ -114,6 +114,25 @@ describe('mastra-ts init in a terminal', () => {
   }, 30_000);
 });
 
+describe('mastra-ts dev on a project whose entry is at its top level', () => {
+  it('watches the files the entry imports (not the folder with .mastra-ts/) and restarts when one changes', async () => {
+    const dir = tempDir('top-level');
+    writeFileSync(path.join(dir, 'package.json'), '{ "name": "top", "type": "module" }\n');
+    writeFileSync(path.join(dir, 'greeting.ts'), "export const greeting: string = 'one';\n");
+    writeFileSync(path.join(dir, 'mastra.ts'), "import { Mastra } from '@mastra-ts/core';\nimport { greeting } from './greeting.ts';\nconsole.log(`greeting ${greeting}`);\nexport const mastra = new Mastra({});\n");
+    const dev = live(process.execPath, [cliBin, 'dev', '--dir', dir, '--port', '0'], { cwd: dir, env: cleanEnv() });
+    try {
+      await dev.waitFor(/watching the files it imports\)/);
+      await dev.waitFor(/greeting one\n[\s\S]*ready in \d+ ms[\s\S]*Workflows: \(none\)\n/);
+      const mark = dev.output().length;
+      writeFileSync(path.join(dir, 'greeting.ts'), "export const greeting: string = 'two';\n");
+      await dev.waitFor(/↻ [\s\S]*greeting two\n[\s\S]*ready in \d+ ms/, mark);
+    } finally {
+      await dev.stop();
+    }
+  }, 60_000);
+});
+
 describe('a generated project, linked to the workspace packages', () => {
   let dir: string;
   let fake: FakeOpenAIServer;

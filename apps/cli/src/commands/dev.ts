@@ -23,8 +23,11 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
   const project = findProject(io.cwd, values.dir, values.entry);
   const env = withEnvFile(project.dir, io.env);
   const envFile = path.join(project.dir, '.env');
+  // A top-level entry would make its folder (with .mastra-ts/ and node_modules) the watched path: watch the files
+  // the server loads instead.
+  const watchesGraph = project.sourceDir === project.dir;
   const args = [
-    `--watch-path=${project.sourceDir}`,
+    watchesGraph ? '--watch' : `--watch-path=${project.sourceDir}`,
     ...(existsSync(envFile) ? [`--watch-path=${envFile}`, `--env-file=${envFile}`] : []),
     '--watch-preserve-output',
     serverBinPath(),
@@ -33,10 +36,11 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
     ...(values.host !== undefined ? ['--host', values.host] : []),
   ];
   const shownDir = path.relative(io.cwd, project.dir) || '.';
-  io.stdout.write(`${paint(io.stdout, 'cyan', 'mastra-ts dev')} ${shownDir} (entry ${path.relative(project.dir, project.entry)}, watching ${path.relative(project.dir, project.sourceDir) || '.'}/)\n`);
+  io.stdout.write(`${paint(io.stdout, 'cyan', 'mastra-ts dev')} ${shownDir} (entry ${path.relative(project.dir, project.entry)}, watching ${watchesGraph ? 'the files it imports' : `${path.relative(project.dir, project.sourceDir)}/`})\n`);
 
   const startedAt = performance.now();
   let restartedAt = startedAt;
+  let changeShown = false;
   const childEnv = io.stdout.isTTY && env.NO_COLOR === undefined && env.FORCE_COLOR === undefined ? { ...io.env, FORCE_COLOR: '1' } : io.env;
   const child = spawn(process.execPath, args, { cwd: project.dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -49,12 +53,18 @@ export async function devCommand(argv: string[], io: CliIO): Promise<number> {
     const changed = /^Change detected in '(.*)'/.exec(line);
     if (changed) {
       restartedAt = performance.now();
+      changeShown = true;
       io.stdout.write(`${paint(io.stdout, 'yellow', '↻')} ${path.relative(project.dir, changed[1]!)} changed, restarting…\n`);
       return;
     }
-    if (/^Restarting '/.test(line)) return;
+    if (/^Restarting '/.test(line)) {
+      if (!changeShown) io.stdout.write(`${paint(io.stdout, 'yellow', '↻')} a file changed, restarting…\n`);
+      changeShown = false;
+      restartedAt = performance.now();
+      return;
+    }
     if (/^Failed running '/.test(line)) {
-      io.stdout.write(`${paint(io.stdout, 'red', '✗')} the server stopped with an error (above); waiting for a change to ${path.relative(project.dir, project.sourceDir)}/ to restart\n`);
+      io.stdout.write(`${paint(io.stdout, 'red', '✗')} the server stopped with an error (above); waiting for a change to ${watchesGraph ? 'its files' : `${path.relative(project.dir, project.sourceDir)}/`} to restart\n`);
       return;
     }
     if (/^Completed running '/.test(line) || line.includes('"msg":"mastra-ts server listening on')) return;
