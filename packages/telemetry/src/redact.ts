@@ -80,8 +80,21 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     return decision;
   };
 
+  // log lines repeat the same strings (messages, ids, model names): remember short ones
+  const memo = new Map<string, string>();
+  const scrub = (text: string): string => {
+    if (text.length > 256) return redactString(text, censor);
+    let result = memo.get(text);
+    if (result === undefined) {
+      result = redactString(text, censor);
+      if (memo.size >= 2048) memo.clear();
+      memo.set(text, result);
+    }
+    return result;
+  };
+
   const visit = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return strings ? redactString(value, censor) : value;
+    if (typeof value === 'string') return strings ? scrub(value) : value;
     if (value === null || typeof value !== 'object') return value;
     // deeper than any sane log payload: also what stops a cycle
     if (depth > maxDepth) return '[Truncated]';
@@ -114,7 +127,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
       const item = value[key];
       let next: unknown;
       if (secretKey(key)) next = item === undefined || item === null ? item : censor;
-      else if (typeof item === 'string') next = strings ? redactString(item, censor) : item;
+      else if (typeof item === 'string') next = strings ? scrub(item) : item;
       else if (item === null || typeof item !== 'object') continue;
       else next = visit(item, depth);
       if (next !== item) (copy ??= { ...value })[key] = next;
