@@ -1,17 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { AbortError, APICallError, InvalidResponseDataError, MastraTsError } from '@mastra-ts/core';
+import { headersToRecord } from '@mastra-ts/core/provider-utils';
 
 const retryableErrorTypes = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
-
-/** Lower-case header record from a fetch `Headers`. */
-export function headersToRecord(headers: Headers | undefined | null): Record<string, string> | undefined {
-  if (!headers) return undefined;
-  const record: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    record[key.toLowerCase()] = value;
-  });
-  return record;
-}
 
 function hint(status: number | undefined, type: string | undefined): string {
   if (status === 401 || type === 'authentication_error') return ' Check ANTHROPIC_API_KEY (or the apiKey setting of createAnthropic).';

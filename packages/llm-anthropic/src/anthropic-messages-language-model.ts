@@ -12,7 +12,8 @@ import {
   type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
 } from '@mastra-ts/core';
-import { headersToRecord, mapAnthropicError } from './anthropic-error.ts';
+import { headersToRecord } from '@mastra-ts/core/provider-utils';
+import { mapAnthropicError } from './anthropic-error.ts';
 import { defaultMaxOutputTokens, parseAnthropicProviderOptions, parseCacheControl, supportsNativeStructuredOutput, type AnthropicMessagesModelId } from './anthropic-messages-options.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { TypeValidationError, UnsupportedFunctionalityError, type LanguageModelV1CallWarning, type LanguageModelV1Prompt, type ProviderOptions } from '@mastra-ts/core';
+import { detectImageMediaType } from '@mastra-ts/core/provider-utils';
 import { parseCacheControl, type AnthropicCacheControl } from './anthropic-messages-options.ts';
 import { recallThinkingSignature } from './thinking-signature-cache.ts';
 
@@ -25,21 +26,14 @@ function toBase64(data: Uint8Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 }
 
-const signatures: Array<[string, ImageMediaType]> = [
-  ['iVBORw0KGgo', 'image/png'],
-  ['/9j/', 'image/jpeg'],
-  ['R0lGOD', 'image/gif'],
-  ['UklGR', 'image/webp'],
-];
-
 function imageMediaType(mediaType: string | undefined, base64: string, path: string): ImageMediaType {
   const type = mediaType === 'image/jpg' ? 'image/jpeg' : mediaType;
   if (type === 'image/jpeg' || type === 'image/png' || type === 'image/gif' || type === 'image/webp') return type;
   if (type !== undefined && type !== 'image/*') {
     throw new TypeValidationError({ value: mediaType, context: 'Anthropic image', issues: [{ path: [path, 'mediaType'], message: `Anthropic accepts image/jpeg, image/png, image/gif or image/webp, got "${mediaType}": convert the image first` }] });
   }
-  const sniffed = signatures.find(([prefix]) => base64.startsWith(prefix));
-  if (sniffed) return sniffed[1];
+  const sniffed = detectImageMediaType(base64);
+  if (sniffed) return sniffed;
   throw new TypeValidationError({ value: base64.slice(0, 16), context: 'Anthropic image', issues: [{ path: [path, 'mediaType'], message: 'the image format could not be detected: set mediaType to image/jpeg, image/png, image/gif or image/webp' }] });
 }
 

@@ -1,26 +1,26 @@
 import {
-  AbortError,
-  APICallError,
   InvalidResponseDataError,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1CallWarning,
-  type LanguageModelV1Content,
-  type LanguageModelV1FinishReason,
   type LanguageModelV1GenerateResult,
-  type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
-  type LanguageModelV1Usage,
 } from '@mastra-ts/core';
-import { generateId } from '@mastra-ts/core/provider-utils';
+import {
+  convertToOpenAICompatibleMessages,
+  headersToRecord,
+  mapOpenAICompatibleContent,
+  mapOpenAICompatibleFinishReason,
+  mapOpenAICompatibleStream,
+  mapOpenAICompatibleUsage,
+  openAICompatibleRequestOptions,
+  toOpenAICompatibleCallError,
+  type OpenAICompatibleErrorContext,
+} from '@mastra-ts/core/provider-utils';
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { convertToOpenAIMessages } from './convert-to-openai-messages.ts';
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { mapChatProviderOptions } from './openai-chat-options.ts';
-import { headersToRecord, toOpenAICallError } from './openai-error.ts';
-import { mapOpenAIUsage, type OpenAIWireUsage } from './openai-usage.ts';
+import { openAISdkErrors } from './openai-sdk-errors.ts';
 
 /** How one OpenAI-compatible dialect is called. Built by the provider factories. */
 export interface OpenAIChatConfig {
@@ -50,8 +50,6 @@ export interface OpenAIChatConfig {
   isReasoningModel: (modelId: string) => boolean;
 }
 
-type ToolCallState = { id: string; name: string; arguments: string };
-
 /** A Chat Completions model through the official `openai` SDK (OpenAI, DeepSeek, any compatible server). */
 export class OpenAIChatLanguageModel implements LanguageModelV1 {
   readonly specificationVersion = 'v1' as const;
@@ -70,11 +68,13 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const reasoningModel = config.isReasoningModel(this.modelId);
     const mapped = mapChatProviderOptions(options.providerOptions?.[config.providerOptionsKey], config.supportedProviderOptions, config.providerOptionsKey);
     const warnings: LanguageModelV1CallWarning[] = [...mapped.warnings];
-    const messages = convertToOpenAIMessages(options.prompt, {
+    const messages = convertToOpenAICompatibleMessages(options.prompt, {
       systemRole: reasoningModel ? 'developer' : 'system',
       reasoningField: config.sendReasoning ? config.reasoningField : undefined,
       providerName: config.providerName,
       providerOptionsKey: config.providerOptionsKey,
+      pdf: true,
+      audio: true,
     });
     const body: Record<string, unknown> = { model: this.modelId, messages };
 
@@ -144,13 +144,14 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, warnings };
   }
 
-  private errorContext(options: LanguageModelV1CallOptions, body: unknown, client: OpenAI) {
+  private errorContext(options: LanguageModelV1CallOptions, body: unknown, client: OpenAI): OpenAICompatibleErrorContext {
     return {
       providerName: this.config.providerName,
       url: `${client.baseURL}/chat/completions`,
       requestBody: body,
       apiKeyVariable: this.config.apiKeyVariable,
       abortSignal: options.abortSignal,
+      sdkErrors: openAISdkErrors,
     };
   }
 
@@ -159,29 +160,22 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const client = this.config.client();
     let result: { data: OpenAI.Chat.Completions.ChatCompletion; response: Response };
     try {
-      result = await client.chat.completions.create(body, requestOptions(options)).withResponse();
+      result = await client.chat.completions.create(body, openAICompatibleRequestOptions(options)).withResponse();
     } catch (error) {
-      throw toOpenAICallError(error, this.errorContext(options, body, client));
+      throw toOpenAICompatibleCallError(error, this.errorContext(options, body, client));
     }
     const { data, response } = result;
     const choice = data.choices?.[0];
     if (!choice) {
       throw new InvalidResponseDataError({ data, message: `${this.config.providerName} returned a completion without choices (model ${this.modelId})` });
     }
-    const content: LanguageModelV1Content[] = [];
-    const message = choice.message as typeof choice.message & Record<string, unknown>;
-    const reasoning = this.config.reasoningField === undefined ? undefined : message[this.config.reasoningField];
-    if (typeof reasoning === 'string' && reasoning.length > 0) content.push({ type: 'reasoning', text: reasoning });
-    if (typeof message.content === 'string' && message.content.length > 0) content.push({ type: 'text', text: message.content });
-    for (const call of message.tool_calls ?? []) {
-      if (call.type !== 'function') continue;
-      content.push({ type: 'tool-call', toolCallId: call.id ?? generateId(), toolName: call.function.name, input: call.function.arguments ?? '' });
-    }
+    const message = choice.message;
+    const content = mapOpenAICompatibleContent(message, this.config.reasoningField);
     const refusal = typeof message.refusal === 'string' ? message.refusal : undefined;
     return {
       content,
-      finishReason: mapOpenAIFinishReason(choice.finish_reason),
-      usage: mapOpenAIUsage(data.usage as OpenAIWireUsage | undefined),
+      finishReason: mapOpenAICompatibleFinishReason(choice.finish_reason),
+      usage: mapOpenAICompatibleUsage(data.usage),
       warnings,
       ...(refusal === undefined ? {} : { providerMetadata: { [this.config.providerOptionsKey]: { refusal } } }),
       request: { body },
@@ -206,148 +200,14 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const context = this.errorContext(options, body, client);
     let result: { data: AsyncIterable<ChatCompletionChunk>; response: Response };
     try {
-      result = await client.chat.completions.create(body, requestOptions(options)).withResponse();
+      result = await client.chat.completions.create(body, openAICompatibleRequestOptions(options)).withResponse();
     } catch (error) {
-      throw toOpenAICallError(error, context);
+      throw toOpenAICompatibleCallError(error, context);
     }
     return {
-      stream: this.mapStream(result.data, warnings, context),
+      stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: this.config.reasoningField }),
       request: { body },
       response: { headers: headersToRecord(result.response.headers)! },
     };
   }
-
-  private async *mapStream(
-    chunks: AsyncIterable<ChatCompletionChunk>,
-    warnings: LanguageModelV1CallWarning[],
-    context: ReturnType<OpenAIChatLanguageModel['errorContext']>,
-  ): AsyncGenerator<LanguageModelV1StreamPart> {
-    yield { type: 'stream-start', warnings };
-    const reasoningField = this.config.reasoningField;
-    let metadataSent = false;
-    let textOpen = false;
-    let reasoningOpen = false;
-    let blockCount = 0;
-    let textId = '';
-    let reasoningId = '';
-    const toolCalls: ToolCallState[] = [];
-    const byIndex = new Map<number, ToolCallState>();
-    let finishReason: LanguageModelV1FinishReason | undefined;
-    let usage: LanguageModelV1Usage | undefined;
-    let failed = false;
-
-    try {
-      for await (const chunk of chunks) {
-        if (!metadataSent) {
-          metadataSent = true;
-          yield {
-            type: 'response-metadata',
-            ...(chunk.id ? { id: chunk.id } : {}),
-            ...(chunk.model ? { modelId: chunk.model } : {}),
-            ...(typeof chunk.created === 'number' ? { timestamp: new Date(chunk.created * 1000) } : {}),
-          };
-        }
-        if (chunk.usage) usage = mapOpenAIUsage(chunk.usage as OpenAIWireUsage);
-        const choice = chunk.choices?.[0];
-        if (!choice) continue;
-        if (choice.finish_reason) finishReason = mapOpenAIFinishReason(choice.finish_reason);
-        const delta = choice.delta as (typeof choice.delta & Record<string, unknown>) | undefined;
-        if (!delta) continue;
-
-        const reasoning = reasoningField === undefined ? undefined : delta[reasoningField];
-        if (typeof reasoning === 'string' && reasoning.length > 0) {
-          if (!reasoningOpen) {
-            reasoningOpen = true;
-            reasoningId = `reasoning-${blockCount++}`;
-            yield { type: 'reasoning-start', id: reasoningId };
-          }
-          yield { type: 'reasoning-delta', id: reasoningId, delta: reasoning };
-        }
-        if (typeof delta.content === 'string' && delta.content.length > 0) {
-          if (reasoningOpen) {
-            reasoningOpen = false;
-            yield { type: 'reasoning-end', id: reasoningId };
-          }
-          if (!textOpen) {
-            textOpen = true;
-            textId = `text-${blockCount++}`;
-            yield { type: 'text-start', id: textId };
-          }
-          yield { type: 'text-delta', id: textId, delta: delta.content };
-        }
-        for (const [position, call] of (delta.tool_calls ?? []).entries()) {
-          const index = call.index ?? position;
-          let state = byIndex.get(index);
-          if (!state) {
-            if (reasoningOpen) {
-              reasoningOpen = false;
-              yield { type: 'reasoning-end', id: reasoningId };
-            }
-            const name = call.function?.name;
-            if (!name) {
-              throw new InvalidResponseDataError({ data: call, message: `${this.config.providerName} streamed a tool call delta (index ${index}) without a function name in its first delta` });
-            }
-            state = { id: call.id ?? generateId(), name, arguments: '' };
-            byIndex.set(index, state);
-            toolCalls.push(state);
-            yield { type: 'tool-input-start', id: state.id, toolName: name };
-          }
-          const piece = call.function?.arguments;
-          if (piece) {
-            state.arguments += piece;
-            yield { type: 'tool-input-delta', id: state.id, delta: piece };
-          }
-        }
-      }
-    } catch (error) {
-      if (context.abortSignal?.aborted) throw new AbortError({ message: `${context.providerName} stream was aborted`, cause: context.abortSignal.reason ?? error });
-      if (InvalidResponseDataError.isInstance(error)) {
-        failed = true;
-        yield { type: 'error', error };
-      } else if (error instanceof SyntaxError) {
-        failed = true;
-        yield {
-          type: 'error',
-          error: new InvalidResponseDataError({ data: undefined, message: `${context.providerName} sent a stream chunk that is not valid JSON: ${error.message}`, cause: error }),
-        };
-      } else if (error instanceof APIError && error.status === undefined) {
-        failed = true;
-        yield { type: 'error', error: toOpenAICallError(error, context) };
-      } else {
-        throw toOpenAICallError(error, context);
-      }
-    }
-
-    if (context.abortSignal?.aborted) throw new AbortError({ message: `${context.providerName} stream was aborted`, cause: context.abortSignal.reason });
-    if (!failed && finishReason === undefined) {
-      throw new APICallError({
-        message: `${context.providerName} stream ended before the model finished (no finish_reason was received); the connection was probably cut`,
-        url: context.url,
-        requestBodyValues: context.requestBody,
-        isRetryable: true,
-      });
-    }
-    if (reasoningOpen) yield { type: 'reasoning-end', id: reasoningId };
-    if (textOpen) yield { type: 'text-end', id: textId };
-    for (const call of toolCalls) {
-      yield { type: 'tool-input-end', id: call.id };
-      if (!failed) yield { type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.arguments };
-    }
-    yield {
-      type: 'finish',
-      finishReason: failed ? 'error' : finishReason!,
-      usage: usage ?? { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined },
-    };
-  }
-}
-
-function requestOptions(options: LanguageModelV1CallOptions): { signal?: AbortSignal; headers?: Record<string, string> } {
-  const request: { signal?: AbortSignal; headers?: Record<string, string> } = {};
-  if (options.abortSignal) request.signal = options.abortSignal;
-  if (options.headers) {
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(options.headers)) if (value !== undefined) headers[key] = value;
-    request.headers = headers;
-  }
-  return request;
 }

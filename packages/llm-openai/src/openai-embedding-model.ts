@@ -1,6 +1,7 @@
 import type { EmbeddingModelV1, EmbeddingModelV1CallOptions, EmbeddingModelV1Result } from '@mastra-ts/core';
 import type OpenAI from 'openai';
-import { headersToRecord, toOpenAICallError } from './openai-error.ts';
+import { headersToRecord, openAICompatibleRequestOptions, toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
+import { openAISdkErrors } from './openai-sdk-errors.ts';
 
 /** How the embedding model is called. Built by the provider factory. */
 export interface OpenAIEmbeddingConfig {
@@ -53,27 +54,22 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
       const body = { model: this.modelId, input, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
       try {
         const { data, response } = await client.embeddings
-          .create(body, { ...(options.abortSignal ? { signal: options.abortSignal } : {}), ...(options.headers ? { headers: definedHeaders(options.headers) } : {}) })
+          .create(body, openAICompatibleRequestOptions(options))
           .withResponse();
         for (const item of [...data.data].sort((left, right) => left.index - right.index)) embeddings.push(item.embedding);
         if (data.usage?.prompt_tokens !== undefined) tokens = (tokens ?? 0) + data.usage.prompt_tokens;
         headers = headersToRecord(response.headers);
       } catch (error) {
-        throw toOpenAICallError(error, {
+        throw toOpenAICompatibleCallError(error, {
           providerName: this.config.providerName,
           url: `${client.baseURL}/embeddings`,
           requestBody: body,
           apiKeyVariable: this.config.apiKeyVariable,
           abortSignal: options.abortSignal,
+          sdkErrors: openAISdkErrors,
         });
       }
     }
     return { embeddings, usage: { tokens }, ...(headers ? { response: { headers } } : {}) };
   }
-}
-
-function definedHeaders(headers: Record<string, string | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) if (value !== undefined) result[key] = value;
-  return result;
 }

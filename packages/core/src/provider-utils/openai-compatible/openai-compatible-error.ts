@@ -1,40 +1,54 @@
-import { AbortError, APICallError } from '@mastra-ts/core';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { AbortError } from '../../errors/abort-error.ts';
+import { APICallError } from '../../errors/api-call-error.ts';
+import { headersToRecord } from '../headers-to-record.ts';
+
+/** What an `APIError` of the `openai` / `groq-sdk` SDKs looks like: `status` is undefined for an error event in a stream. */
+export interface OpenAICompatibleSdkAPIError extends Error {
+  readonly status: number | undefined;
+  readonly error: unknown;
+  readonly headers: Headers | undefined | null;
+}
+
+type ErrorClass<T> = abstract new (...args: never[]) => T;
+
+/**
+ * The error classes of the provider's SDK (`openai` and `groq-sdk` share the Stainless layout), passed in so that
+ * core depends on neither SDK. `APIConnectionError` and its subclasses must be subclasses of `APIError`.
+ */
+export interface OpenAICompatibleSdkErrors {
+  APIError: ErrorClass<OpenAICompatibleSdkAPIError>;
+  APIConnectionError: ErrorClass<Error>;
+  APIConnectionTimeoutError: ErrorClass<Error>;
+  APIUserAbortError: ErrorClass<Error>;
+}
 
 /** Where a failed call went, for the error message. */
-export interface OpenAIErrorContext {
-  /** Provider name for messages, e.g. `OpenAI`. */
+export interface OpenAICompatibleErrorContext {
+  /** Provider name for messages, e.g. `OpenAI`, `Groq`. */
   providerName: string;
   url: string;
   requestBody: unknown;
-  /** The environment variable of the API key, named in 401 messages. */
+  /** The environment variable of the API key, named in 401 messages (e.g. `OPENAI_API_KEY`). */
   apiKeyVariable: string;
   abortSignal: AbortSignal | undefined;
-}
-
-/** Lower-case header record of a fetch `Headers`. */
-export function headersToRecord(headers: Headers | undefined | null): Record<string, string> | undefined {
-  if (!headers) return undefined;
-  const record: Record<string, string> = {};
-  headers.forEach((value, key) => {
-    record[key.toLowerCase()] = value;
-  });
-  return record;
+  /** The SDK's error classes. */
+  sdkErrors: OpenAICompatibleSdkErrors;
 }
 
 /**
- * Converts an error of the `openai` SDK (or of the transport) into core's typed errors:
- * `AbortError` when the caller aborted, `APICallError` otherwise.
+ * Converts an error of an OpenAI-compatible SDK (or of the transport) into core's typed errors:
+ * `AbortError` when the caller aborted, `APICallError` otherwise (status, lower-case headers, body, `isRetryable`).
  */
-export function toOpenAICallError(error: unknown, context: OpenAIErrorContext): Error {
+export function toOpenAICompatibleCallError(error: unknown, context: OpenAICompatibleErrorContext): Error {
+  const sdk = context.sdkErrors;
   if (APICallError.isInstance(error) || AbortError.isInstance(error)) return error;
-  if (context.abortSignal?.aborted || error instanceof APIUserAbortError) {
+  if (context.abortSignal?.aborted || error instanceof sdk.APIUserAbortError) {
     return new AbortError({ message: `${context.providerName} request to ${context.url} was aborted`, cause: context.abortSignal?.reason ?? error });
   }
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new APICallError({ message: `${context.providerName} request to ${context.url} timed out`, url: context.url, requestBodyValues: context.requestBody, isRetryable: true, cause: error });
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     const detail = describeCause(error.cause) ?? error.message;
     return new APICallError({
       message: `${context.providerName} request to ${context.url} failed before a response: ${detail}`,
@@ -44,7 +58,7 @@ export function toOpenAICallError(error: unknown, context: OpenAIErrorContext): 
       cause: error,
     });
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     const status = error.status;
     const body = error.error === undefined ? undefined : JSON.stringify({ error: error.error });
     const payload = error.error as { message?: unknown; type?: unknown; code?: unknown } | undefined;
@@ -72,6 +86,11 @@ export function toOpenAICallError(error: unknown, context: OpenAIErrorContext): 
     isRetryable: true,
     cause: error,
   });
+}
+
+/** Whether the error is an error event inside a stream (an SDK `APIError` without a status), which ends the stream with an error part. */
+export function isOpenAICompatibleStreamErrorEvent(error: unknown, sdkErrors: OpenAICompatibleSdkErrors): boolean {
+  return error instanceof sdkErrors.APIError && error.status === undefined;
 }
 
 function isRetryableStreamError(payload: { type?: unknown; code?: unknown } | undefined): boolean {

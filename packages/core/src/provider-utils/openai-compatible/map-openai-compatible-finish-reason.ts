@@ -1,7 +1,7 @@
-import type { LanguageModelV1FinishReason } from '@mastra-ts/core';
+import type { LanguageModelV1FinishReason } from '../../language-model/v1/index.ts';
 
-/** Maps a Chat Completions `finish_reason` to core's finish reason. */
-export function mapOpenAIFinishReason(finishReason: string | null | undefined): LanguageModelV1FinishReason {
+/** Maps a Chat Completions `finish_reason` (OpenAI, Groq, DeepSeek, compatible servers) to core's finish reason. */
+export function mapOpenAICompatibleFinishReason(finishReason: string | null | undefined): LanguageModelV1FinishReason {
   switch (finishReason) {
     case 'stop':
       return 'stop';

@@ -1,26 +1,62 @@
-import { UnsupportedFunctionalityError, type LanguageModelV1Prompt } from '@mastra-ts/core';
-import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { detectImageMediaType } from './detect-image-media-type.ts';
+import { UnsupportedFunctionalityError } from '../../errors/unsupported-functionality-error.ts';
+import type { LanguageModelV1Prompt } from '../../language-model/v1/index.ts';
+import { detectImageMediaType } from '../detect-image-media-type.ts';
+
+/** A content part of a Chat Completions user message. */
+export type OpenAICompatibleContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } }
+  | { type: 'file'; file: { filename: string; file_data: string } }
+  | { type: 'input_audio'; input_audio: { data: string; format: 'wav' | 'mp3' } };
+
+/** A function call in a Chat Completions assistant message. */
+export interface OpenAICompatibleToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** An assistant message; the dialect's reasoning field (e.g. `reasoning_content`) is added when reasoning is sent back. */
+export interface OpenAICompatibleAssistantMessage {
+  role: 'assistant';
+  content: string | null;
+  tool_calls?: OpenAICompatibleToolCall[];
+  [field: string]: unknown;
+}
+
+/** A Chat Completions request message (the wire format shared by OpenAI, Groq, DeepSeek and compatible servers). */
+export type OpenAICompatibleMessage =
+  | { role: 'system' | 'developer'; content: string }
+  | { role: 'user'; content: string | OpenAICompatibleContentPart[] }
+  | OpenAICompatibleAssistantMessage
+  | { role: 'tool'; tool_call_id: string; content: string };
 
 /** How a provider's Chat Completions dialect takes messages. */
-export interface OpenAIMessageOptions {
-  /** Role of system messages: `developer` for OpenAI reasoning models. */
-  systemRole: 'system' | 'developer';
+export interface OpenAICompatibleMessageOptions {
+  /** Role of system messages: `developer` for OpenAI reasoning models. Default `system`. */
+  systemRole?: 'system' | 'developer';
   /** The field that carries reasoning sent back in assistant messages, or undefined to drop reasoning. */
-  reasoningField: string | undefined;
-  /** Provider name for error messages. */
+  reasoningField?: string | undefined;
+  /** Provider name for error messages, e.g. `OpenAI`. */
   providerName: string;
   /** Key of `providerOptions` read on parts (e.g. `openai` for `imageDetail`). */
   providerOptionsKey: string;
+  /** Whether PDF files are sent as `file` parts; otherwise they are refused. */
+  pdf: boolean;
+  /** Whether WAV / MP3 files are sent as `input_audio` parts; otherwise they are refused. */
+  audio: boolean;
 }
 
-/** Converts core's prompt to Chat Completions messages. */
-export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: OpenAIMessageOptions): ChatCompletionMessageParam[] {
-  const messages: ChatCompletionMessageParam[] = [];
+/**
+ * Converts core's prompt to Chat Completions messages. Images go as `image_url` (URL or base64 data URL), tool
+ * results as `tool` messages; file types the dialect does not accept throw `UnsupportedFunctionalityError`.
+ */
+export function convertToOpenAICompatibleMessages(prompt: LanguageModelV1Prompt, options: OpenAICompatibleMessageOptions): OpenAICompatibleMessage[] {
+  const messages: OpenAICompatibleMessage[] = [];
   for (const message of prompt) {
     switch (message.role) {
       case 'system':
-        messages.push({ role: options.systemRole, content: message.content });
+        messages.push({ role: options.systemRole ?? 'system', content: message.content });
         break;
       case 'user': {
         const only = message.content.length === 1 ? message.content[0] : undefined;
@@ -28,19 +64,19 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
           messages.push({ role: 'user', content: only.text });
           break;
         }
-        const content: ChatCompletionContentPart[] = message.content.map((part): ChatCompletionContentPart => {
+        const content = message.content.map((part): OpenAICompatibleContentPart => {
           if (part.type === 'text') return { type: 'text', text: part.text };
           if (part.type === 'image') {
             const detail = part.providerOptions?.[options.providerOptionsKey]?.imageDetail;
             return {
               type: 'image_url',
               image_url: {
-                url: toDataOrHttpURL(part.image, part.mediaType ?? detectImageMediaType(part.image, 'image/jpeg')),
+                url: toDataOrHttpURL(part.image, part.mediaType ?? detectImageMediaType(part.image) ?? 'image/jpeg'),
                 ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}),
               },
             };
           }
-          if (part.mediaType === 'application/pdf') {
+          if (options.pdf && part.mediaType === 'application/pdf') {
             if (part.data instanceof URL || (typeof part.data === 'string' && /^https?:\/\//.test(part.data))) {
               throw new UnsupportedFunctionalityError({
                 functionality: 'pdf-url',
@@ -49,7 +85,7 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
             }
             return { type: 'file', file: { filename: part.filename ?? 'document.pdf', file_data: toDataOrHttpURL(part.data, part.mediaType) } };
           }
-          if (part.mediaType === 'audio/wav' || part.mediaType === 'audio/mpeg' || part.mediaType === 'audio/mp3') {
+          if (options.audio && (part.mediaType === 'audio/wav' || part.mediaType === 'audio/mpeg' || part.mediaType === 'audio/mp3')) {
             return { type: 'input_audio', input_audio: { data: toBase64(part.data, part.mediaType), format: part.mediaType === 'audio/wav' ? 'wav' : 'mp3' } };
           }
           if (part.mediaType.startsWith('image/')) {
@@ -57,7 +93,7 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
           }
           throw new UnsupportedFunctionalityError({
             functionality: `file of type ${part.mediaType}`,
-            message: `${options.providerName} chat does not accept files of type "${part.mediaType}" in user messages: send images, PDF (application/pdf) or audio (audio/wav, audio/mpeg), or put the content in text`,
+            message: `${options.providerName} chat does not accept files of type "${part.mediaType}" in user messages: send ${acceptedFiles(options)}, or put the content in text`,
           });
         });
         messages.push({ role: 'user', content });
@@ -66,7 +102,7 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
       case 'assistant': {
         let text = '';
         let reasoning = '';
-        const toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
+        const toolCalls: OpenAICompatibleToolCall[] = [];
         for (const part of message.content) {
           if (part.type === 'text') text += part.text;
           else if (part.type === 'reasoning') reasoning += part.text;
@@ -78,7 +114,7 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
             });
           }
         }
-        const assistant: ChatCompletionMessageParam & Record<string, unknown> = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null };
+        const assistant: OpenAICompatibleAssistantMessage = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null };
         if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
         if (options.reasoningField !== undefined && reasoning.length > 0) assistant[options.reasoningField] = reasoning;
         messages.push(assistant);
@@ -92,6 +128,11 @@ export function convertToOpenAIMessages(prompt: LanguageModelV1Prompt, options: 
     }
   }
   return messages;
+}
+
+function acceptedFiles(options: OpenAICompatibleMessageOptions): string {
+  const kinds = ['images', ...(options.pdf ? ['PDF (application/pdf)'] : []), ...(options.audio ? ['audio (audio/wav, audio/mpeg)'] : [])];
+  return kinds.length === 1 ? kinds[0]! : `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}`;
 }
 
 function toDataOrHttpURL(data: URL | string | Uint8Array, mediaType: string): string {
