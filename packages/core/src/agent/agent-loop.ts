@@ -329,7 +329,7 @@ async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1Ca
   const span = input.tracer.startSpan('model.call', {
     kind: 'model',
     parent: input.parentSpan,
-    attributes: { 'gen_ai.system': primary.provider, 'gen_ai.request.model': primary.modelId, 'mastra.step': stepNumber },
+    attributes: { 'gen_ai.system': primary.provider, 'gen_ai.request.model': primary.modelId, 'mastra.step': stepNumber, 'mastra.run.id': input.runId, 'mastra.agent.id': input.agentId },
   });
   try {
     const output = input.emit ? await streamStep(input, call, retry, stepNumber, input.emit) : await generateStep(input, call, retry);
@@ -537,7 +537,7 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
   const span = input.tracer.startSpan('tool.call', {
     kind: 'tool',
     parent: input.parentSpan,
-    attributes: { 'gen_ai.tool.name': call.toolName, 'gen_ai.tool.call.id': call.toolCallId },
+    attributes: { 'gen_ai.tool.name': call.toolName, 'gen_ai.tool.call.id': call.toolCallId, 'mastra.run.id': input.runId, 'mastra.agent.id': input.agentId },
   });
   const controller = new AbortController();
   const timeout = attemptSignal(input.abortSignal, tool.timeoutMs);

@@ -29,6 +29,10 @@ export interface StartSpanOptions {
 /** Creates spans. `@mastra-ts/telemetry` persists and exports them. */
 export interface Tracer {
   startSpan(name: string, options?: StartSpanOptions): Span;
+  /** Optional: writes buffered spans out (the server calls it before it exits). */
+  flush?(): Promise<void>;
+  /** Optional: flushes and stops background work (timers, exporters). */
+  shutdown?(): Promise<void>;
 }
 
 const noopSpan: Span = {
