@@ -76,6 +76,33 @@ describe('HnswIndex recall', () => {
   });
 });
 
+describe('HnswIndex int8 graph walk', () => {
+  it('walks on int8 rows from dimension 128, returns exact float32 scores, and keeps recall through restore and compaction', () => {
+    const dimension = 128;
+    const vectors = clusteredVectors({ count: 3050, dimension, seed: 9 });
+    const entries = entriesOf(vectors.slice(0, 3000));
+    const queries = vectors.slice(3000);
+    for (const metric of ['cosine', 'euclidean'] as const) {
+      const exact = new FlatIndex({ dimension, metric });
+      const int8 = new HnswIndex({ dimension, metric });
+      const float = new HnswIndex({ dimension, metric, int8Search: false });
+      for (const index of [exact, int8, float]) index.upsert(entries);
+      expect([int8.stats.int8Search, float.stats.int8Search, new HnswIndex({ dimension: 64 }).stats.int8Search]).toEqual([true, false, false]);
+      expect(recallAt10(int8, exact, queries)).toBeGreaterThanOrEqual(0.98);
+      for (const query of queries.slice(0, 10)) {
+        const truth = new Map(exact.search(query, { topK: 50 }).map((result) => [result.id, result.score]));
+        for (const result of int8.search(query, { topK: 10 })) if (truth.has(result.id)) expect(result.score).toBe(truth.get(result.id));
+      }
+      const restored = HnswIndex.restore({ dimension, metric }, int8.serializeGraph(), entries);
+      expect(recallAt10(restored, exact, queries)).toBeGreaterThanOrEqual(0.98);
+      const removed = entries.filter((_, index) => index % 3 === 0).map((entry) => entry.id);
+      for (const index of [exact, int8]) index.delete(removed);
+      expect(int8.stats.compactions).toBe(1);
+      expect(recallAt10(int8, exact, queries)).toBeGreaterThanOrEqual(0.98);
+    }
+  });
+});
+
 describe('HnswIndex filters never miss matches', () => {
   const vectors = seededVectors(3000, 16, 11);
   const metadataOf = (index: number) => ({ bucket: index % 100, group: index % 2, decile: index % 10 });

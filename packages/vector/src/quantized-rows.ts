@@ -2,6 +2,7 @@ import { scanKernelModule } from './kernels/scan-kernel.ts';
 
 interface Int8Exports {
   i8_dot_range(query: number, base: number, stride: number, slots: number, count: number, out: number): void;
+  i8_dot_gather(query: number, base: number, stride: number, slots: number, count: number, out: number): void;
 }
 
 const pageBytes = 65_536;
@@ -23,6 +24,11 @@ export class QuantizedRows {
   readonly #kernel: Int8Exports;
   #bytes = new Int8Array(0);
   #outOffset = 0;
+  #slotsOffset = 0;
+  /** Scratch list of rows for `gather`; replaced when the memory grows. */
+  slots: Int32Array = new Int32Array(0);
+  /** Output of `scan`/`gather`; replaced when the memory grows. */
+  out: Int32Array = new Int32Array(0);
   /** Scale of the quantized query. */
   queryScale = 0;
   /** Sum of |x| of the float query. */
@@ -39,12 +45,16 @@ export class QuantizedRows {
     if (rows <= this.#capacity) return;
     let capacity = Math.max(64, this.#capacity);
     while (capacity < rows) capacity *= 2;
-    const outOffset = align16(this.stride + capacity * this.stride);
+    const slotsOffset = align16(this.stride + capacity * this.stride);
+    const outOffset = slotsOffset + capacity * 4;
     const needed = outOffset + capacity * 4;
     const current = this.#memory.buffer.byteLength;
     if (needed > current) this.#memory.grow(Math.ceil((needed - current) / pageBytes));
     this.#bytes = new Int8Array(this.#memory.buffer);
     this.#outOffset = outOffset;
+    this.#slotsOffset = slotsOffset;
+    this.slots = new Int32Array(this.#memory.buffer, slotsOffset, capacity);
+    this.out = new Int32Array(this.#memory.buffer, outOffset, capacity);
     this.#capacity = capacity;
     const grow = (array: Float64Array): Float64Array => {
       const next = new Float64Array(capacity);
@@ -90,10 +100,16 @@ export class QuantizedRows {
     this.queryAbsoluteSum = absoluteSum;
   }
 
-  /** Integer dot products of rows `0..count` with the query. */
+  /** Integer dot products of rows `0..count` with the query, in `out`. */
   scan(count: number): Int32Array {
     this.#kernel.i8_dot_range(0, this.stride, this.stride, 0, count, this.#outOffset);
-    return new Int32Array(this.#memory.buffer, this.#outOffset, count);
+    return this.out;
+  }
+
+  /** Integer dot products of the rows listed in `slots[0..count]` with the query, in `out`. */
+  gather(count: number): Int32Array {
+    this.#kernel.i8_dot_gather(0, this.stride, this.stride, this.#slotsOffset, count, this.#outOffset);
+    return this.out;
   }
 
   /**

@@ -4,20 +4,22 @@
  * `0..count` laid out from `base`; `dot_gather` / `l2_gather (query, base, dimension, slots, count, out)` score
  * the rows whose slot numbers are listed as i32 at `slots`. Results are f32 written to `out`.
  * `dot_*` writes the dot product, `l2_*` the squared euclidean distance. `i8_dot_range (query, base, stride, _, count, out)`
- * writes the i32 dot products of int8 rows of `stride` bytes (a multiple of 16, zero padded) against an int8 query.
+ * writes the i32 dot products of int8 rows of `stride` bytes (a multiple of 16, zero padded) against an int8 query;
+ * `i8_dot_gather (query, base, stride, slots, count, out)` does the same for listed rows.
  */
 export function buildScanKernelModule(): Uint8Array {
   const types = [...section(1, vector([functionType([i32, i32, i32, i32, i32, i32], [])]))];
   const imports = section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]]));
-  const functions = section(3, vector([[0], [0], [0], [0], [0]]));
-  const exportNames = ['dot_range', 'l2_range', 'dot_gather', 'l2_gather', 'i8_dot_range'];
+  const functions = section(3, vector([[0], [0], [0], [0], [0], [0]]));
+  const exportNames = ['dot_range', 'l2_range', 'dot_gather', 'l2_gather', 'i8_dot_range', 'i8_dot_gather'];
   const exports = section(7, vector(exportNames.map((exportName, index) => [...name(exportName), 0x00, index])));
   const bodies = [
     scanBody({ squaredDifference: false, gather: false }),
     scanBody({ squaredDifference: true, gather: false }),
     scanBody({ squaredDifference: false, gather: true }),
     scanBody({ squaredDifference: true, gather: true }),
-    int8DotBody(),
+    int8DotBody(false),
+    int8DotBody(true),
   ];
   const code = section(10, vector(bodies.map((body) => [...unsigned(body.length), ...body])));
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
@@ -85,7 +87,10 @@ const op = {
   i32x4Add: [0xfd, 0xae, 0x01],
 };
 
-function int8DotBody(): number[] {
+function int8DotBody(gather: boolean): number[] {
+  const rowIndex = gather
+    ? [...op.get(Local.slots), ...op.get(Local.row), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load]
+    : op.get(Local.row);
   const half = (extend: number[]): number[] => [
     ...op.get(Local.acc0),
     ...op.get(Local.acc1), ...extend, ...op.get(Local.acc2), ...extend, ...op.i32x4DotI16x8,
@@ -94,7 +99,7 @@ function int8DotBody(): number[] {
   const body = [
     ...op.block, ...op.loop,
     ...op.get(Local.row), ...op.get(Local.count), ...op.i32GeU, ...op.brIf(1),
-    ...op.get(Local.base), ...op.get(Local.row), ...op.get(Local.dimension), ...op.i32Mul, ...op.i32Add, ...op.set(Local.rowAddress),
+    ...op.get(Local.base), ...rowIndex, ...op.get(Local.dimension), ...op.i32Mul, ...op.i32Add, ...op.set(Local.rowAddress),
     ...op.v128Zero, ...op.set(Local.acc0),
     ...op.i32Const(0), ...op.set(Local.offset),
     ...op.block, ...op.loop,
