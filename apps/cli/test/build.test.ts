@@ -1,7 +1,9 @@
 import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cleanEnv, exampleDir, live, runBin, tempDir } from './helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, exampleDir, live, runBin, tempDir, removeTempDirs } from './helpers.ts';
+
+afterAll(removeTempDirs);
 
 describe('mastra-ts build', () => {
   it('bundles the example into a folder that runs with node alone, elsewhere, and answers /health and its agent', async () => {

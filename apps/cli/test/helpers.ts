@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,9 +11,18 @@ export const repoRoot: string = path.resolve(cliDir, '../..');
 export const cliBin: string = path.join(cliDir, 'dist/bin.mjs');
 export const exampleDir: string = path.join(repoRoot, 'examples/basic');
 
-/** A fresh temporary folder. */
+const created: string[] = [];
+
+/** A fresh temporary folder, removed by `removeTempDirs`. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `mastra-ts-cli-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `mastra-ts-cli-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes the folders `tempDir` created in this test file (call it in `afterAll`). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The environment for child processes: no provider keys or colours leaking in from the caller. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, chatCompletionStream, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
 import { packageVersions } from '../src/package-versions.ts';
-import { cleanEnv, cliBin, inPty, linkWorkspacePackages, live, runBin, shellQuote, tempDir } from './helpers.ts';
+import { cleanEnv, cliBin, inPty, linkWorkspacePackages, live, runBin, shellQuote, tempDir, removeTempDirs } from './helpers.ts';
 
 describe('mastra-ts init', () => {
   it('scaffolds a project with the chosen provider, memory and workflow, depending only on what it uses', async () => {
@@ -132,6 +132,8 @@ describe('mastra-ts dev on a project whose entry is at its top level', () => {
     }
   }, 60_000);
 });
+
+afterAll(removeTempDirs);
 
 describe('a generated project, linked to the workspace packages', () => {
   let dir: string;

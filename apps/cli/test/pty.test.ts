@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { cleanEnv, cliBin, inPty, shellQuote, tempDir } from './helpers.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanEnv, cliBin, inPty, shellQuote, tempDir, removeTempDirs } from './helpers.ts';
+
+afterAll(removeTempDirs);
 
 const fixture = fileURLToPath(new URL('./fixtures/chat-project', import.meta.url));
 
