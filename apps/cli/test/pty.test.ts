@@ -81,6 +81,8 @@ describe('mastra-ts chat in a terminal', () => {
       await chat.waitFor(/new thread chat-/);
       chat.write('three\r');
       await chat.waitFor(/you said "three", 0 earlier\.\n/);
+      chat.write('think four\r');
+      await chat.waitFor(/Plain › pondering…\nPlain › First part… second part: you said "think four", 1 earlier\.\n/);
       chat.child.stdin!.end();
       expect(await chat.exited).toBe(0);
       expect(chat.output()).not.toContain('Continue this conversation');

@@ -109,6 +109,15 @@ class ChatSession {
             stdout.write(part.delta);
             atLineStart = part.delta.endsWith('\n');
             break;
+          case 'reasoning-delta':
+            stdout.write(paint(stdout, 'dim', part.delta));
+            atLineStart = part.delta.endsWith('\n');
+            break;
+          case 'reasoning-end':
+            if (!atLineStart) stdout.write('\n');
+            atLineStart = false;
+            stdout.write(paint(stdout, 'cyan', `${this.#agent.name} › `));
+            break;
           case 'tool-call':
             line(`  ${paint(stdout, 'magenta', '⚙')} ${part.toolName}(${formatValue(part.input)})`);
             break;

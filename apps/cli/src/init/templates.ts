@@ -100,6 +100,7 @@ function envExample(choices: ProjectChoices): string {
   if (provider.apiKeyVariable) lines.push(`${provider.apiKeyVariable}=`);
   else lines.push('# Ollama needs no key: start it with `ollama serve` and `ollama pull llama3.2`.');
   for (const [variable, meaning] of Object.entries(provider.optionalVariables)) lines.push(`# ${meaning}`, `# ${variable}=`);
+  lines.push(`# Another model for the agent (default ${provider.model})`, `# MODEL=${provider.model}`);
   lines.push('# Port of the server (default 4111)', '# PORT=4111', '# Bearer token required on every API route', '# MASTRA_TS_API_KEY=');
   if (choices.memory) lines.push('# SQLite file (default .mastra-ts/mastra.db)', '# MASTRA_TS_DB=.mastra-ts/mastra.db');
   return `${lines.join('\n')}\n`;
