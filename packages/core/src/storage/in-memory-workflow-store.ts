@@ -10,23 +10,44 @@ import type {
   WorkflowStore,
 } from './workflow-store.ts';
 
+type StoredRun = Omit<WorkflowRunRecord, 'snapshot'> & { snapshotText: string };
+
+function stored(run: WorkflowRunRecord, snapshotText: string = JSON.stringify(run.snapshot) ?? 'null'): StoredRun {
+  const { snapshot: _snapshot, ...rest } = run;
+  return { ...rest, snapshotText };
+}
+
+// Snapshots are kept as JSON text: one stringify per write and one parse per read is much cheaper than deep-copying
+// the object both ways, and it isolates callers from the store just as well.
+function toRecord(run: StoredRun, snapshot?: WorkflowRunRecord['snapshot']): WorkflowRunRecord {
+  const { snapshotText, ...rest } = run;
+  return {
+    ...rest,
+    createdAt: new Date(rest.createdAt),
+    updatedAt: new Date(rest.updatedAt),
+    ...(rest.leaseExpiresAt === undefined ? {} : { leaseExpiresAt: new Date(rest.leaseExpiresAt) }),
+    snapshot: snapshot ?? JSON.parse(snapshotText),
+  };
+}
+
 /** The reference `WorkflowStore`, in process memory. */
 export class InMemoryWorkflowStore implements WorkflowStore {
-  readonly #runs = new Map<string, WorkflowRunRecord>();
+  readonly #runs = new Map<string, StoredRun>();
   readonly #steps = new Map<string, Map<string, WorkflowStepResultRecord>>();
 
   async createRun(run: WorkflowRunRecord, options?: StoreCallOptions): Promise<WorkflowRunRecord> {
     throwIfAborted(options?.abortSignal);
     if (this.#runs.has(run.runId)) throw new ConflictError({ entity: 'workflow run', id: run.runId, message: `workflow run "${run.runId}" already exists` });
-    this.#runs.set(run.runId, structuredClone(run));
+    const row = stored(run);
+    this.#runs.set(run.runId, row);
     this.#steps.set(run.runId, new Map());
-    return structuredClone(run);
+    return toRecord(row);
   }
 
   async getRun(runId: string, options?: StoreCallOptions): Promise<WorkflowRunRecord | null> {
     throwIfAborted(options?.abortSignal);
     const run = this.#runs.get(runId);
-    return run ? structuredClone(run) : null;
+    return run ? toRecord(run) : null;
   }
 
   async listRuns(query: ListWorkflowRunsQuery): Promise<{ runs: WorkflowRunRecord[]; total: number }> {
@@ -44,7 +65,7 @@ export class InMemoryWorkflowStore implements WorkflowStore {
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.runId < b.runId ? 1 : -1));
     const offset = query.offset ?? 0;
     const runs = matching.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
-    return { runs: runs.map((run) => structuredClone(run)), total: matching.length };
+    return { runs: runs.map((run) => toRecord(run)), total: matching.length };
   }
 
   async updateRun(args: UpdateWorkflowRunArgs): Promise<WorkflowRunRecord> {
@@ -58,12 +79,12 @@ export class InMemoryWorkflowStore implements WorkflowStore {
         message: `workflow run "${args.runId}" changed concurrently: expected version ${args.expectedVersion}, found ${run.version}`,
       });
     }
-    const next: WorkflowRunRecord = {
+    const next: StoredRun = {
       ...run,
       version: run.version + 1,
       updatedAt: args.updatedAt,
       ...(args.status === undefined ? {} : { status: args.status }),
-      ...(args.snapshot === undefined ? {} : { snapshot: structuredClone(args.snapshot) }),
+      ...(args.snapshot === undefined ? {} : { snapshotText: JSON.stringify(args.snapshot) ?? 'null' }),
     };
     if (args.lease === null) {
       next.leaseOwner = undefined;
@@ -75,7 +96,8 @@ export class InMemoryWorkflowStore implements WorkflowStore {
     const steps = this.#steps.get(args.runId)!;
     for (const step of args.stepResults ?? []) steps.set(`${step.stepPath}\u0000${step.iteration}`, structuredClone(step));
     this.#runs.set(args.runId, next);
-    return structuredClone(next);
+    // the caller's own snapshot object can be handed back; only the store's copy must stay private
+    return toRecord(next, args.snapshot);
   }
 
   async listStepResults(runId: string, options?: StoreCallOptions): Promise<WorkflowStepResultRecord[]> {
@@ -99,7 +121,7 @@ export class InMemoryWorkflowStore implements WorkflowStore {
       run.leaseExpiresAt = new Date(args.now.getTime() + args.leaseMs);
       run.version += 1;
       run.updatedAt = args.now;
-      claimed.push(structuredClone(run));
+      claimed.push(toRecord(run));
     }
     return claimed;
   }
