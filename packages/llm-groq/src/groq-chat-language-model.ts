@@ -7,6 +7,7 @@ import {
   type LanguageModelV1StreamResult,
 } from '@mastra-ts/core';
 import {
+  buildOpenAICompatibleChatBody,
   convertToOpenAICompatibleMessages,
   headersToRecord,
   mapOpenAICompatibleContent,
@@ -45,42 +46,21 @@ export class GroqChatLanguageModel implements LanguageModelV1 {
     const mapped = mapGroqProviderOptions(options.providerOptions?.groq);
     const warnings: LanguageModelV1CallWarning[] = [...mapped.warnings];
     const messages = convertToOpenAICompatibleMessages(options.prompt, { providerName: 'Groq', providerOptionsKey: 'groq', pdf: false, audio: false });
-    const body: Record<string, unknown> = { model: this.modelId, messages };
-    if (options.topK !== undefined) warnings.push({ type: 'unsupported-setting', setting: 'topK', details: 'Groq chat has no top-k sampling' });
-    if (options.temperature !== undefined) body.temperature = options.temperature;
-    if (options.topP !== undefined) body.top_p = options.topP;
-    if (options.presencePenalty !== undefined) body.presence_penalty = options.presencePenalty;
-    if (options.frequencyPenalty !== undefined) body.frequency_penalty = options.frequencyPenalty;
-    if (options.maxOutputTokens !== undefined) body.max_completion_tokens = options.maxOutputTokens;
-    if (options.stopSequences !== undefined && options.stopSequences.length > 0) body.stop = options.stopSequences;
-    if (options.seed !== undefined) body.seed = options.seed;
-
-    const format = options.responseFormat;
-    if (format?.type === 'json') {
-      if (format.schema !== undefined && mapped.structuredOutputs) {
-        body.response_format = {
-          type: 'json_schema',
-          json_schema: { name: format.name ?? 'response', ...(format.description === undefined ? {} : { description: format.description }), schema: format.schema, strict: mapped.strictJsonSchema },
-        };
-      } else {
-        body.response_format = { type: 'json_object' };
-        const instruction = format.schema === undefined ? 'Answer with a single JSON object only.' : `Answer with a single JSON object only, matching this JSON Schema: ${JSON.stringify(format.schema)}`;
-        const first = messages[0];
-        if (first?.role === 'system' && typeof first.content === 'string') messages[0] = { ...first, content: `${first.content}\n\n${instruction}` };
-        else messages.unshift({ role: 'system', content: instruction });
-      }
-    }
-
-    if (options.tools !== undefined && options.tools.length > 0) {
-      body.tools = options.tools.map((tool) => ({
-        type: 'function',
-        function: { name: tool.name, ...(tool.description === undefined ? {} : { description: tool.description }), parameters: tool.inputSchema },
-      }));
-      const choice = options.toolChoice;
-      if (choice !== undefined) body.tool_choice = choice.type === 'tool' ? { type: 'function', function: { name: choice.toolName } } : choice.type;
-    } else if (options.toolChoice !== undefined && options.toolChoice.type !== 'auto' && options.toolChoice.type !== 'none') {
-      warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: 'ignored because no tools were given' });
-    }
+    const body = buildOpenAICompatibleChatBody(
+      options,
+      messages,
+      {
+        modelId: this.modelId,
+        providerName: 'Groq',
+        systemRole: 'system',
+        samplingUnsupported: undefined,
+        maxTokensField: 'max_completion_tokens',
+        structuredOutputs: mapped.structuredOutputs,
+        strictJsonSchema: mapped.strictJsonSchema,
+        strictTools: false,
+      },
+      warnings,
+    );
     Object.assign(body, mapped.body);
     return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, warnings };
   }

@@ -7,6 +7,7 @@ import {
   type LanguageModelV1StreamResult,
 } from '@mastra-ts/core';
 import {
+  buildOpenAICompatibleChatBody,
   convertToOpenAICompatibleMessages,
   headersToRecord,
   mapOpenAICompatibleContent,
@@ -76,70 +77,21 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
       pdf: true,
       audio: true,
     });
-    const body: Record<string, unknown> = { model: this.modelId, messages };
-
-    if (options.topK !== undefined) warnings.push({ type: 'unsupported-setting', setting: 'topK', details: `${config.providerName} chat has no top-k sampling` });
-    const sampling: Array<[keyof LanguageModelV1CallOptions, string]> = [
-      ['temperature', 'temperature'],
-      ['topP', 'top_p'],
-      ['presencePenalty', 'presence_penalty'],
-      ['frequencyPenalty', 'frequency_penalty'],
-    ];
-    for (const [setting, field] of sampling) {
-      const value = options[setting];
-      if (value === undefined) continue;
-      if (reasoningModel) warnings.push({ type: 'unsupported-setting', setting, details: `not supported by reasoning model ${this.modelId}; ignored` });
-      else body[field] = value;
-    }
-    if (options.maxOutputTokens !== undefined) body[config.maxTokensField] = options.maxOutputTokens;
-    if (options.stopSequences !== undefined && options.stopSequences.length > 0) body.stop = options.stopSequences;
-    if (options.seed !== undefined) body.seed = options.seed;
-
-    const format = options.responseFormat;
-    if (format?.type === 'json') {
-      if (format.schema !== undefined && config.structuredOutputs) {
-        body.response_format = {
-          type: 'json_schema',
-          json_schema: {
-            name: format.name ?? 'response',
-            ...(format.description === undefined ? {} : { description: format.description }),
-            schema: format.schema,
-            strict: mapped.strictJsonSchema,
-          },
-        };
-      } else {
-        body.response_format = { type: 'json_object' };
-        const instruction =
-          format.schema === undefined
-            ? 'Answer with a single JSON object only.'
-            : `Answer with a single JSON object only, matching this JSON Schema: ${JSON.stringify(format.schema)}`;
-        const first = messages[0];
-        if (first && (first.role === 'system' || first.role === 'developer') && typeof first.content === 'string') {
-          messages[0] = { ...first, content: `${first.content}\n\n${instruction}` };
-        } else {
-          messages.unshift({ role: reasoningModel ? 'developer' : 'system', content: instruction });
-        }
-      }
-    }
-
-    if (options.tools !== undefined && options.tools.length > 0) {
-      body.tools = options.tools.map((tool) => ({
-        type: 'function',
-        function: {
-          name: tool.name,
-          ...(tool.description === undefined ? {} : { description: tool.description }),
-          parameters: tool.inputSchema,
-          ...(mapped.strictJsonSchema ? { strict: true } : {}),
-        },
-      }));
-      const choice = options.toolChoice;
-      if (choice !== undefined) {
-        body.tool_choice = choice.type === 'tool' ? { type: 'function', function: { name: choice.toolName } } : choice.type;
-      }
-    } else if (options.toolChoice !== undefined && options.toolChoice.type !== 'auto' && options.toolChoice.type !== 'none') {
-      warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: 'ignored because no tools were given' });
-    }
-
+    const body = buildOpenAICompatibleChatBody(
+      options,
+      messages,
+      {
+        modelId: this.modelId,
+        providerName: config.providerName,
+        systemRole: reasoningModel ? 'developer' : 'system',
+        samplingUnsupported: reasoningModel ? `not supported by reasoning model ${this.modelId}; ignored` : undefined,
+        maxTokensField: config.maxTokensField,
+        structuredOutputs: config.structuredOutputs,
+        strictJsonSchema: mapped.strictJsonSchema,
+        strictTools: mapped.strictJsonSchema,
+      },
+      warnings,
+    );
     Object.assign(body, mapped.body);
     return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, warnings };
   }

@@ -7,6 +7,7 @@ export type {
   OpenAICompatibleToolCall,
 } from './convert-to-openai-compatible-messages.ts';
 export { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
+export { buildOpenAICompatibleChatBody, type OpenAICompatibleChatBodyOptions } from './openai-compatible-chat-body.ts';
 export { mapOpenAICompatibleContent, type OpenAICompatibleResponseMessage } from './openai-compatible-content.ts';
 export {
   isOpenAICompatibleStreamErrorEvent,
