@@ -78,7 +78,7 @@ export class LocalVectorStore implements VectorStore {
     return this.#opening;
   }
 
-  /** The index behind a name, for diagnostics (`HnswIndex.stats`) and direct use. */
+  /** The index behind a name, for diagnostics (`HnswIndex.stats`) and fast reads; writes made on it directly bypass persistence. */
   async getIndex(args: { indexName: string } & StoreCallOptions): Promise<VectorIndex> {
     await this.open(args);
     return this.#get(args.indexName).index;
