@@ -16,7 +16,7 @@ export function createDemoModel(): LanguageModelV1 {
     const userText = last?.role === 'user' ? last.content.map((part) => (part.type === 'text' ? part.text : '')).join(' ') : '';
     const city = /weather (?:in|for) ([\p{L} -]+)/iu.exec(userText)?.[1]?.trim();
     if (city && options.tools?.some((tool) => tool.name === 'weather')) return { toolCall: { city } };
-    return { text: userText ? `(demo model, no OPENAI_API_KEY set) You said: ${userText}` : 'Hello from the demo model.' };
+    return { text: userText ? `(demo model: set OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY, DEEPSEEK_API_KEY or OLLAMA_HOST for a real one) You said: ${userText}` : 'Hello from the demo model.' };
   };
   return {
     specificationVersion: 'v1',

@@ -1,11 +1,10 @@
 import { Agent, Mastra, createTool } from '@mastra-ts/core';
-import '@mastra-ts/llm-openai';
 import { Memory } from '@mastra-ts/memory';
 import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
 import { createVectorStore } from '@mastra-ts/vector';
 import { createStep, createWorkflow } from '@mastra-ts/workflow';
 import { z } from 'zod';
-import { createDemoModel } from './demo-model.ts';
+import { chooseModel } from './model.ts';
 
 const storage = createSqliteStorage({ path: process.env.MASTRA_TS_DB ?? '.mastra-ts/mastra.db' });
 
@@ -20,7 +19,8 @@ const weather = createTool({
   },
 });
 
-const model = process.env.OPENAI_API_KEY ? 'openai/gpt-4o-mini' : createDemoModel();
+const { model, reason } = chooseModel();
+console.error(`examples/basic: model ${typeof model === 'string' ? model : `${model.provider}/${model.modelId}`} (${reason})`);
 
 const weatherAgent = new Agent({
   id: 'weather-agent',
