@@ -13,12 +13,14 @@ describe('mastra-ts build', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/✓ Built .* in \d+ ms/);
     expect(result.stdout).toContain('better-sqlite3@');
-    expect(readdirSync(out).sort()).toEqual(['.dockerignore', 'Dockerfile', 'node_modules', 'package.json', 'server.mjs', 'server.mjs.map']);
+    // lazily imported modules (optional provider code paths) become chunks next to the entry
+    expect(readdirSync(out).filter((name) => name !== 'chunks').sort()).toEqual(['.dockerignore', 'Dockerfile', 'node_modules', 'package.json', 'server.mjs', 'server.mjs.map']);
     expect(readFileSync(path.join(out, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "--enable-source-maps", "server\.mjs"\]/);
     const manifest = JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies)).toContain('better-sqlite3');
     expect(existsSync(path.join(out, 'node_modules/better-sqlite3/package.json'))).toBe(true);
-    expect(readFileSync(path.join(out, 'server.mjs'), 'utf8')).not.toMatch(/from ['"]@mastra-ts\//);
+    // no import statement is left pointing at a workspace package (JSDoc examples in the bundle may mention them)
+    expect(readFileSync(path.join(out, 'server.mjs'), 'utf8')).not.toMatch(/^(?:import|export)\b[^\n]*from ['"]@mastra-ts\//m);
 
     const clean = path.join(tempDir('clean'), 'app');
     cpSync(out, clean, { recursive: true });

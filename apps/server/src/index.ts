@@ -12,3 +12,4 @@ export { defineRoute, json, type RouteContext, type RouteDefinition, type RouteF
 export { createChunkMapper, toFullOutput, type MastraChunk } from './agent-chunks.ts';
 export { toModelMessages } from './agent-messages.ts';
 export type { LogSource } from './routes/logs.ts';
+export { loadProject, registerPackageFallback, withDefaults } from './load-project.ts';

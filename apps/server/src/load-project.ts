@@ -36,12 +36,25 @@ export async function loadProject(entry: string): Promise<Mastra> {
     throw new ConfigError({ message: `mastra-ts-server: entry "${entry}" does not exist (resolved to ${file}): pass the path of a module exporting \`mastra\`, or set MASTRA_TS_ENTRY` });
   }
   registerPackageFallback();
-  const loaded = (await import(pathToFileURL(file).href)) as { mastra?: unknown; default?: unknown };
+  let loaded: { mastra?: unknown; default?: unknown };
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as typeof loaded;
+  } catch (cause) {
+    throw new ConfigError({ message: `could not load ${entry}: ${describeLoadError(cause)}`, field: 'entry', value: entry, cause });
+  }
   const candidate = loaded.mastra ?? loaded.default;
   if (!isMastra(candidate)) {
     throw new ConfigError({ message: `mastra-ts-server: ${entry} must export a Mastra instance as \`mastra\` (export const mastra = new Mastra({ ... })) or as its default export` });
   }
   return candidate;
+}
+
+/** The error's message plus where it happened (a syntax error's message alone names no file or line). */
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const location = error.stack?.split('\n').find((line) => /(file:\/\/|\/)[^\s]+:\d+/.test(line) && !line.includes('node:internal'));
+  const where = location?.trim().replace(/^at\s+/, '');
+  return where && !error.message.includes(where) ? `${error.message} (${where})` : error.message;
 }
 
 function isMastra(value: unknown): value is Mastra {
