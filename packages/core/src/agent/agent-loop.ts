@@ -290,6 +290,34 @@ function toPromptPart(part: LanguageModelV1Text | LanguageModelV1Reasoning): Lan
   return { type: 'reasoning', text: part.text, providerOptions: part.providerMetadata, ...(signature === undefined ? {} : { signature: signature as string }) };
 }
 
+/**
+ * The iterator's next part, or an `AbortError` as soon as the signal aborts, even when the provider's stream ignores
+ * its signal and never settles (the iterator is then told to return, without waiting for it).
+ */
+function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
+  const next = iterator.next();
+  if (signal === undefined) return next;
+  if (signal.aborted) return Promise.reject(new AbortError({ cause: signal.reason }));
+  return new Promise<IteratorResult<T>>((resolve, reject) => {
+    const onAbort = (): void => {
+      next.catch(() => {});
+      iterator.return?.()?.catch(() => {});
+      reject(new AbortError({ cause: signal.reason }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    next.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Adds `headers` as a getter: providers convert response headers lazily, and most callers never read them. */
 function withLazyHeaders<T extends object>(target: T, source: { headers?: Record<string, string> | undefined } | undefined): T & { headers?: Record<string, string> | undefined } {
   if (source === undefined) return target;
@@ -385,7 +413,7 @@ async function streamStep<Output>(
       const streamIterator = streamResult.stream[Symbol.asyncIterator]();
       const parts: LanguageModelV1StreamPart[] = [];
       for (;;) {
-        const next = await streamIterator.next();
+        const next = await nextOrAbort(streamIterator, abortSignal);
         if (next.done) break;
         const part = next.value;
         if (part.type === 'error' && APICallError.isInstance(part.error) && part.error.isRetryable) {
@@ -484,7 +512,7 @@ async function streamStep<Output>(
     for (const part of leading) handle(part);
     if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') {
       for (;;) {
-        const next = await iterator.next();
+        const next = await nextOrAbort(iterator, input.abortSignal);
         if (next.done) break;
         handle(next.value);
         if (input.abortSignal?.aborted) {

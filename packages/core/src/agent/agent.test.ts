@@ -649,3 +649,33 @@ describe('provider round trips', () => {
     expect(reads).toBe(1);
   });
 });
+
+describe('a provider that ignores its abort signal', () => {
+  it('cannot keep a cancelled stream open', async () => {
+    const controller = new AbortController();
+    const model = new MockLanguageModelV1({
+      doStream: () => ({
+        stream: {
+          [Symbol.asyncIterator]() {
+            let sent = false;
+            return {
+              next: () => {
+                if (sent) return new Promise<IteratorResult<LanguageModelV1StreamPart>>(() => {});
+                sent = true;
+                return Promise.resolve({ done: false, value: { type: 'text-delta', id: 't', delta: 'first' } as LanguageModelV1StreamPart });
+              },
+            };
+          },
+        },
+      }),
+    });
+    const result = await new Agent({ name: 'a', instructions: 'x', model }).stream('go', { abortSignal: controller.signal });
+    const seen: string[] = [];
+    for await (const part of result.fullStream) {
+      seen.push(part.type);
+      if (part.type === 'text-delta') controller.abort();
+    }
+    expect(seen.at(-1)).toBe('abort');
+    await expect(result.text).rejects.toSatisfy(AbortError.isInstance);
+  });
+});
