@@ -1,5 +1,6 @@
-// `pnpm bench`: read cost of the last messages as a thread grows, batched vs one-at-a-time appends,
-// concurrent writers, records and vector documents. Figures come from this run only; ratios compare within it.
+// `pnpm bench`: hot calls with prepared statements vs kysely per call, read cost of the last messages as a thread
+// grows, batched vs one-at-a-time appends, concurrent writers, records and vector documents. Figures come from this
+// run only; ratios compare within it. `pnpm bench --only=hot` runs the first part alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,9 +42,93 @@ async function time(task: () => Promise<unknown>): Promise<number> {
 
 const format = (value: number, digits = 1): string => value.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+/** CPU time (user + system) and wall time of `calls` sequential calls of `call`, in µs per call. */
+async function perCall(calls: number, call: (index: number) => Promise<unknown>): Promise<{ cpu: number; wall: number }> {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  for (let index = 0; index < calls; index++) await call(index);
+  const used = process.cpuUsage(cpu);
+  return { cpu: (used.user + used.system) / calls, wall: ((performance.now() - wall) * 1000) / calls };
+}
+
+// the calls an agent turn and a workflow step make, each on a storage with prepared statements and on one that
+// builds every query with kysely (the code before prepared statements), alternated in rounds
+async function benchHotCalls(): Promise<void> {
+  const modes = [
+    ['kysely per call', await open({ preparedStatements: false })],
+    ['prepared', await open()],
+  ] as const;
+  const rounds = 5;
+  const calls = 2000;
+  const snapshot = { status: 'running', context: { input: { n: 1 }, a: { status: 'success', output: { n: 2 } } }, path: ['a', 'b'], state: {} };
+  const step = (index: number) => ({ runId: 'hot', stepPath: `s${index}`, iteration: 0, status: 'success' as const, output: { n: index }, attempt: 1, startedAt: new Date(base + index), endedAt: new Date(base + index + 1) });
+  const cases: Array<[string, (storage: SqliteStorage) => (index: number) => Promise<unknown>]> = [
+    [
+      'workflows.updateRun (snapshot + 1 step result)',
+      (storage) => {
+        let version = 0;
+        return async (index) => storage.workflows.updateRun({ runId: 'hot', expectedVersion: version++, status: 'running', snapshot, updatedAt: new Date(base + index), stepResults: [step(index)] });
+      },
+    ],
+    [
+      'workflows.updateRun (snapshot + lease, no steps)',
+      (storage) => {
+        let version = 0;
+        return async (index) => storage.workflows.updateRun({ runId: 'hot2', expectedVersion: version++, snapshot, lease: { owner: 'me', expiresAt: new Date(base + index + 30_000) }, updatedAt: new Date(base + index) });
+      },
+    ],
+    ['workflows.createRun', (storage) => (index) => storage.workflows.createRun({ runId: `c${index}`, workflowId: 'wf', status: 'running', snapshot, version: 0, createdAt: new Date(base), updatedAt: new Date(base) })],
+    ['workflows.getRun', (storage) => () => storage.workflows.getRun('hot')],
+    ['memory.saveMessages (2 messages)', (storage) => (index) => storage.memory.saveMessages([message('hot', index * 2, 'r'), message('hot', index * 2 + 1, 'r')])],
+    ['memory.listMessages (last 10, desc)', (storage) => () => storage.memory.listMessages({ threadId: 'hot', order: 'desc', limit: 10 })],
+    ['memory.getThread', (storage) => () => storage.memory.getThread('hot')],
+    ['memory.saveThread', (storage) => (index) => storage.memory.saveThread({ id: `hot-t${index % 50}`, resourceId: 'user', title: 'a thread', createdAt: new Date(base), updatedAt: new Date(base + index) })],
+    [
+      'traces.saveSpans (1 span)',
+      (storage) => (index) =>
+        storage.traces.saveSpans([{ traceId: 't', spanId: `s${index}`, name: 'agent.generate', kind: 'internal', startTime: base + index, endTime: base + index + 5, status: 'ok', attributes: { 'mastra.agent.id': 'a', tokens: 12 } }]),
+    ],
+  ];
+  for (const [, storage] of modes) {
+    await storage.workflows.createRun({ runId: 'hot', workflowId: 'wf', status: 'running', snapshot, version: 0, createdAt: new Date(base), updatedAt: new Date(base) });
+    await storage.workflows.createRun({ runId: 'hot2', workflowId: 'wf', status: 'running', snapshot, version: 0, createdAt: new Date(base), updatedAt: new Date(base) });
+    await storage.memory.saveThread({ id: 'hot', resourceId: 'user', createdAt: new Date(base), updatedAt: new Date(base) });
+  }
+  console.log(`hot calls, µs per call: CPU time (wall), median of ${rounds} rounds of ${format(calls, 0)} calls, file with synchronous=NORMAL`);
+  console.log(`  ${'call'.padEnd(50)} ${modes.map(([label]) => label.padStart(18)).join(' ')}   speed-up (CPU)`);
+  for (const [label, make] of cases) {
+    const samples = modes.map(() => ({ cpu: [] as number[], wall: [] as number[] }));
+    const callers = modes.map(([, storage]) => make(storage));
+    // every call gets a fresh index (new ids, increasing times), warm-up included
+    for (const caller of callers) for (let index = 0; index < 200; index++) await caller(1_000_000 + index);
+    for (let round = 0; round < rounds; round++) {
+      for (const [mode, caller] of callers.entries()) {
+        const figure = await perCall(calls, (index) => caller(round * calls + index));
+        samples[mode]!.cpu.push(figure.cpu);
+        samples[mode]!.wall.push(figure.wall);
+      }
+    }
+    const cpu = samples.map((sample) => median(sample.cpu));
+    const wall = samples.map((sample) => median(sample.wall));
+    const cells = cpu.map((value, mode) => `${format(value, 1).padStart(7)} (${format(wall[mode]!, 1).padStart(7)})`.padStart(18));
+    console.log(`  ${label.padEnd(50)} ${cells.join(' ')}   ${format(cpu[0]! / cpu[1]!, 1)}x`);
+  }
+  console.log('');
+  for (const [, storage] of modes) await storage.dispose();
+}
+
+const only = process.argv.find((argument) => argument.startsWith('--only='))?.slice('--only='.length);
+
 try {
   console.log(`@mastra-ts/storage-sqlite bench (Node ${process.version}, file in ${tmpdir()}, synchronous=NORMAL unless noted)\n`);
 
+  await benchHotCalls();
+  if (only !== 'hot') await benchScale();
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+async function benchScale(): Promise<void> {
   // 1. last 10 messages of a thread, as the thread grows
   {
     const storage = await open();
@@ -173,6 +258,4 @@ try {
     console.log(`vector documents (dimension ${dimension}): upsert ${format(count / (upsert / 1000), 0)} documents/s in batches of 1,000; loadIndex of ${format(count, 0)} with a ${format((count * 64) / 1e6, 1)} MB graph: ${format(load, 0)} ms`);
     await storage.dispose();
   }
-} finally {
-  rmSync(folder, { recursive: true, force: true });
 }

@@ -32,6 +32,12 @@ export interface SqliteStorageSettings {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a write waits for another process's lock before failing, in milliseconds. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Run the hot calls (saving and reading runs, threads, recent messages and spans) as prepared statements compiled
+   * once, synchronously inside the write transaction. Default `true`; `false` builds every query with kysely per
+   * call, which is slower and only meant for comparison.
+   */
+  preparedStatements?: boolean;
 }
 
 /** Every mastra-ts store on one SQLite file. */
@@ -110,7 +116,7 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
   const dialectDatabase = createCachingDatabase(database, { closeOnDestroy: owned });
   const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: dialectDatabase }), plugins: [new TablePrefixPlugin(prefix)] });
   const queue = acquireWriteQueue(queueKey);
-  const connection = new SqliteConnection(db, queue);
+  const connection = new SqliteConnection(db, queue, database, { preparedStatements: settings.preparedStatements ?? true });
   let disposed: Promise<void> | undefined;
 
   return {

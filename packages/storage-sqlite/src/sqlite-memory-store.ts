@@ -14,24 +14,129 @@ import type {
 import type { Selectable } from 'kysely';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { chunk, fromJsonColumn, toJsonColumn } from './json-column.ts';
+import { PreparedQuery, PreparedQueryVariants, slot } from './prepared-query.ts';
 import type { MessageRow, ResourceRow, ThreadRow } from './sqlite-schema.ts';
 
 const messageChunkSize = 500;
 const idChunkSize = 900;
+const threadSlots = ['id', 'resource_id', 'title', 'metadata', 'created_at', 'updated_at'] as const;
+const messageSlots = ['id', 'thread_id', 'resource_id', 'role', 'type', 'content', 'metadata', 'created_at'] as const;
+const listAfter = 1;
+const listBefore = 2;
+const listFromDate = 4;
+const listToDate = 8;
+const listLimit = 16;
+const listDescending = 32;
+
+/** The prepared statements of the hot calls, compiled from kysely once per store. */
+class MemoryStatements {
+  readonly upsertThread: PreparedQuery;
+  readonly selectThread: PreparedQuery;
+  readonly threadExists: PreparedQuery;
+  readonly upsertMessage: PreparedQuery;
+  readonly touchThread: PreparedQuery;
+  /** `listMessages` by which cursors, date bounds, limit and order a call uses (bits `list…`). */
+  readonly listMessages: PreparedQueryVariants;
+
+  constructor(connection: SqliteConnection) {
+    const { db, database } = connection;
+    this.upsertThread = new PreparedQuery(
+      database,
+      db
+        .insertInto('threads')
+        .values(Object.fromEntries(threadSlots.map((column) => [column, slot(column)])) as unknown as ThreadRow)
+        .onConflict((conflict) =>
+          conflict.column('id').doUpdateSet((eb) => ({
+            resource_id: eb.ref('excluded.resource_id'),
+            title: eb.ref('excluded.title'),
+            metadata: eb.ref('excluded.metadata'),
+            created_at: eb.ref('excluded.created_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        ),
+      threadSlots,
+    );
+    this.selectThread = new PreparedQuery(database, db.selectFrom('threads').selectAll().where('id', '=', slot<string>('id')), ['id']);
+    this.threadExists = new PreparedQuery(database, db.selectFrom('threads').select('id').where('id', '=', slot<string>('id')), ['id']);
+    this.upsertMessage = new PreparedQuery(
+      database,
+      db
+        .insertInto('messages')
+        .values(Object.fromEntries(messageSlots.map((column) => [column, slot(column)])) as unknown as MessageRow)
+        .onConflict((conflict) =>
+          conflict.column('id').doUpdateSet((eb) => ({
+            thread_id: eb.ref('excluded.thread_id'),
+            resource_id: eb.ref('excluded.resource_id'),
+            role: eb.ref('excluded.role'),
+            type: eb.ref('excluded.type'),
+            content: eb.ref('excluded.content'),
+            metadata: eb.ref('excluded.metadata'),
+            created_at: eb.ref('excluded.created_at'),
+          })),
+        ),
+      messageSlots,
+    );
+    this.touchThread = new PreparedQuery(
+      database,
+      db
+        .updateTable('threads')
+        .set((eb) => ({ updated_at: eb.fn<number>('max', [eb.ref('updated_at'), eb.val(slot<number>('newest'))]) }))
+        .where('id', '=', slot<string>('id')),
+      ['newest', 'id'],
+    );
+    this.listMessages = new PreparedQueryVariants((variant) => {
+      const slots = ['thread_id'];
+      let select = db.selectFrom('messages').selectAll().where('thread_id', '=', slot<string>('thread_id'));
+      if (variant & listAfter) {
+        slots.push('after_created_at', 'after_id');
+        select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(slot<number>('after_created_at'), slot<string>('after_id'))));
+      }
+      if (variant & listBefore) {
+        slots.push('before_created_at', 'before_id');
+        select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(slot<number>('before_created_at'), slot<string>('before_id'))));
+      }
+      if (variant & listFromDate) {
+        slots.push('from_date');
+        select = select.where('created_at', '>=', slot<number>('from_date'));
+      }
+      if (variant & listToDate) {
+        slots.push('to_date');
+        select = select.where('created_at', '<=', slot<number>('to_date'));
+      }
+      const direction = variant & listDescending ? 'desc' : 'asc';
+      select = select.orderBy('created_at', direction).orderBy('id', direction);
+      if (variant & listLimit) {
+        slots.push('limit');
+        select = select.limit(slot<number>('limit'));
+      }
+      return new PreparedQuery(database, select, slots);
+    });
+  }
+}
 
 /**
  * `MemoryStore` on SQLite. Messages are ordered by `(thread_id, created_at, id)`, which one index serves, so reading
- * the last messages of a thread costs the same at 100 or 100,000 messages.
+ * the last messages of a thread costs the same at 100 or 100,000 messages. Threads, message saves and message
+ * lists run prepared statements synchronously (unless the storage was opened with `preparedStatements: false`).
  */
 export class SqliteMemoryStore implements MemoryStore {
   readonly #connection: SqliteConnection;
+  readonly #statements: MemoryStatements | undefined;
 
   constructor(connection: SqliteConnection) {
     this.#connection = connection;
+    if (connection.preparedStatements) this.#statements = new MemoryStatements(connection);
   }
 
   async saveThread(thread: StorageThread, options?: StoreCallOptions): Promise<StorageThread> {
     const row = threadToRow(thread);
+    const statements = this.#statements;
+    if (statements) {
+      await this.#connection.writeNow('saveThread', options?.abortSignal, () => {
+        statements.upsertThread.statement.run(row.id, row.resource_id, row.title, row.metadata, row.created_at, row.updated_at);
+      });
+      return rowToThread(row);
+    }
     await this.#connection.write('saveThread', options?.abortSignal, async ({ db }) => {
       await db
         .insertInto('threads')
@@ -45,6 +150,11 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async getThread(threadId: string, options?: StoreCallOptions): Promise<StorageThread | null> {
+    const statements = this.#statements;
+    if (statements) {
+      const found = await this.#connection.readNow('getThread', options?.abortSignal, () => statements.selectThread.statement.get(threadId) as ThreadRow | undefined);
+      return found ? rowToThread(found) : null;
+    }
     const row = await this.#connection.read('getThread', options?.abortSignal, (db) => db.selectFrom('threads').selectAll().where('id', '=', threadId).executeTakeFirst());
     return row ? rowToThread(row) : null;
   }
@@ -81,6 +191,33 @@ export class SqliteMemoryStore implements MemoryStore {
       const time = message.createdAt.getTime();
       newestByThread.set(message.threadId, Math.max(newestByThread.get(message.threadId) ?? Number.NEGATIVE_INFINITY, time));
     }
+    const statements = this.#statements;
+    if (statements) {
+      await this.#connection.writeNow('saveMessages', options?.abortSignal, (abortSignal) => {
+        const exists = statements.threadExists.statement;
+        for (const threadId of newestByThread.keys()) {
+          if (exists.get(threadId) === undefined) throw missingThread(messages.find((message) => message.threadId === threadId)!);
+        }
+        const upsert = statements.upsertMessage.statement;
+        for (let index = 0; index < messages.length; index++) {
+          if (index % messageChunkSize === 0) throwIfAborted(abortSignal);
+          const message = messages[index]!;
+          upsert.run(
+            message.id,
+            message.threadId,
+            message.resourceId ?? null,
+            message.role,
+            message.type ?? null,
+            JSON.stringify(message.content),
+            toJsonColumn(message.metadata),
+            message.createdAt.getTime(),
+          );
+        }
+        const touch = statements.touchThread.statement;
+        for (const [threadId, newest] of newestByThread) touch.run(newest, threadId);
+      });
+      return;
+    }
     await this.#connection.write('saveMessages', options?.abortSignal, async ({ db, checkAborted }) => {
       const threadIds = [...newestByThread.keys()];
       const existing = new Set<string>();
@@ -88,13 +225,7 @@ export class SqliteMemoryStore implements MemoryStore {
         for (const row of await db.selectFrom('threads').select('id').where('id', 'in', ids).execute()) existing.add(row.id);
       }
       const missing = messages.find((message) => !existing.has(message.threadId));
-      if (missing) {
-        throw new StorageError({
-          store: 'sqlite',
-          operation: 'saveMessages',
-          message: `thread "${missing.threadId}" of message "${missing.id}" does not exist: save the thread first`,
-        });
-      }
+      if (missing) throw missingThread(missing);
       for (const batch of chunk(messages, messageChunkSize)) {
         checkAborted();
         await db
@@ -125,6 +256,35 @@ export class SqliteMemoryStore implements MemoryStore {
 
   async listMessages(query: ListMessagesQuery): Promise<StorageMessage[]> {
     const descending = query.order === 'desc';
+    const statements = this.#statements;
+    if (statements) {
+      return this.#connection.readNow('listMessages', query.abortSignal, () => {
+        const { after, before, fromDate, toDate, limit } = query;
+        const values: unknown[] = [query.threadId];
+        let variant = descending ? listDescending : 0;
+        if (after) {
+          values.push(after.createdAt.getTime(), after.id);
+          variant |= listAfter;
+        }
+        if (before) {
+          values.push(before.createdAt.getTime(), before.id);
+          variant |= listBefore;
+        }
+        if (fromDate) {
+          values.push(fromDate.getTime());
+          variant |= listFromDate;
+        }
+        if (toDate) {
+          values.push(toDate.getTime());
+          variant |= listToDate;
+        }
+        if (limit !== undefined) {
+          values.push(limit);
+          variant |= listLimit;
+        }
+        return (statements.listMessages.statement(variant).all(values) as MessageRow[]).map(rowToMessage);
+      });
+    }
     return this.#connection.read('listMessages', query.abortSignal, async (db) => {
       let select = db.selectFrom('messages').selectAll().where('thread_id', '=', query.threadId);
       if (query.after) {
@@ -198,6 +358,10 @@ export class SqliteMemoryStore implements MemoryStore {
     });
     return rowToResource(row);
   }
+}
+
+function missingThread(message: StorageMessage): StorageError {
+  return new StorageError({ store: 'sqlite', operation: 'saveMessages', message: `thread "${message.threadId}" of message "${message.id}" does not exist: save the thread first` });
 }
 
 function threadToRow(thread: StorageThread): ThreadRow {

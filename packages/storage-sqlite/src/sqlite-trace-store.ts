@@ -3,9 +3,11 @@ import type { JSONValue, ListSpansQuery, SpanRecord, StoreCallOptions, TraceStor
 import { sql, type Selectable } from 'kysely';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import { chunk, fromJsonColumn, toJsonColumn } from './json-column.ts';
+import { PreparedQuery, slot } from './prepared-query.ts';
 import type { SpanRow } from './sqlite-schema.ts';
 
 const spanChunkSize = 500;
+const spanSlots = ['trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'start_time', 'end_time', 'status', 'status_message', 'attributes', 'events'] as const;
 
 /**
  * `TraceStore` on SQLite. Attribute filters match the exact attribute key through `json_each` (keys such as
@@ -13,14 +15,61 @@ const spanChunkSize = 500;
  */
 export class SqliteTraceStore implements TraceStore {
   readonly #connection: SqliteConnection;
+  /** `saveSpans`' upsert, compiled once (absent with `preparedStatements: false`). */
+  readonly #upsertSpan: PreparedQuery | undefined;
 
   constructor(connection: SqliteConnection) {
     this.#connection = connection;
+    if (!connection.preparedStatements) return;
+    this.#upsertSpan = new PreparedQuery(
+      connection.database,
+      connection.db
+        .insertInto('spans')
+        .values(Object.fromEntries(spanSlots.map((column) => [column, slot(column)])) as unknown as SpanRow)
+        .onConflict((conflict) =>
+          conflict.columns(['trace_id', 'span_id']).doUpdateSet((eb) => ({
+            parent_span_id: eb.ref('excluded.parent_span_id'),
+            name: eb.ref('excluded.name'),
+            kind: eb.ref('excluded.kind'),
+            start_time: eb.ref('excluded.start_time'),
+            end_time: eb.ref('excluded.end_time'),
+            status: eb.ref('excluded.status'),
+            status_message: eb.ref('excluded.status_message'),
+            attributes: eb.ref('excluded.attributes'),
+            events: eb.ref('excluded.events'),
+          })),
+        ),
+      spanSlots,
+    );
   }
 
   async saveSpans(spans: SpanRecord[], options?: StoreCallOptions): Promise<void> {
     throwIfAborted(options?.abortSignal);
     if (spans.length === 0) return;
+    const upsertSpan = this.#upsertSpan;
+    if (upsertSpan) {
+      await this.#connection.writeNow('saveSpans', options?.abortSignal, (abortSignal) => {
+        const upsert = upsertSpan.statement;
+        for (let index = 0; index < spans.length; index++) {
+          if (index % spanChunkSize === 0) throwIfAborted(abortSignal);
+          const span = spans[index]!;
+          upsert.run(
+            span.traceId,
+            span.spanId,
+            span.parentSpanId ?? null,
+            span.name,
+            span.kind,
+            span.startTime,
+            span.endTime ?? null,
+            span.status,
+            span.statusMessage ?? null,
+            JSON.stringify(span.attributes),
+            toJsonColumn(span.events),
+          );
+        }
+      });
+      return;
+    }
     await this.#connection.write('saveSpans', options?.abortSignal, async ({ db, checkAborted }) => {
       for (const batch of chunk(spans, spanChunkSize)) {
         checkAborted();

@@ -49,6 +49,49 @@ describe('WriteQueue', () => {
     expect(ran).toBe(false);
   });
 
+  it('runs synchronous tasks in order with async ones, thousands queued behind one without deep recursion', async () => {
+    const queue = new WriteQueue();
+    const events: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = queue.run(async () => {
+      await gate;
+      events.push(-1);
+    });
+    const synchronous = Array.from({ length: 20_000 }, (_, index) => queue.run(() => (events.push(index), index)));
+    const last = queue.run(async () => events.push(20_000));
+    release();
+    await first;
+    expect(await Promise.all(synchronous)).toEqual(Array.from({ length: 20_000 }, (_, index) => index));
+    await last;
+    expect(events).toEqual([-1, ...Array.from({ length: 20_001 }, (_, index) => index)]);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('a synchronous task that throws rejects its caller and lets the next run', async () => {
+    const queue = new WriteQueue();
+    const failed = queue.run(() => {
+      throw new Error('boom');
+    });
+    const next = queue.run(() => 'ok');
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe('ok');
+  });
+
+  it('never starts a task in the caller\'s turn: a signal aborted right after the call stops even the first task', async () => {
+    const queue = new WriteQueue();
+    const controller = new AbortController();
+    let ran = false;
+    const call = queue.run(() => {
+      ran = true;
+    }, controller.signal);
+    expect(ran).toBe(false);
+    controller.abort();
+    await expect(call).rejects.toSatisfy(AbortError.isInstance);
+    expect(ran).toBe(false);
+    await expect(queue.run(() => 'after')).resolves.toBe('after');
+  });
+
   it('is shared per key across the process and dropped after the last release', () => {
     const first = acquireWriteQueue('/tmp/a.db');
     expect(acquireWriteQueue('/tmp/a.db')).toBe(first);

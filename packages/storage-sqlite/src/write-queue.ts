@@ -7,36 +7,34 @@ interface Waiter {
 /**
  * A FIFO of write transactions. One instance per database file per process (see `acquireWriteQueue`), so that two
  * connections of the same process never wait on each other's lock inside SQLite (which would block the event loop
- * that the lock holder needs to finish).
+ * that the lock holder needs to finish). A task may be synchronous (a better-sqlite3 transaction run start to end);
+ * a task never starts in its caller's turn, so a signal aborted right after the call still stops it.
  */
 export class WriteQueue {
   #busy = false;
+  #draining = false;
+  #again = false;
   readonly #waiting: Waiter[] = [];
 
   /** Runs `task` when every earlier task has settled. A signal aborted while waiting removes the task unrun. */
-  run<T>(task: () => Promise<T>, abortSignal?: AbortSignal): Promise<T> {
+  run<T>(task: () => T | Promise<T>, abortSignal?: AbortSignal): Promise<T> {
+    if (!this.#busy) {
+      this.#busy = true;
+      return Promise.resolve().then(() => this.#startUnlessAborted(task, abortSignal));
+    }
     return new Promise<T>((resolve, reject) => {
-      const execute = (): void => {
-        abortSignal?.removeEventListener('abort', onAbort);
-        if (abortSignal?.aborted) {
-          reject(new AbortError({ cause: abortSignal.reason }));
-          this.#next();
-          return;
-        }
-        task().then(resolve, reject).finally(() => this.#next());
+      const waiter: Waiter = {
+        start: () => {
+          abortSignal?.removeEventListener('abort', onAbort);
+          this.#startUnlessAborted(task, abortSignal).then(resolve, reject);
+        },
       };
-      const waiter: Waiter = { start: execute };
       const onAbort = (): void => {
         const index = this.#waiting.indexOf(waiter);
         if (index < 0) return;
         this.#waiting.splice(index, 1);
         reject(new AbortError({ cause: abortSignal?.reason }));
       };
-      if (!this.#busy) {
-        this.#busy = true;
-        execute();
-        return;
-      }
       abortSignal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(waiter);
     });
@@ -47,10 +45,59 @@ export class WriteQueue {
     return this.#waiting.length;
   }
 
+  #startUnlessAborted<T>(task: () => T | Promise<T>, abortSignal: AbortSignal | undefined): Promise<T> {
+    if (abortSignal?.aborted) {
+      this.#next();
+      return Promise.reject(new AbortError({ cause: abortSignal.reason }));
+    }
+    return this.#start(task);
+  }
+
+  #start<T>(task: () => T | Promise<T>): Promise<T> {
+    let result: T | Promise<T>;
+    try {
+      result = task();
+    } catch (error) {
+      this.#next();
+      return Promise.reject(error);
+    }
+    if (!(result instanceof Promise)) {
+      this.#next();
+      return Promise.resolve(result);
+    }
+    return result.then(
+      (value) => {
+        this.#next();
+        return value;
+      },
+      (error: unknown) => {
+        this.#next();
+        throw error;
+      },
+    );
+  }
+
+  // a loop, not recursion: synchronous tasks queued behind an async one start one after the other without
+  // growing the stack
   #next(): void {
-    const waiter = this.#waiting.shift();
-    if (waiter) waiter.start();
-    else this.#busy = false;
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = true;
+    try {
+      do {
+        this.#again = false;
+        const waiter = this.#waiting.shift();
+        if (!waiter) {
+          this.#busy = false;
+          return;
+        }
+        waiter.start();
+      } while (this.#again);
+    } finally {
+      this.#draining = false;
+    }
   }
 }
 
