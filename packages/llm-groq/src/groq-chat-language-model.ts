@@ -1,5 +1,4 @@
 import {
-  InvalidResponseDataError,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1CallWarning,
@@ -10,10 +9,8 @@ import {
   buildOpenAICompatibleChatBody,
   convertToOpenAICompatibleMessages,
   headersToRecord,
-  mapOpenAICompatibleContent,
-  mapOpenAICompatibleFinishReason,
+  mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
-  mapOpenAICompatibleUsage,
   openAICompatibleRequestOptions,
   toOpenAICompatibleCallError,
   type OpenAICompatibleErrorContext,
@@ -85,24 +82,14 @@ export class GroqChatLanguageModel implements LanguageModelV1 {
     } catch (error) {
       throw toOpenAICompatibleCallError(error, this.errorContext(options, body, client));
     }
-    const { data, response } = result;
-    const choice = data.choices?.[0];
-    if (!choice) throw new InvalidResponseDataError({ data, message: `Groq returned a completion without choices (model ${this.modelId})` });
-    const content = mapOpenAICompatibleContent(choice.message, 'reasoning');
-    return {
-      content,
-      finishReason: mapOpenAICompatibleFinishReason(choice.finish_reason),
-      usage: mapOpenAICompatibleUsage(data.usage),
+    return mapOpenAICompatibleCompletion(result.data, {
+      providerName: 'Groq',
+      modelId: this.modelId,
+      reasoningField: 'reasoning',
       warnings,
-      request: { body },
-      response: {
-        id: data.id,
-        modelId: data.model,
-        ...(typeof data.created === 'number' ? { timestamp: new Date(data.created * 1000) } : {}),
-        headers: headersToRecord(response.headers)!,
-        body: data,
-      },
-    };
+      requestBody: body,
+      responseHeaders: headersToRecord(result.response.headers)!,
+    });
   }
 
   async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {

@@ -1,5 +1,4 @@
 import {
-  InvalidResponseDataError,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1CallWarning,
@@ -10,10 +9,8 @@ import {
   buildOpenAICompatibleChatBody,
   convertToOpenAICompatibleMessages,
   headersToRecord,
-  mapOpenAICompatibleContent,
-  mapOpenAICompatibleFinishReason,
+  mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
-  mapOpenAICompatibleUsage,
   openAICompatibleRequestOptions,
   toOpenAICompatibleCallError,
   type OpenAICompatibleErrorContext,
@@ -117,28 +114,16 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
       throw toOpenAICompatibleCallError(error, this.errorContext(options, body, client));
     }
     const { data, response } = result;
-    const choice = data.choices?.[0];
-    if (!choice) {
-      throw new InvalidResponseDataError({ data, message: `${this.config.providerName} returned a completion without choices (model ${this.modelId})` });
-    }
-    const message = choice.message;
-    const content = mapOpenAICompatibleContent(message, this.config.reasoningField);
-    const refusal = typeof message.refusal === 'string' ? message.refusal : undefined;
-    return {
-      content,
-      finishReason: mapOpenAICompatibleFinishReason(choice.finish_reason),
-      usage: mapOpenAICompatibleUsage(data.usage),
+    const generated = mapOpenAICompatibleCompletion(data, {
+      providerName: this.config.providerName,
+      modelId: this.modelId,
+      reasoningField: this.config.reasoningField,
       warnings,
-      ...(refusal === undefined ? {} : { providerMetadata: { [this.config.providerOptionsKey]: { refusal } } }),
-      request: { body },
-      response: {
-        id: data.id,
-        modelId: data.model,
-        ...(typeof data.created === 'number' ? { timestamp: new Date(data.created * 1000) } : {}),
-        headers: headersToRecord(response.headers)!,
-        body: data,
-      },
-    };
+      requestBody: body,
+      responseHeaders: headersToRecord(response.headers)!,
+    });
+    const refusal = data.choices[0]?.message.refusal;
+    return typeof refusal === 'string' ? { ...generated, providerMetadata: { [this.config.providerOptionsKey]: { refusal } } } : generated;
   }
 
   async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
