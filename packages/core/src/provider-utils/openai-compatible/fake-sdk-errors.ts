@@ -1,4 +1,4 @@
-import type { OpenAICompatibleSdkErrors } from './openai-compatible-error.ts';
+import type { OpenAICompatibleErrorContext, OpenAICompatibleSdkErrors } from './openai-compatible-error.ts';
 
 /** Error classes laid out like the `openai` / `groq-sdk` ones, for tests. */
 export class FakeAPIError extends Error {
@@ -30,4 +30,14 @@ export const fakeSdkErrors: OpenAICompatibleSdkErrors = {
   APIConnectionError: FakeAPIConnectionError,
   APIConnectionTimeoutError: FakeAPIConnectionTimeoutError,
   APIUserAbortError: FakeAPIUserAbortError,
+};
+
+/** An error context of a made-up provider `Acme`, for tests. */
+export const fakeErrorContext: OpenAICompatibleErrorContext = {
+  providerName: 'Acme',
+  url: 'http://127.0.0.1:1/v1/chat/completions',
+  requestBody: { model: 'm' },
+  apiKeyVariable: 'ACME_API_KEY',
+  abortSignal: undefined,
+  sdkErrors: fakeSdkErrors,
 };

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError } from '../../errors/abort-error.ts';
 import { APICallError } from '../../errors/api-call-error.ts';
-import { FakeAPIConnectionError, FakeAPIConnectionTimeoutError, FakeAPIError, FakeAPIUserAbortError, fakeSdkErrors } from './fake-sdk-errors.ts';
+import { FakeAPIConnectionError, FakeAPIConnectionTimeoutError, FakeAPIError, FakeAPIUserAbortError, fakeErrorContext, fakeSdkErrors } from './fake-sdk-errors.ts';
 import { isOpenAICompatibleStreamErrorEvent, toOpenAICompatibleCallError, type OpenAICompatibleErrorContext } from './openai-compatible-error.ts';
 
-const context: OpenAICompatibleErrorContext = {
-  providerName: 'Acme',
-  url: 'http://127.0.0.1:1/v1/chat/completions',
-  requestBody: { model: 'm' },
-  apiKeyVariable: 'ACME_API_KEY',
-  abortSignal: undefined,
-  sdkErrors: fakeSdkErrors,
-};
+const context: OpenAICompatibleErrorContext = fakeErrorContext;
 
 function callError(error: unknown, overrides: Partial<OpenAICompatibleErrorContext> = {}): APICallError {
   const mapped = toOpenAICompatibleCallError(error, { ...context, ...overrides });

@@ -4,18 +4,11 @@ import { APICallError } from '../../errors/api-call-error.ts';
 import { InvalidResponseDataError } from '../../errors/invalid-response-data-error.ts';
 import type { LanguageModelV1StreamPart } from '../../language-model/v1/index.ts';
 import { collectAsyncIterable, convertArrayToAsyncIterable } from '../../testing/async-iterable.ts';
-import { FakeAPIError, fakeSdkErrors } from './fake-sdk-errors.ts';
+import { FakeAPIError, fakeErrorContext } from './fake-sdk-errors.ts';
 import type { OpenAICompatibleErrorContext } from './openai-compatible-error.ts';
 import { mapOpenAICompatibleStream, type OpenAICompatibleChunk, type OpenAICompatibleStreamOptions } from './openai-compatible-stream.ts';
 
-const context: OpenAICompatibleErrorContext = {
-  providerName: 'Acme',
-  url: 'http://127.0.0.1:1/v1/chat/completions',
-  requestBody: { model: 'm' },
-  apiKeyVariable: 'ACME_API_KEY',
-  abortSignal: undefined,
-  sdkErrors: fakeSdkErrors,
-};
+const context: OpenAICompatibleErrorContext = fakeErrorContext;
 
 function run<CHUNK extends OpenAICompatibleChunk>(chunks: AsyncIterable<CHUNK> | CHUNK[], options: Partial<OpenAICompatibleStreamOptions<CHUNK>> = {}): Promise<LanguageModelV1StreamPart[]> {
   const iterable = Array.isArray(chunks) ? convertArrayToAsyncIterable(chunks) : chunks;
