@@ -6,8 +6,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
     globals: false,
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // a guard against hangs, not a speed limit: CI runs two packages' suites at once on two cores
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
     restoreMocks: true,
     unstubEnvs: true,
     pool: 'threads',

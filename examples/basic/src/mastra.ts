@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { chooseModel } from './model.ts';
 
 const storage = createSqliteStorage({ path: process.env.MASTRA_TS_DB ?? '.mastra-ts/mastra.db' });
+// one persisted HNSW store in the same SQLite file, for the docs index and for memory's semantic recall
+const vectors = createVectorStore({ index: 'hnsw', persistence: storage.vectors });
 
 const weather = createTool({
   id: 'weather',
@@ -29,7 +31,11 @@ const weatherAgent = new Agent({
   instructions: 'You answer questions about the weather. Always call the weather tool for the city asked about.',
   model,
   tools: { weather },
-  memory: new Memory({ storage: storage.memory, options: { lastMessages: 20 } }),
+  memory: new Memory({
+    storage: storage.memory,
+    vector: vectors,
+    options: { lastMessages: 20, semanticRecall: { topK: 3, messageRange: 1, scope: 'resource' } },
+  }),
 });
 
 const fetchWeather = createStep({
@@ -69,6 +75,6 @@ export const mastra = new Mastra({
   agents: { weatherAgent },
   workflows: { planActivity },
   tools: { weather },
-  vectors: { docs: createVectorStore({ index: 'hnsw', persistence: storage.vectors }) },
+  vectors: { docs: vectors },
   storage,
 });
