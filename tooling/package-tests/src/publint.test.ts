@@ -20,7 +20,8 @@ describe('every published package passes publint', () => {
       expect(pkg.manifest.exports, `${pkg.name} exports`).toBeTypeOf('object');
       expect((pkg.manifest.scripts as Record<string, string>).build, `${pkg.name} build script`).toBeTypeOf('string');
       expect((pkg.manifest.scripts as Record<string, string>).test, `${pkg.name} test script`).toBe('vitest run');
-      expect(pkg.manifest.engines, `${pkg.name} engines`).toEqual({ node: '>=22' });
+      // >=22, or a later 22.x minor when the package needs it (the CLI runs TypeScript through type stripping, 22.18+)
+      expect((pkg.manifest.engines as { node?: string } | undefined)?.node, `${pkg.name} engines`).toMatch(/^>=22(\.\d+){0,2}$/);
     }
   });
 });
