@@ -63,6 +63,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await server.close();
     await tracer?.shutdown();
+    // save what vector stores buffer (HNSW graphs) before the database closes, so a restart need not rebuild them
+    await Promise.allSettled(Object.values(mastra.listVectors()).map((store) => store.flush?.()));
     await storage?.dispose?.();
     logger.flush?.();
     process.exit(0);

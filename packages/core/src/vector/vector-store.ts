@@ -63,4 +63,6 @@ export interface VectorStore {
   describeIndex(args: { indexName: string } & StoreCallOptions): Promise<VectorIndexStats>;
   listIndexes(options?: StoreCallOptions): Promise<string[]>;
   deleteIndex(args: { indexName: string } & StoreCallOptions): Promise<void>;
+  /** Optional: writes buffered state out (e.g. an HNSW graph); the server calls it before it exits. */
+  flush?(options?: StoreCallOptions): Promise<void>;
 }
