@@ -17,7 +17,6 @@ import { WorkflowEventHub } from './workflow-events.ts';
 import { logRoutes, type LogSource } from './routes/logs.ts';
 import { teeLogger } from './buffered-logger.ts';
 import { createLogBuffer } from '@mastra-ts/telemetry';
-import { startWorkflowRecovery } from '@mastra-ts/workflow';
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -278,7 +277,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
         instance.listen(port, hostname, () => resolve(instance.address() as AddressInfo));
       });
       if (options.recoverWorkflows !== false && Object.keys(mastra.listWorkflows()).length > 0) {
-        const recovered = await startWorkflowRecovery(mastra);
+        const recovered = (await mastra.startWorkflowRecovery()) as Array<{ runId: string; result: Promise<unknown> }>;
         for (const run of recovered) track(state, run.result);
         if (recovered.length > 0) logger.info({ runs: recovered.map((run) => run.runId) }, 'recovered workflow runs');
       }

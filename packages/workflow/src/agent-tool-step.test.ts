@@ -90,7 +90,7 @@ describe('registration with Mastra', () => {
     expect(await store.getRun(run.runId)).toMatchObject({ status: 'success', resourceId: 'user-1', workflowId: 'registered' });
   });
 
-  it('startWorkflowRecovery(mastra) continues runs of registered workflows whose executor died', async () => {
+  it.each(['startWorkflowRecovery(mastra)', 'mastra.startWorkflowRecovery()'])('%s continues runs of registered workflows whose executor died', async (how) => {
     const { InMemoryWorkflowStore } = await import('@mastra-ts/core');
     const store = new InMemoryWorkflowStore();
     const calls: string[] = [];
@@ -112,7 +112,7 @@ describe('registration with Mastra', () => {
     await vi.waitFor(() => expect(calls).toEqual(['first', 'second']));
     hang = false;
     const mastra = new Mastra({ workflows: { recoverable: workflow }, storage: { workflows: store } });
-    const recovered = await startWorkflowRecovery(mastra);
+    const recovered = (how === 'mastra.startWorkflowRecovery()' ? await mastra.startWorkflowRecovery() : await startWorkflowRecovery(mastra)) as Awaited<ReturnType<typeof startWorkflowRecovery>>;
     expect(recovered.map((entry) => entry.runId)).toEqual(['orphan']);
     expect((await recovered[0]!.result).result).toBe(2);
     expect(calls).toEqual(['first', 'second', 'second']);

@@ -12,6 +12,7 @@ import {
 } from './graph.ts';
 import type { ExecutableWorkflow } from './run-execution.ts';
 import { Run } from './run.ts';
+import { startWorkflowRecovery } from './start-workflow-recovery.ts';
 import { stepKind, type AnyStep, type Step, type StepExecuteContext, type StepOutput } from './step.ts';
 import { sharedExecutor, stepsOfEntry, type WorkflowExecutor, type WorkflowRunInfo } from './workflow-executor.ts';
 
@@ -240,6 +241,11 @@ export class Workflow<Id extends string = string, Input = unknown, Output = unkn
   /** The `Mastra` instance this workflow is registered with. */
   get mastra(): Mastra | undefined {
     return this.#mastra;
+  }
+
+  /** Called by `mastra.startWorkflowRecovery()`: one shared recovery for all workflows of the instance. */
+  __recover(mastra: Mastra, options?: { limit?: number; abortSignal?: AbortSignal }): Promise<unknown[]> {
+    return startWorkflowRecovery(mastra, options);
   }
 
   /** Called by `Mastra` at registration: runs move to `mastra.getStorage().workflows` when it is set. */

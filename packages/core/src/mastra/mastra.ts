@@ -26,6 +26,8 @@ export interface MastraStorage {
 export interface RegisteredWorkflow {
   readonly id: string;
   __registerMastra?(mastra: Mastra): void;
+  /** Continues runs whose process died (lease expired); `Mastra.startWorkflowRecovery` calls each distinct one once. */
+  __recover?(mastra: Mastra, options?: { limit?: number; abortSignal?: AbortSignal }): Promise<unknown[]>;
 }
 
 /** Constructor options of `Mastra`. */
@@ -140,6 +142,22 @@ export class Mastra<
 
   getCache(): Cache | undefined {
     return this.#cache;
+  }
+
+  /**
+   * Continues the workflow runs whose process died (their lease expired) from their last committed step, on this
+   * instance's workflow store. The server calls it once at start. Returns the recovered runs.
+   */
+  async startWorkflowRecovery(options: { limit?: number; abortSignal?: AbortSignal } = {}): Promise<unknown[]> {
+    const seen = new Set<NonNullable<RegisteredWorkflow['__recover']>>();
+    const recovered: unknown[] = [];
+    for (const workflow of Object.values(this.#workflows)) {
+      const recover = workflow.__recover;
+      if (recover === undefined || seen.has(recover)) continue;
+      seen.add(recover);
+      recovered.push(...(await recover.call(workflow, this, options)));
+    }
+    return recovered;
   }
 
   /** Sets the storage (e.g. a server adding its SQLite default to a project that configured none). */
