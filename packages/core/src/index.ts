@@ -116,3 +116,4 @@ export { noopTracer, type Span, type SpanAttributes, type SpanAttributeValue, ty
 export type { Cache } from './cache/cache.ts';
 export { InMemoryCache } from './cache/in-memory-cache.ts';
 export { generateId } from './utils/generate-id.ts';
+export { raceAbort } from './utils/race-abort.ts';

@@ -1,6 +1,7 @@
 import {
   AbortError,
   ConflictError,
+  raceAbort,
   RequestContext,
   safeValidate,
   TypeValidationError,
@@ -568,7 +569,7 @@ export class RunExecution {
             },
           },
         };
-        const output = await (signal === runSignal ? this.#race(step.execute(context)) : raceSignal(step.execute(context), signal));
+        const output = await (signal === runSignal ? this.#race(step.execute(context)) : raceAbort(step.execute(context), signal, { reason: () => abortReason(signal) }));
         if (suspension !== undefined) {
           const suspendPayload = await this.#validate(step.suspendSchema, suspension.payload, `step "${path}" suspend payload`, path);
           const endedAt = this.#host.now();
@@ -802,24 +803,6 @@ export class RunExecution {
 
 function toJson(value: unknown): JSONValue {
   return (value === undefined ? null : value) as JSONValue;
-}
-
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function abortReason(signal: AbortSignal): unknown {

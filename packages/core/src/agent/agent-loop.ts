@@ -19,6 +19,7 @@ import type { Span, Tracer } from '../observability/tracer.ts';
 import type { ProviderMetadata } from '../shared/json-value.ts';
 import { attemptSignal, callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
 import { safeValidate, toJSONSchema, type Schema } from '../tools/schema.ts';
+import { raceAbort } from '../utils/race-abort.ts';
 import type { AnyTool, ToolSet } from '../tools/tool.ts';
 import type { AgentCallOptions, AgentGenerateResult, AgentStreamPart, StepResult, ToolCall, ToolResult, Usage } from './agent-types.ts';
 import { toProviderToolChoice } from './agent-types.ts';
@@ -295,27 +296,7 @@ function toPromptPart(part: LanguageModelV1Text | LanguageModelV1Reasoning): Lan
  * its signal and never settles (the iterator is then told to return, without waiting for it).
  */
 function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
-  const next = iterator.next();
-  if (signal === undefined) return next;
-  if (signal.aborted) return Promise.reject(new AbortError({ cause: signal.reason }));
-  return new Promise<IteratorResult<T>>((resolve, reject) => {
-    const onAbort = (): void => {
-      next.catch(() => {});
-      iterator.return?.()?.catch(() => {});
-      reject(new AbortError({ cause: signal.reason }));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    next.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceAbort(iterator.next(), signal, { onAbort: () => void iterator.return?.()?.catch(() => {}) });
 }
 
 /** Adds `headers` as a getter: providers convert response headers lazily, and most callers never read them. */
@@ -570,7 +551,6 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
   const controller = new AbortController();
   const timeout = attemptSignal(input.abortSignal, tool.timeoutMs);
   const signal = timeout.signal ? AbortSignal.any([controller.signal, timeout.signal]) : controller.signal;
-  let onAbort: (() => void) | undefined;
   try {
     const execution = Promise.resolve(
       tool.execute(toolInput, {
@@ -581,13 +561,7 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
         agent: { agentId: input.agentId, toolCallId: call.toolCallId, messages: input.messages, threadId: input.threadId, resourceId: input.resourceId },
       }),
     );
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-    aborted.catch(() => {});
-    let output = await Promise.race([execution, aborted]);
+    let output = await raceAbort(execution, signal, { reason: () => signal.reason });
     if (tool.outputSchema) {
       const validation = await safeValidate(tool.outputSchema, output, `output of tool "${call.toolName}"`);
       if (!validation.success) throw validation.error;
@@ -606,7 +580,6 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
     span.end();
     return report(error.message, true);
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
     timeout.dispose();
     controller.abort();
   }
