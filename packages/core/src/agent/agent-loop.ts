@@ -19,6 +19,7 @@ import type { Span, Tracer } from '../observability/tracer.ts';
 import type { ProviderMetadata } from '../shared/json-value.ts';
 import { attemptSignal, callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
 import { safeValidate, toJSONSchema, type Schema } from '../tools/schema.ts';
+import { throwIfAborted } from '../storage/check-abort.ts';
 import { raceAbort } from '../utils/race-abort.ts';
 import type { AnyTool, ToolSet } from '../tools/tool.ts';
 import type { AgentCallOptions, AgentGenerateResult, AgentStreamPart, StepResult, ToolCall, ToolResult, Usage } from './agent-types.ts';
@@ -114,10 +115,6 @@ function toolDefinition(name: string, tool: AnyTool): LanguageModelV1FunctionToo
     toolDefinitionCache.set(tool, cached);
   }
   return { ...cached, name };
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
 }
 
 /** Runs the model/tool loop to completion. */
