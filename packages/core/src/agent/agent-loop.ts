@@ -98,7 +98,37 @@ interface StepOutput {
   usage: Usage;
   warnings: StepResult['warnings'];
   request: { body?: unknown };
-  response: Omit<StepResult['response'], 'messages'>;
+  response: { id?: string | undefined; modelId?: string | undefined; timestamp?: Date | undefined };
+  /** Where the response headers are read from, when someone asks for them. */
+  headerSource: { headers?: Record<string, string> | undefined } | undefined;
+}
+
+/**
+ * A step's response. `headers` is a prototype getter: providers convert response headers lazily and most callers never
+ * read them, and a class getter keeps the object on V8's fast path where a per-object `defineProperty` would not.
+ */
+class StepResponse {
+  readonly id: string | undefined;
+  readonly modelId: string | undefined;
+  readonly timestamp: Date | undefined;
+  readonly messages: ModelMessage[];
+  readonly #source: StepOutput['headerSource'];
+
+  constructor(response: StepOutput['response'], source: StepOutput['headerSource'], messages: ModelMessage[]) {
+    this.id = response.id;
+    this.modelId = response.modelId;
+    this.timestamp = response.timestamp;
+    this.messages = messages;
+    this.#source = source;
+  }
+
+  get headers(): Record<string, string> | undefined {
+    return this.#source?.headers;
+  }
+
+  toJSON(): StepResult['response'] {
+    return { id: this.id, modelId: this.modelId, timestamp: this.timestamp, headers: this.headers, messages: this.messages };
+  }
 }
 
 const toolDefinitionCache = new WeakMap<AnyTool, Omit<LanguageModelV1FunctionTool, 'name'>>();
@@ -228,8 +258,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       usage: output.usage,
       warnings: output.warnings,
       request: output.request,
-      // copy descriptors, not values: a spread would call the lazy headers getter
-      response: Object.defineProperties({ messages: stepMessages }, Object.getOwnPropertyDescriptors(output.response)) as StepResult['response'],
+      response: new StepResponse(output.response, output.headerSource, stepMessages),
       model: { provider: output.model.provider, modelId: output.model.modelId },
     };
     steps.push(step);
@@ -294,12 +323,6 @@ function toPromptPart(part: LanguageModelV1Text | LanguageModelV1Reasoning): Lan
  */
 function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
   return raceAbort(iterator.next(), signal, { onAbort: () => void iterator.return?.()?.catch(() => {}) });
-}
-
-/** Adds `headers` as a getter: providers convert response headers lazily, and most callers never read them. */
-function withLazyHeaders<T extends object>(target: T, source: { headers?: Record<string, string> | undefined } | undefined): T & { headers?: Record<string, string> | undefined } {
-  if (source === undefined) return target;
-  return Object.defineProperty(target, 'headers', { get: () => source.headers, enumerable: true, configurable: true });
 }
 
 function makeToolCall(toolCallId: string, toolName: string, input: unknown): ToolCall {
@@ -368,7 +391,8 @@ async function generateStep<Output>(input: LoopInput<Output>, call: LanguageMode
     usage: result.usage,
     warnings: result.warnings,
     request: result.request ?? {},
-    response: withLazyHeaders({ id: result.response?.id, modelId: result.response?.modelId ?? model.modelId, timestamp: result.response?.timestamp }, result.response),
+    response: { id: result.response?.id, modelId: result.response?.modelId ?? model.modelId, timestamp: result.response?.timestamp },
+    headerSource: result.response,
   };
 }
 
@@ -417,7 +441,7 @@ async function streamStep<Output>(
   let finishReason: StepResult['finishReason'] = 'unknown';
   let usage = emptyUsage();
   let warnings: StepResult['warnings'] = [];
-  const response: StepOutput['response'] = withLazyHeaders({ modelId: model.modelId }, result.response);
+  const response: StepOutput['response'] = { modelId: model.modelId };
   let started = false;
   const start = (): void => {
     if (!started) {
@@ -515,7 +539,7 @@ async function streamStep<Output>(
     }
     emit(makeToolCall(part.toolCallId, part.toolName, parsed));
   }
-  return { model, content, finishReason, usage, warnings, request: result.request ?? {}, response };
+  return { model, content, finishReason, usage, warnings, request: result.request ?? {}, response, headerSource: result.response };
 }
 
 /** Executes one tool call. Returns undefined for client-side tools (no `execute`). Never throws except on abort. */

@@ -27,11 +27,17 @@ function encode(value: number, length: number): string {
   return text;
 }
 
-const randomBuffer = new Uint8Array(12);
+// one getRandomValues call per 341 ids: each call costs microseconds, which a per-call id would pay every time
+const pool = new Uint8Array(4092);
+let poolOffset = pool.length;
 
 function randomPart(): string {
-  crypto.getRandomValues(randomBuffer);
+  if (poolOffset + 12 > pool.length) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
   let text = '';
-  for (const byte of randomBuffer) text += alphabet[byte & 31];
+  for (let index = poolOffset; index < poolOffset + 12; index++) text += alphabet[pool[index]! & 31];
+  poolOffset += 12;
   return text;
 }
