@@ -11,6 +11,8 @@ import { MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
 import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
 import { createLexicalEmbedder, LocalVectorStore } from '@mastra-ts/vector';
 import { Memory } from '../src/index.ts';
+import { createOpenAI } from '@mastra-ts/llm-openai';
+import { embeddingsResponse, startFakeOpenAI } from '@mastra-ts/fake-providers/openai';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [100, 10_000] : [100, 10_000, 100_000];
@@ -132,7 +134,12 @@ async function benchAgent(): Promise<void> {
   model.doGenerateCalls.length = 0;
   console.log(`  no memory                                   ${format(baseline)}  ${(1000 / baseline.median).toFixed(0)} calls/s`);
 
-  const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: boolean }> = [
+  // an OpenAI embedding model through the real SDK, against the fake OpenAI server: one HTTP round trip per recall
+  const embeddingServer = await startFakeOpenAI({
+    fallback: embeddingsResponse((input) => input.map((text) => Array.from(createLexicalEmbedderVector(text)))),
+  });
+  const openAIEmbedder = createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL }).embedding('text-embedding-3-small');
+  const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: boolean | 'openai' }> = [
     { name: 'in-memory store, last 10                ', store: async () => ({ store: new InMemoryMemoryStore(), dispose: async () => {} }), recall: false },
     {
       name: 'SQLite file, last 10                    ',
@@ -151,6 +158,15 @@ async function benchAgent(): Promise<void> {
         return { store: storage.memory, dispose: () => storage.dispose() };
       },
       recall: true,
+    },
+    {
+      name: 'SQLite, last 10 + recall, OpenAI embeddings (fake server)',
+      store: async () => {
+        const storage = createSqliteStorage({ path: path.join(directory, `c-${Date.now()}.db`) });
+        await storage.migrate();
+        return { store: storage.memory, dispose: () => storage.dispose() };
+      },
+      recall: 'openai',
     },
   ];
   {
@@ -174,16 +190,32 @@ async function benchAgent(): Promise<void> {
     const { store, dispose } = await row.store();
     const memory = new Memory({
       storage: store,
-      ...(row.recall ? { embedder: createLexicalEmbedder({ dimensions: 128 }), vector: new LocalVectorStore(), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
+      ...(row.recall
+        ? { embedder: row.recall === 'openai' ? openAIEmbedder : createLexicalEmbedder({ dimensions: 128 }), vector: new LocalVectorStore(), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } }
+        : { options: { lastMessages: 10 } }),
     });
     const agent = makeAgent(memory);
     const figure = await measure(run(agent, true), iterations);
     await memory.close();
     model.doGenerateCalls.length = 0;
-    console.log(`  ${row.name}    ${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - baseline.median) * 1000).toFixed(0)} µs per call`);
+    const embeddingCalls = row.recall === 'openai' ? `, ${embeddingServer.requests.length} embedding requests` : '';
+    console.log(`  ${row.name}    ${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - baseline.median) * 1000).toFixed(0)} µs per call${embeddingCalls}`);
     await dispose();
   }
+  await embeddingServer.close();
   rmSync(directory, { recursive: true, force: true });
+}
+
+/** What the fake embedding server answers: a deterministic 64-dimension bag-of-words hash, so related texts stay close. */
+function createLexicalEmbedderVector(text: string): number[] {
+  const vector = new Array<number>(64).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    let hash = 2166136261;
+    for (let index = 0; index < word.length; index++) hash = Math.imul(hash ^ word.charCodeAt(index), 16777619);
+    vector[(hash >>> 0) % 64]! += 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
 }
 
 console.log(`@mastra-ts/memory bench (Node ${process.version}${quick ? ', --quick' : ''})`);

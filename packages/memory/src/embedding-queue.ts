@@ -27,6 +27,11 @@ export interface EmbeddingQueueSettings {
   /** First retry delay in ms, doubled per failure up to `maxRetryDelayMs` (defaults 500 and 30000). */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * How long a queued job may wait for others before a batch is sent (default 0: the next turn of the event loop).
+   * A few milliseconds turn one embedding call per saved turn into one call per many turns under load.
+   */
+  lingerMs?: number;
 }
 
 const maxTextLength = 8000;
@@ -111,14 +116,17 @@ export class EmbeddingQueue {
   #schedule(): void {
     if (this.#scheduled || this.#running || this.#retryTimer) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.#scheduled = false;
       if (this.#running || this.#jobs.length === 0) return;
-      this.#running = this.#drain(undefined).finally(() => {
+      this.#running = this.#drain(undefined, true).finally(() => {
         this.#running = undefined;
         if (this.#jobs.length > 0 && this.#lastError === undefined) this.#schedule();
       });
-    });
+    };
+    const linger = this.#settings.lingerMs ?? 0;
+    if (linger > 0 && this.#jobs.length < this.#batchSize) setTimeout(run, linger).unref?.();
+    else setImmediate(run);
   }
 
   #scheduleRetry(): void {
@@ -133,8 +141,12 @@ export class EmbeddingQueue {
     this.#retryTimer.unref?.();
   }
 
-  async #drain(abortSignal: AbortSignal | undefined): Promise<void> {
+  async #drain(abortSignal: AbortSignal | undefined, background = false): Promise<void> {
+    let sent = false;
     while (this.#jobs.length > 0) {
+      // in the background, a partial batch after a sent one waits for company (the caller schedules it again with the
+      // linger delay); flush() never waits
+      if (background && sent && this.#jobs.length < this.#batchSize && (this.#settings.lingerMs ?? 0) > 0) return;
       const batch = this.#jobs.slice(0, this.#batchSize);
       const work = this.#store(batch, abortSignal);
       this.#inflight = work;
@@ -155,6 +167,7 @@ export class EmbeddingQueue {
       this.#lastError = undefined;
       const done = new Set(batch);
       this.#jobs = this.#jobs.filter((job) => !done.has(job));
+      sent = true;
     }
   }
 

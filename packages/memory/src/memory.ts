@@ -47,6 +47,11 @@ export interface MemoryConfig {
   embeddingBatchSize?: number;
   /** First retry delay of a failed embedding batch in ms, doubled per failure (default 500). */
   embeddingRetryDelayMs?: number;
+  /**
+   * Milliseconds saved messages may wait to be embedded together (default 10): under load, one embedding call covers
+   * many turns instead of one call per turn. `flush()` and `close()` do not wait for it.
+   */
+  embeddingLingerMs?: number;
   logger?: Logger;
   /** Clock, for tests. */
   now?: () => Date;
@@ -140,6 +145,7 @@ export class Memory implements AgentMemory {
         indexName: this.#indexName,
         ...(config.embeddingBatchSize === undefined ? {} : { batchSize: config.embeddingBatchSize }),
         ...(config.embeddingRetryDelayMs === undefined ? {} : { retryDelayMs: config.embeddingRetryDelayMs }),
+        lingerMs: config.embeddingLingerMs ?? 10,
         onBatchStored: (jobs) => this.#advanceWatermarks(jobs),
         onError: (error) => this.#logger.warn({ err: error }, 'memory: embedding batch failed; it stays queued and will be retried'),
       });

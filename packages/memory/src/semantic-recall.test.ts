@@ -127,6 +127,23 @@ describe('semantic recall', () => {
     await memory.close();
   });
 
+  it('saves made within embeddingLingerMs share one embedding call', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const embedder = new MockEmbeddingModelV1({ dimensions: 64 });
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), vector: new InMemoryVectorStore(), embedder, embeddingLingerMs: 50, options: { semanticRecall: true } });
+    for (let turn = 0; turn < 3; turn++) {
+      await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(2, {}) });
+      // a full turn of the event loop between saves, as between two requests: without lingering, each would be sent
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(embedder.doEmbedCalls).toHaveLength(0);
+    vi.advanceTimersByTime(50);
+    await memory.flush();
+    expect(embedder.doEmbedCalls).toHaveLength(1);
+    expect(embedder.doEmbedCalls[0]?.values).toHaveLength(6);
+    expect(memory.pendingEmbeddings).toBe(0);
+  });
+
   it('retries a failed background batch on its own after the backoff delay', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const inner = new MockEmbeddingModelV1({ dimensions: 64 });
@@ -138,7 +155,7 @@ describe('semantic recall', () => {
         return inner.doEmbed(options);
       },
     });
-    const memory = new Memory({ storage: new InMemoryMemoryStore(), vector: new InMemoryVectorStore(), embedder: flaky, embeddingRetryDelayMs: 1000, options: { semanticRecall: true } });
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), vector: new InMemoryVectorStore(), embedder: flaky, embeddingRetryDelayMs: 1000, embeddingLingerMs: 0, options: { semanticRecall: true } });
     await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(3, {}) });
     const settle = async (): Promise<void> => {
       for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
