@@ -21,19 +21,56 @@ function stored(run: WorkflowRunRecord, snapshotText: string = JSON.stringify(ru
 // the object both ways, and it isolates callers from the store just as well.
 function toRecord(run: StoredRun, snapshot?: WorkflowRunRecord['snapshot']): WorkflowRunRecord {
   const { snapshotText, ...rest } = run;
-  return {
+  const record = {
     ...rest,
     createdAt: new Date(rest.createdAt),
     updatedAt: new Date(rest.updatedAt),
     ...(rest.leaseExpiresAt === undefined ? {} : { leaseExpiresAt: new Date(rest.leaseExpiresAt) }),
-    snapshot: snapshot ?? JSON.parse(snapshotText),
+  } as WorkflowRunRecord;
+  if (snapshot !== undefined) {
+    record.snapshot = snapshot;
+    return record;
+  }
+  // parsed on first read: an executor committing a step reads only the new version, not the whole snapshot
+  let parsed: { value: WorkflowRunRecord['snapshot'] } | undefined;
+  return Object.defineProperty(record, 'snapshot', {
+    get: () => (parsed ??= { value: JSON.parse(snapshotText) as WorkflowRunRecord['snapshot'] }).value,
+    set: (value: WorkflowRunRecord['snapshot']) => {
+      parsed = { value };
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+type StoredStep = Omit<WorkflowStepResultRecord, 'output' | 'error'> & { outputText: string | undefined; errorText: string | undefined };
+
+function storedStep(step: WorkflowStepResultRecord): StoredStep {
+  const { output, error, ...rest } = step;
+  return {
+    ...rest,
+    startedAt: new Date(rest.startedAt),
+    endedAt: new Date(rest.endedAt),
+    outputText: output === undefined ? undefined : JSON.stringify(output),
+    errorText: error === undefined ? undefined : JSON.stringify(error),
+  };
+}
+
+function toStepRecord(step: StoredStep): WorkflowStepResultRecord {
+  const { outputText, errorText, ...rest } = step;
+  return {
+    ...rest,
+    startedAt: new Date(rest.startedAt),
+    endedAt: new Date(rest.endedAt),
+    ...(outputText === undefined ? {} : { output: JSON.parse(outputText) as WorkflowStepResultRecord['output'] }),
+    ...(errorText === undefined ? {} : { error: JSON.parse(errorText) as WorkflowStepResultRecord['error'] }),
   };
 }
 
 /** The reference `WorkflowStore`, in process memory. */
 export class InMemoryWorkflowStore implements WorkflowStore {
   readonly #runs = new Map<string, StoredRun>();
-  readonly #steps = new Map<string, Map<string, WorkflowStepResultRecord>>();
+  readonly #steps = new Map<string, Map<string, StoredStep>>();
 
   async createRun(run: WorkflowRunRecord, options?: StoreCallOptions): Promise<WorkflowRunRecord> {
     throwIfAborted(options?.abortSignal);
@@ -94,7 +131,7 @@ export class InMemoryWorkflowStore implements WorkflowStore {
       next.leaseExpiresAt = args.lease.expiresAt;
     }
     const steps = this.#steps.get(args.runId)!;
-    for (const step of args.stepResults ?? []) steps.set(`${step.stepPath}\u0000${step.iteration}`, structuredClone(step));
+    for (const step of args.stepResults ?? []) steps.set(`${step.stepPath}\u0000${step.iteration}`, storedStep(step));
     this.#runs.set(args.runId, next);
     // the caller's own snapshot object can be handed back; only the store's copy must stay private
     return toRecord(next, args.snapshot);
@@ -104,7 +141,7 @@ export class InMemoryWorkflowStore implements WorkflowStore {
     throwIfAborted(options?.abortSignal);
     return [...(this.#steps.get(runId)?.values() ?? [])]
       .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || a.endedAt.getTime() - b.endedAt.getTime())
-      .map((step) => structuredClone(step));
+      .map((step) => toStepRecord(step));
   }
 
   async claimExpiredRuns(
