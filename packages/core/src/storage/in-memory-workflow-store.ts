@@ -20,27 +20,34 @@ function stored(run: WorkflowRunRecord, snapshotText: string = JSON.stringify(ru
 // Snapshots are kept as JSON text: one stringify per write and one parse per read is much cheaper than deep-copying
 // the object both ways, and it isolates callers from the store just as well.
 function toRecord(run: StoredRun, snapshot?: WorkflowRunRecord['snapshot']): WorkflowRunRecord {
-  const { snapshotText, ...rest } = run;
-  const record = {
-    ...rest,
-    createdAt: new Date(rest.createdAt),
-    updatedAt: new Date(rest.updatedAt),
-    ...(rest.leaseExpiresAt === undefined ? {} : { leaseExpiresAt: new Date(rest.leaseExpiresAt) }),
-  } as WorkflowRunRecord;
-  if (snapshot !== undefined) {
-    record.snapshot = snapshot;
-    return record;
+  const record: WorkflowRunRecord = {
+    runId: run.runId,
+    workflowId: run.workflowId,
+    status: run.status,
+    snapshot: null,
+    version: run.version,
+    createdAt: new Date(run.createdAt),
+    updatedAt: new Date(run.updatedAt),
+  };
+  if (run.resourceId !== undefined) record.resourceId = run.resourceId;
+  if (run.leaseOwner !== undefined) record.leaseOwner = run.leaseOwner;
+  if (run.leaseExpiresAt !== undefined) record.leaseExpiresAt = new Date(run.leaseExpiresAt);
+  if (snapshot !== undefined) record.snapshot = snapshot;
+  else if (run.snapshotText.length <= 2048) record.snapshot = JSON.parse(run.snapshotText) as WorkflowRunRecord['snapshot'];
+  else {
+    // a large snapshot is parsed on first read: an executor committing a step reads only the new version
+    const text = run.snapshotText;
+    let parsed: { value: WorkflowRunRecord['snapshot'] } | undefined;
+    Object.defineProperty(record, 'snapshot', {
+      get: () => (parsed ??= { value: JSON.parse(text) as WorkflowRunRecord['snapshot'] }).value,
+      set: (value: WorkflowRunRecord['snapshot']) => {
+        parsed = { value };
+      },
+      enumerable: true,
+      configurable: true,
+    });
   }
-  // parsed on first read: an executor committing a step reads only the new version, not the whole snapshot
-  let parsed: { value: WorkflowRunRecord['snapshot'] } | undefined;
-  return Object.defineProperty(record, 'snapshot', {
-    get: () => (parsed ??= { value: JSON.parse(snapshotText) as WorkflowRunRecord['snapshot'] }).value,
-    set: (value: WorkflowRunRecord['snapshot']) => {
-      parsed = { value };
-    },
-    enumerable: true,
-    configurable: true,
-  });
+  return record;
 }
 
 type StoredStep = Omit<WorkflowStepResultRecord, 'output' | 'error'> & { outputText: string | undefined; errorText: string | undefined };
