@@ -26,12 +26,12 @@ function toRecord(run: StoredRun, snapshot?: WorkflowRunRecord['snapshot']): Wor
     status: run.status,
     snapshot: null,
     version: run.version,
+    resourceId: run.resourceId,
+    leaseOwner: run.leaseOwner,
+    leaseExpiresAt: run.leaseExpiresAt === undefined ? undefined : new Date(run.leaseExpiresAt),
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
   };
-  if (run.resourceId !== undefined) record.resourceId = run.resourceId;
-  if (run.leaseOwner !== undefined) record.leaseOwner = run.leaseOwner;
-  if (run.leaseExpiresAt !== undefined) record.leaseExpiresAt = new Date(run.leaseExpiresAt);
   if (snapshot !== undefined) record.snapshot = snapshot;
   else if (run.snapshotText.length <= 2048) record.snapshot = JSON.parse(run.snapshotText) as WorkflowRunRecord['snapshot'];
   else {
