@@ -679,3 +679,41 @@ describe('a provider that ignores its abort signal', () => {
     await expect(result.text).rejects.toSatisfy(AbortError.isInstance);
   });
 });
+
+describe('stream endings', () => {
+  it('a failure saving memory after the loop still ends the stream, with an error part', async () => {
+    const memory: AgentMemory = {
+      prepare: async () => ({ messages: [] }),
+      save: async () => {
+        throw new Error('disk full');
+      },
+    };
+    const model = new MockLanguageModelV1({ doStream: textStreamParts(['hi']) });
+    const result = await new Agent({ name: 'm', instructions: 'x', model, memory }).stream('go', { memory: { thread: 't', resource: 'r' } });
+    const parts = await collectAsyncIterable(result.fullStream);
+    expect(parts.at(-1)).toMatchObject({ type: 'error' });
+    await expect(result.text).rejects.toThrow('disk full');
+  });
+
+  it('does not leave listeners on a long-lived abort signal', async () => {
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      added++;
+      return add(...args);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      removed++;
+      return remove(...args);
+    }) as typeof signal.removeEventListener;
+    const model = new MockLanguageModelV1({ doStream: () => textStreamParts(['ok']) });
+    const agent = new Agent({ name: 's', instructions: 'x', model });
+    for (let call = 0; call < 5; call++) await (await agent.stream('go', { abortSignal: signal })).result;
+    expect(added).toBeGreaterThanOrEqual(5);
+    expect(removed).toBe(added);
+  });
+});

@@ -23,6 +23,13 @@ import { normalizeInput, toPromptMessage, type AgentInput, type ModelMessage } f
 import { ReplayStream } from './replay-stream.ts';
 import { RequestContext } from './request-context.ts';
 
+/** A call resolved and ready to run. */
+interface PreparedRun<Output> {
+  loop: LoopInput<Output>;
+  inputMessages: ModelMessage[];
+  memory: AgentMemory | undefined;
+}
+
 /** What an agent needs from the `Mastra` registry it belongs to. */
 export interface AgentHost {
   getLogger?(): Logger;
@@ -159,7 +166,7 @@ export class Agent {
     callOptions: AgentCallOptions<Output> | undefined,
     abortSignal: AbortSignal | undefined,
     emit: LoopInput<Output>['emit'],
-  ): Promise<{ loop: LoopInput<Output>; inputMessages: ModelMessage[]; memory: AgentMemory | undefined }> {
+  ): Promise<PreparedRun<Output>> {
     const options = this.#mergeOptions(callOptions);
     const inputMessages = normalizeInput(input);
     const requestContext = options.requestContext ?? new RequestContext();
@@ -223,7 +230,7 @@ export class Agent {
   }
 
   async #finish<Output>(
-    run: { loop: LoopInput<Output>; inputMessages: ModelMessage[]; memory: AgentMemory | undefined },
+    run: PreparedRun<Output>,
     result: AgentGenerateResult<Output>,
   ): Promise<void> {
     const { loop } = run;
@@ -267,34 +274,44 @@ export class Agent {
   async stream<Output = unknown>(input: AgentInput, options?: AgentCallOptions<Output>): Promise<AgentStreamResult<Output>> {
     const controller = new AbortController();
     const external = options?.abortSignal;
+    const forwardAbort = (): void => controller.abort(external?.reason);
     if (external) {
-      if (external.aborted) controller.abort(external.reason);
-      else external.addEventListener('abort', () => controller.abort(external.reason), { once: true });
+      if (external.aborted) forwardAbort();
+      // removed when the run settles, so a long-lived signal shared by many calls does not collect listeners
+      else external.addEventListener('abort', forwardAbort, { once: true });
     }
     const parts = new ReplayStream<AgentStreamPart>(() => controller.abort(new AbortError({ message: 'The stream consumer stopped reading' })));
-    const run = await this.#prepare(input, options, controller.signal, (part) => parts.push(part));
+    let run: PreparedRun<Output>;
+    try {
+      run = await this.#prepare(input, options, controller.signal, (part) => parts.push(part));
+    } catch (error) {
+      external?.removeEventListener('abort', forwardAbort);
+      throw error;
+    }
     const tracer = run.loop.tracer;
     const span = tracer === noopTracer ? undefined : tracer.startSpan('agent.stream', { kind: 'agent', attributes: this.#spanAttributes(run.loop) });
     run.loop.parentSpan = span;
     parts.push({ type: 'start', runId: run.loop.runId });
 
-    const result = runAgentLoop(run.loop).then(
-      async (value) => {
+    const result = (async (): Promise<AgentGenerateResult<Output>> => {
+      try {
+        const value = await runAgentLoop(run.loop);
         await this.#finish(run, value);
         parts.push({ type: 'finish', finishReason: value.finishReason, usage: value.usage, totalUsage: value.totalUsage });
-        parts.close();
         span?.end(usageAttributes(value));
         return value;
-      },
-      (error: unknown) => {
+      } catch (error) {
+        // a failure after the loop (saving memory, onFinish) also ends the stream, with an error part
         const normalized = normalizeAbort(error, controller.signal);
         parts.push(AbortError.isInstance(normalized) ? { type: 'abort' } : { type: 'error', error: normalized });
-        parts.close();
         span?.recordException(normalized);
         span?.end();
         throw normalized;
-      },
-    );
+      } finally {
+        parts.close();
+        external?.removeEventListener('abort', forwardAbort);
+      }
+    })();
     const derive = <T>(pick: (value: AgentGenerateResult<Output>) => T): Promise<T> => {
       const promise = result.then(pick);
       promise.catch(() => {});
