@@ -15,7 +15,7 @@ import type {
   LanguageModelV1ToolResultPart,
 } from '../language-model/v1/language-model-v1-prompt.ts';
 import type { LanguageModelV1StreamPart } from '../language-model/v1/language-model-v1-stream-part.ts';
-import type { Span, Tracer } from '../observability/tracer.ts';
+import { noopTracer, type Span, type Tracer } from '../observability/tracer.ts';
 import type { ProviderMetadata } from '../shared/json-value.ts';
 import { attemptSignal, callWithRetry, type RetryCallOptions } from '../retry/retry-policy.ts';
 import { safeValidate, toJSONSchema, type Schema } from '../tools/schema.ts';
@@ -155,23 +155,30 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
   const toolDefinitions = activeNames.length > 0 && options.toolChoice !== 'none' ? activeNames.map((name) => toolDefinition(name, tools[name]!)) : undefined;
   const structured = options.structuredOutput;
   const settings = options.modelSettings ?? {};
-  const baseCall: Omit<LanguageModelV1CallOptions, 'prompt'> = {
-    ...(toolDefinitions ? { tools: toolDefinitions } : {}),
-    ...(toolDefinitions && options.toolChoice !== undefined ? { toolChoice: toProviderToolChoice(options.toolChoice)! } : {}),
-    ...(settings.maxOutputTokens === undefined ? {} : { maxOutputTokens: settings.maxOutputTokens }),
-    ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
-    ...(settings.topP === undefined ? {} : { topP: settings.topP }),
-    ...(settings.topK === undefined ? {} : { topK: settings.topK }),
-    ...(settings.presencePenalty === undefined ? {} : { presencePenalty: settings.presencePenalty }),
-    ...(settings.frequencyPenalty === undefined ? {} : { frequencyPenalty: settings.frequencyPenalty }),
-    ...(settings.stopSequences === undefined ? {} : { stopSequences: settings.stopSequences }),
-    ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-    ...(structured
-      ? { responseFormat: { type: 'json', schema: toJSONSchema(structured.schema), ...(structured.name ? { name: structured.name } : {}), ...(structured.description ? { description: structured.description } : {}) } }
-      : {}),
-    ...(options.headers ? { headers: options.headers } : {}),
-    ...(options.providerOptions ? { providerOptions: options.providerOptions } : {}),
-  };
+  // plain assignments: a spread of a dozen conditional objects allocates each of them on every call
+  const baseCall: Omit<LanguageModelV1CallOptions, 'prompt'> = {};
+  if (toolDefinitions) {
+    baseCall.tools = toolDefinitions;
+    if (options.toolChoice !== undefined) baseCall.toolChoice = toProviderToolChoice(options.toolChoice)!;
+  }
+  if (settings.maxOutputTokens !== undefined) baseCall.maxOutputTokens = settings.maxOutputTokens;
+  if (settings.temperature !== undefined) baseCall.temperature = settings.temperature;
+  if (settings.topP !== undefined) baseCall.topP = settings.topP;
+  if (settings.topK !== undefined) baseCall.topK = settings.topK;
+  if (settings.presencePenalty !== undefined) baseCall.presencePenalty = settings.presencePenalty;
+  if (settings.frequencyPenalty !== undefined) baseCall.frequencyPenalty = settings.frequencyPenalty;
+  if (settings.stopSequences !== undefined) baseCall.stopSequences = settings.stopSequences;
+  if (settings.seed !== undefined) baseCall.seed = settings.seed;
+  if (structured) {
+    baseCall.responseFormat = {
+      type: 'json',
+      schema: toJSONSchema(structured.schema),
+      ...(structured.name ? { name: structured.name } : {}),
+      ...(structured.description ? { description: structured.description } : {}),
+    };
+  }
+  if (options.headers) baseCall.headers = options.headers;
+  if (options.providerOptions) baseCall.providerOptions = options.providerOptions;
   const retry: RetryCallOptions = { ...settings, abortSignal: input.abortSignal };
 
   const steps: StepResult[] = [];
@@ -354,6 +361,9 @@ async function parseStructured<T>(schema: Schema<T>, text: string): Promise<{ su
 }
 
 async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions, stepNumber: number): Promise<StepOutput> {
+  if (input.tracer === noopTracer) {
+    return input.emit ? streamStep(input, call, retry, stepNumber, input.emit) : generateStep(input, call, retry);
+  }
   const primary = input.models[0]!.model;
   const span = input.tracer.startSpan('model.call', {
     kind: 'model',
