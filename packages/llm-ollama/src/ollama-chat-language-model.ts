@@ -2,6 +2,7 @@ import {
   AbortError,
   APICallError,
   generateId,
+  InvalidResponseDataError,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1CallWarning,
@@ -157,11 +158,14 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
     const body = { ...request, stream: true as const };
     let iterator: AsyncIterable<ChatResponse> & { abort(): void };
     try {
+      // the client sends the request and maps HTTP errors; its body parser (which skips bad lines) is never started
       iterator = await client.client.chat(body);
     } catch (error) {
       throw mapOllamaError(error, context);
     }
-    return { stream: new OllamaPartStream(iterator, warnings, context), request: { body }, response: withLazyHeaders({}, client.responseHeaders) };
+    const responseBody = client.responseBody();
+    if (!responseBody) throw new APICallError({ message: 'Ollama answered a streaming chat without a response body', url: context.url, requestBodyValues: context.requestBody, isRetryable: true });
+    return { stream: new OllamaPartStream(responseBody, () => iterator.abort(), warnings, context), request: { body }, response: withLazyHeaders({}, client.responseHeaders) };
   }
 }
 
@@ -169,13 +173,15 @@ function withLazyHeaders<T extends object>(target: T, read: () => Record<string,
   return Object.defineProperty(target, 'headers', { enumerable: true, get: () => read() ?? {} }) as T & { headers: Record<string, string> };
 }
 
-/** Maps NDJSON chunks to parts through a queue: one await per chunk, none per part. */
+/** Reads the NDJSON body and maps each line to parts through a queue: one await per network chunk, none per part. */
 class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
   private readonly queue: LanguageModelV1StreamPart[] = [];
   private head = 0;
-  private readonly source: AsyncIterable<ChatResponse> & { abort(): void };
-  private readonly inner: AsyncIterator<ChatResponse>;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private readonly abort: () => void;
   private readonly context: OllamaErrorContext;
+  private readonly decoder = new TextDecoder();
+  private buffer = '';
   private open: { type: 'text' | 'reasoning'; id: string } | undefined;
   private blockCount = 0;
   private metadataSent = false;
@@ -183,10 +189,11 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
   private final: ChatResponse | undefined;
   private failed = false;
   private finished = false;
+  private pending: unknown;
 
-  constructor(source: AsyncIterable<ChatResponse> & { abort(): void }, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext) {
-    this.source = source;
-    this.inner = source[Symbol.asyncIterator]();
+  constructor(body: ReadableStream<Uint8Array>, abort: () => void, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext) {
+    this.reader = body.getReader();
+    this.abort = abort;
     this.context = context;
     this.queue.push({ type: 'stream-start', warnings });
   }
@@ -197,18 +204,23 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
 
   async next(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
     while (this.head === this.queue.length) {
+      if (this.pending !== undefined) {
+        const error = this.pending;
+        this.pending = undefined;
+        throw error;
+      }
       if (this.finished) return { done: true, value: undefined };
       this.queue.length = 0;
       this.head = 0;
-      let result: IteratorResult<ChatResponse>;
+      let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await this.inner.next();
+        result = await this.reader.read();
       } catch (error) {
         this.fail(error);
         continue;
       }
-      if (result.done) this.end();
-      else this.handle(result.value);
+      if (result.done) this.drain(this.buffer + this.decoder.decode(), true);
+      else this.drain(this.buffer + this.decoder.decode(result.value, { stream: true }), false);
     }
     return { done: false, value: this.queue[this.head++]! };
   }
@@ -216,12 +228,59 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
   async return(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
     if (!this.finished) {
       this.finished = true;
-      this.source.abort();
-      await this.inner.return?.().catch(() => undefined);
+      this.abort();
+      await this.reader.cancel().catch(() => undefined);
     }
+    this.pending = undefined;
     this.queue.length = 0;
     this.head = 0;
     return { done: true, value: undefined };
+  }
+
+  /** Handles the complete lines of `text` (and, at the end of the body, the rest), keeping a partial line. */
+  private drain(text: string, last: boolean): void {
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0 && !this.finished; end = text.indexOf('\n', start)) {
+      this.line(text.slice(start, end));
+      start = end + 1;
+    }
+    if (this.finished) {
+      this.buffer = '';
+      return;
+    }
+    this.buffer = start === 0 ? text : text.slice(start);
+    if (!last) return;
+    if (this.buffer.length > 0) this.line(this.buffer);
+    this.buffer = '';
+    if (!this.finished) this.fail(new Error('Did not receive done or success response in stream.'));
+  }
+
+  private line(text: string): void {
+    let chunk: ChatResponse & { error?: unknown; status?: unknown };
+    try {
+      chunk = JSON.parse(text);
+    } catch (cause) {
+      if (text.trim().length === 0) return;
+      this.stop(new InvalidResponseDataError({ data: text, message: `Ollama sent a stream line that is not valid JSON: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`, cause }));
+      return;
+    }
+    if (typeof chunk !== 'object' || chunk === null) {
+      this.stop(new InvalidResponseDataError({ data: text, message: `Ollama sent a stream line that is not a JSON object: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}` }));
+      return;
+    }
+    if ('error' in chunk) {
+      this.fail(new Error(chunk.error as string));
+      return;
+    }
+    this.handle(chunk);
+    if (chunk.done || chunk.status === 'success') this.end();
+  }
+
+  /** Ends the stream with `error`, thrown once the parts of the lines before it have been read. */
+  private stop(error: unknown): void {
+    this.finished = true;
+    this.pending = error;
+    this.abort();
   }
 
   private fail(error: unknown): void {
@@ -233,9 +292,7 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
       this.finish();
       return;
     }
-    this.finished = true;
-    this.source.abort();
-    throw mapped;
+    this.stop(mapped);
   }
 
   private end(): void {
@@ -244,12 +301,9 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
       this.finish();
       return;
     }
-    this.finished = true;
-    this.source.abort();
-    if (this.context.abortSignal?.aborted) throw new AbortError({ message: 'The Ollama stream was aborted', cause: this.context.abortSignal.reason });
-    throw new APICallError({ message: 'The Ollama stream ended before its final "done" line: the connection was closed mid-response. The call may be retried.', url: this.context.url, requestBodyValues: this.context.requestBody, isRetryable: true });
+    if (this.context.abortSignal?.aborted) this.stop(new AbortError({ message: 'The Ollama stream was aborted', cause: this.context.abortSignal.reason }));
+    else this.stop(new APICallError({ message: 'The Ollama stream ended before its final "done" line: the connection was closed mid-response. The call may be retried.', url: this.context.url, requestBodyValues: this.context.requestBody, isRetryable: true }));
   }
-
   private finish(): void {
     this.finished = true;
     const final = this.final;
