@@ -6,6 +6,7 @@
  */
 export type * from './language-model/v1/index.ts';
 export type * from './embedding-model/v1/index.ts';
+export { fromAISDKLanguageModel, isAISDKLanguageModel, type AISDKLanguageModel } from './language-model/from-ai-sdk.ts';
 export type { JSONArray, JSONObject, JSONSchema7, JSONValue, ProviderMetadata, ProviderOptions } from './shared/json-value.ts';
 
 export {
@@ -70,6 +71,7 @@ export {
   registerModelProvider,
   resolveEmbeddingModel,
   resolveLanguageModel,
+  toLanguageModelV1,
   unregisterModelProvider,
   type ModelProviderRegistration,
 } from './model-router/model-registry.ts';

@@ -1,3 +1,4 @@
+import type { AISDKLanguageModel } from '../language-model/from-ai-sdk.ts';
 import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts';
 import type { LanguageModelV1ToolChoice } from '../language-model/v1/language-model-v1-call-options.ts';
 import type { LanguageModelV1Content } from '../language-model/v1/language-model-v1-content.ts';
@@ -191,8 +192,8 @@ export interface AgentStreamResult<Output = unknown> {
   getFullOutput(): Promise<AgentGenerateResult<Output>>;
 }
 
-/** A model object or a routing string. */
-export type AgentModel = LanguageModelV1 | string;
+/** A model object (ours, or an AI SDK provider model such as `openai('gpt-4o-mini')` from `@ai-sdk/openai`) or a routing string. */
+export type AgentModel = LanguageModelV1 | AISDKLanguageModel | string;
 
 /** One entry of a failover list. */
 export type AgentModelFallback = AgentModel | { model: AgentModel; maxRetries?: number; coolDownMs?: number; enabled?: boolean };

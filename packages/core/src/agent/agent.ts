@@ -3,7 +3,7 @@ import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts'
 import type { LanguageModelV1Message } from '../language-model/v1/language-model-v1-prompt.ts';
 import { noopLogger, type Logger } from '../observability/logger.ts';
 import { noopTracer, type Tracer } from '../observability/tracer.ts';
-import { resolveLanguageModel } from '../model-router/model-registry.ts';
+import { resolveLanguageModel, toLanguageModelV1 } from '../model-router/model-registry.ts';
 import type { ToolSet } from '../tools/tool.ts';
 import { generateId } from '../utils/generate-id.ts';
 import { runAgentLoop, type LoopInput, type ResolvedModel } from './agent-loop.ts';
@@ -69,7 +69,7 @@ export class Agent {
     if (Array.isArray(config.model) && config.model.length === 0) {
       throw new TypeError(`Agent "${config.name}": model list is empty: give at least one model object or routing string`);
     }
-    if (typeof config.model !== 'string' && !Array.isArray(config.model)) this.#models = [{ model: config.model, maxRetries: undefined, coolDownMs: defaultCoolDownMs }];
+    if (typeof config.model !== 'string' && !Array.isArray(config.model)) this.#models = [{ model: toLanguageModelV1(config.model), maxRetries: undefined, coolDownMs: defaultCoolDownMs }];
   }
 
   /** Called by `Mastra` when the agent is registered. */

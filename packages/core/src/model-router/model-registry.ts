@@ -1,6 +1,7 @@
 import { NoSuchModelError } from '../errors/no-such-model-error.ts';
 import type { EmbeddingModelV1 } from '../embedding-model/v1/embedding-model-v1.ts';
 import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts';
+import { fromAISDKLanguageModel, isAISDKLanguageModel, type AISDKLanguageModel } from '../language-model/from-ai-sdk.ts';
 
 /** A provider that resolves routing strings such as `openai/gpt-4o-mini`. */
 export interface ModelProviderRegistration {
@@ -92,13 +93,27 @@ async function findProvider(routing: string, providerId: string, modelId: string
   });
 }
 
-/** Resolves a routing string such as `anthropic/claude-sonnet-4-5` to a language model. */
-export async function resolveLanguageModel(model: LanguageModelV1 | string): Promise<LanguageModelV1> {
+const wrapped = new WeakMap<AISDKLanguageModel, LanguageModelV1>();
+
+/** A model object as `LanguageModelV1`: AI SDK models (spec v2/v3) are wrapped once and the wrapper reused. */
+export function toLanguageModelV1(model: LanguageModelV1 | AISDKLanguageModel): LanguageModelV1 {
+  if (!isAISDKLanguageModel(model)) return model;
+  let adapted = wrapped.get(model);
+  if (!adapted) wrapped.set(model, (adapted = fromAISDKLanguageModel(model)));
+  return adapted;
+}
+
+/**
+ * Resolves a routing string such as `anthropic/claude-sonnet-4-5` to a language model. Model objects are returned
+ * as they are; AI SDK provider models (`@ai-sdk/openai` and friends, spec v2/v3) are adapted.
+ */
+export async function resolveLanguageModel(model: LanguageModelV1 | AISDKLanguageModel | string): Promise<LanguageModelV1> {
+  if (typeof model !== 'string' && isAISDKLanguageModel(model)) return toLanguageModelV1(model);
   if (typeof model !== 'string') {
     if (model?.specificationVersion !== 'v1' || typeof model.doGenerate !== 'function') {
       throw new NoSuchModelError({
         modelId: String((model as { modelId?: unknown } | undefined)?.modelId ?? model),
-        message: 'model must be a LanguageModelV1 (from a @mastra-ts/llm-* package) or a routing string such as "openai/gpt-4o-mini"',
+        message: 'model must be a LanguageModelV1 (from a @mastra-ts/llm-* package), an AI SDK model (@ai-sdk/*, spec v2 or v3) or a routing string such as "openai/gpt-4o-mini"',
       });
     }
     return model;
