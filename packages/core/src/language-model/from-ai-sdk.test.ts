@@ -13,11 +13,11 @@ function aiSdkModel(version: 'v2' | 'v3', script: { generate?: Array<Record<stri
     specificationVersion: version,
     provider: 'openai.chat',
     modelId: 'gpt-4o-mini',
-    async doGenerate(options) {
+    async doGenerate(options: Record<string, unknown>) {
       calls.push(options);
       return script.generate![generateIndex++]!;
     },
-    async doStream(options) {
+    async doStream(options: Record<string, unknown>) {
       calls.push(options);
       const parts = script.stream![streamIndex++]!;
       return {

@@ -15,9 +15,12 @@ export interface AISDKLanguageModel {
   readonly specificationVersion: 'v2' | 'v3';
   readonly provider: string;
   readonly modelId: string;
-  doGenerate(options: Record<string, unknown>): PromiseLike<Record<string, unknown>>;
-  doStream(options: Record<string, unknown>): PromiseLike<{ stream: AsyncIterable<Record<string, unknown>> | ReadableStream<Record<string, unknown>>; request?: unknown; response?: unknown }>;
+  // `never` parameters and `unknown` results: any AI SDK version's exact option and result types are accepted
+  doGenerate(options: never): PromiseLike<unknown>;
+  doStream(options: never): PromiseLike<unknown>;
 }
+
+type LooseCall = (options: Record<string, unknown>) => PromiseLike<Record<string, unknown>>;
 
 /** True for an AI SDK `LanguageModelV2`/`V3` object. */
 export function isAISDKLanguageModel(value: unknown): value is AISDKLanguageModel {
@@ -41,7 +44,7 @@ export function fromAISDKLanguageModel(model: AISDKLanguageModel): LanguageModel
     provider: model.provider,
     modelId: model.modelId,
     async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
-      const result = await model.doGenerate(toAISDKOptions(options));
+      const result = await (model.doGenerate as unknown as LooseCall).call(model, toAISDKOptions(options));
       const response = result.response as LanguageModelV1GenerateResult['response'] | undefined;
       return {
         content: ((result.content as Array<Record<string, unknown>>) ?? []).flatMap(toContent),
@@ -54,7 +57,8 @@ export function fromAISDKLanguageModel(model: AISDKLanguageModel): LanguageModel
       };
     },
     async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
-      const result = await model.doStream(toAISDKOptions(options));
+      const result = await (model.doStream as unknown as LooseCall).call(model, toAISDKOptions(options));
+      // a web ReadableStream is async-iterable on Node
       const source = result.stream as AsyncIterable<Record<string, unknown>>;
       return {
         stream: mapStream(source),
