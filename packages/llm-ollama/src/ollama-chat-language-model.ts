@@ -170,7 +170,12 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
 }
 
 function withLazyHeaders<T extends object>(target: T, read: () => Record<string, string> | undefined): T & { headers: Record<string, string> } {
-  return Object.defineProperty(target, 'headers', { enumerable: true, get: () => read() ?? {} }) as T & { headers: Record<string, string> };
+  return {
+    ...target,
+    get headers(): Record<string, string> {
+      return read() ?? {};
+    },
+  };
 }
 
 /** Reads the NDJSON body and maps each line to parts through a queue: one await per network chunk, none per part. */

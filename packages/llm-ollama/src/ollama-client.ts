@@ -8,6 +8,18 @@ export interface OllamaCallClient {
   responseBody: () => ReadableStream<Uint8Array> | null | undefined;
 }
 
+const formattedHosts = new Map<string, string>();
+
+/** The host as the `ollama` client normalises it (default port, no trailing slash). */
+function formattedHost(host: string): string {
+  let formatted = formattedHosts.get(host);
+  if (formatted === undefined) {
+    formatted = (new Ollama({ host }) as unknown as { config: { host: string } }).config.host;
+    if (formattedHosts.size < 64) formattedHosts.set(host, formatted);
+  }
+  return formatted;
+}
+
 /** Creates a per-call client (cheap: the constructor only stores its config). */
 export function createOllamaCallClient(settings: {
   host: string;
@@ -31,8 +43,11 @@ export function createOllamaCallClient(settings: {
   };
   const headers: Record<string, string> = { ...settings.headers };
   for (const [key, value] of Object.entries(settings.callHeaders ?? {})) if (value !== undefined) headers[key] = value;
+  // `proxy: true` skips the constructor's host parsing (a URL parse per call); the parsed host is cached instead
+  const client = new Ollama({ proxy: true, fetch, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
+  (client as unknown as { config: { host: string } }).config.host = formattedHost(settings.host);
   return {
-    client: new Ollama({ host: settings.host, fetch, ...(Object.keys(headers).length > 0 ? { headers } : {}) }),
+    client,
     responseBody: () => lastBody,
     // converted on demand: iterating fetch Headers costs tens of µs per call
     responseHeaders: () => {
