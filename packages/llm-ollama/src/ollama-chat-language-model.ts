@@ -50,11 +50,18 @@ function usageOf(response: Partial<ChatResponse>): LanguageModelV1Usage {
   return { inputTokens, outputTokens, totalTokens: inputTokens !== undefined && outputTokens !== undefined ? inputTokens + outputTokens : undefined };
 }
 
+let lastStamp = '';
+let lastTime = Number.NaN;
+
 function timestampOf(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
   if (typeof value !== 'string') return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  // parsing a date string costs about a microsecond; a server's consecutive answers often share the stamp
+  if (value !== lastStamp) {
+    lastStamp = value;
+    lastTime = Date.parse(value);
+  }
+  return Number.isNaN(lastTime) ? undefined : new Date(lastTime);
 }
 
 function durations(response: Partial<ChatResponse>): Record<string, number | null> {
