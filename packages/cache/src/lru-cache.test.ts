@@ -28,6 +28,30 @@ describe('createLRUCache', () => {
     expect(cache.stats()).toMatchObject({ evictions: 2, size: 3 });
   });
 
+  it('keeps the recency order of a reference model through gets of the oldest, middle and newest entries and evictions', () => {
+    const evicted: string[] = [];
+    const cache = createLRUCache<number>({ maxEntries: 5, onEvict: (key, _value, reason) => reason === 'evicted' && evicted.push(key) });
+    const model: string[] = []; // most recent first
+    const modelEvicted: string[] = [];
+    let seed = 7;
+    for (let step = 0; step < 2000; step++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const key = `k${seed % 8}`;
+      if (seed % 3 === 0) {
+        cache.setSync(key, step);
+        if (model.includes(key)) model.splice(model.indexOf(key), 1);
+        else if (model.length === 5) modelEvicted.push(model.pop()!);
+        model.unshift(key);
+      } else {
+        const hit = cache.getSync(key) !== undefined;
+        expect(hit).toBe(model.includes(key));
+        if (hit) model.unshift(...model.splice(model.indexOf(key), 1));
+      }
+      expect(cache.keys()).toEqual(model);
+    }
+    expect(evicted).toEqual(modelEvicted);
+  });
+
   it('peek and has do not change recency or stats', () => {
     const cache = createLRUCache<number>({ maxEntries: 2 });
     cache.setSync('a', 1);

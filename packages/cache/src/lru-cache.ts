@@ -213,9 +213,18 @@ class LRUCacheImpl<T> implements LRUCache<T> {
       return undefined;
     }
     this.#hits++;
-    if (node !== this.#newest) {
-      this.#unlink(node);
-      this.#pushNewest(node);
+    const newer = node.newer;
+    if (newer !== undefined) {
+      // not the newest already: splice it out and put it in front, touching each link once
+      const older = node.older;
+      newer.older = older;
+      if (older === undefined) this.#oldest = newer;
+      else older.newer = newer;
+      const newest = this.#newest!;
+      newest.newer = node;
+      node.older = newest;
+      node.newer = undefined;
+      this.#newest = node;
     }
     return node.value;
   }
