@@ -8,7 +8,7 @@ import { createAuthCheck, type AuthOptions } from './auth.ts';
 import { createCorsPolicy, type CorsOptions, type CorsPolicy } from './cors.ts';
 import { HttpError, toHttpError } from './http-error.ts';
 import { buildRequestContext, parseQuery, validationError } from './input.ts';
-import type { RouteDefinition, RouteResult, ServerState } from './route.ts';
+import { trackBackground, type RouteDefinition, type RouteResult, type ServerState } from './route.ts';
 import { defaultRoutes } from './routes/index.ts';
 import { framedStream, recordFrame, recordHeaders, sseFrame, sseHeaders } from './stream-response.ts';
 import { publicError } from './agent-chunks.ts';
@@ -278,7 +278,7 @@ export function createServer(mastra: Mastra, options: ServerOptions = {}): Mastr
       });
       if (options.recoverWorkflows !== false && Object.keys(mastra.listWorkflows()).length > 0) {
         const recovered = (await mastra.startWorkflowRecovery()) as Array<{ runId: string; result: Promise<unknown> }>;
-        for (const run of recovered) track(state, run.result);
+        for (const run of recovered) trackBackground(state, run.result);
         if (recovered.length > 0) logger.info({ runs: recovered.map((run) => run.runId) }, 'recovered workflow runs');
       }
       const host = address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -317,12 +317,6 @@ let requestCounter = 0;
 function nextRequestId(): string {
   requestCounter += 1;
   return `${requestIdPrefix}${requestCounter.toString(36)}`;
-}
-
-function track(state: ServerState, promise: Promise<unknown>): void {
-  const tracked = promise.catch(() => undefined);
-  state.background.add(tracked);
-  void tracked.finally(() => state.background.delete(tracked));
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

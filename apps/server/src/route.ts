@@ -82,3 +82,10 @@ export function defineRoute<Params extends z.ZodObject = z.ZodObject, Query exte
 export function json(body: unknown, status?: number): RouteResult {
   return status === undefined ? { kind: 'json', body } : { kind: 'json', body, status };
 }
+
+/** Keeps fire-and-forget work in `state.background` until it settles, so shutdown can wait for it. */
+export function trackBackground(state: ServerState, promise: Promise<unknown>): void {
+  const tracked = promise.catch(() => undefined);
+  state.background.add(tracked);
+  void tracked.finally(() => state.background.delete(tracked));
+}

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, RequestContext, type Mastra, type Registe
 import { z } from 'zod';
 import { HttpError } from '../http-error.ts';
 import { boolQuery, intQuery, optionalString } from '../input.ts';
-import { defineRoute, json, type RouteDefinition, type ServerState } from '../route.ts';
+import { defineRoute, json, trackBackground, type RouteDefinition, type ServerState } from '../route.ts';
 import { schemaString } from '../schema-string.ts';
 import { idempotent } from '../idempotency.ts';
 import type { WorkflowEvent } from '../workflow-events.ts';
@@ -114,14 +114,23 @@ function streamRun(state: ServerState, run: ServerRun, action: () => Promise<Rec
     (error: unknown) => ({ status: 'failed', error }),
   );
   const settled = finished.finally(() => recording.stop());
-  track(state, settled);
+  trackBackground(state, settled);
   return state.workflowEvents.observe(run.runId, offset, abortSignal);
 }
 
-function track(state: ServerState, promise: Promise<unknown>): void {
-  const tracked = promise.catch(() => undefined);
-  state.background.add(tracked);
-  void tracked.finally(() => state.background.delete(tracked));
+/** Runs `action` on `run` with its events recorded for observers; the recording stops when the action settles. */
+async function recorded<T>(state: ServerState, run: ServerRun, action: () => Promise<T>): Promise<T> {
+  const recording = record(state, run);
+  try {
+    return await action();
+  } finally {
+    recording.stop();
+  }
+}
+
+/** `createRun` options from a request: its runId and resourceId when given. */
+function runOptions(input: { runId?: string | undefined; resourceId?: string | undefined }): { runId?: string; resourceId?: string } {
+  return { ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) };
 }
 
 const workflowParams = z.object({ workflowId: z.string().min(1) });
@@ -200,7 +209,7 @@ export function workflowRoutes(): RouteDefinition[] {
       async handler({ mastra, input, abortSignal }) {
         const workflow = getWorkflow(mastra, input.workflowId);
         if (input.runId !== undefined && (await existingRun(mastra, workflow, input.runId, abortSignal))) return json({ runId: input.runId });
-        const options = { ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) };
+        const options = runOptions(input);
         const run = workflow.createRunAsync ? await workflow.createRunAsync(options) : await workflow.createRun(options);
         return json({ runId: run.runId });
       },
@@ -217,8 +226,7 @@ export function workflowRoutes(): RouteDefinition[] {
         const workflow = getWorkflow(mastra, input.workflowId);
         await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
         const run = await workflow.createRun({ runId: input.runId });
-        const recording = record(state, run);
-        track(state, run.start(startOptions(input, requestContext)).finally(() => recording.stop()));
+        trackBackground(state, recorded(state, run, () => run.start(startOptions(input, requestContext))));
         return json({ message: 'Workflow run started' });
       },
     }),
@@ -233,13 +241,8 @@ export function workflowRoutes(): RouteDefinition[] {
       async handler({ mastra, input, requestContext, state }) {
         const workflow = getWorkflow(mastra, input.workflowId);
         const work = async (): Promise<unknown> => {
-          const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
-          const recording = record(state, run);
-          try {
-            return serializeResult(await run.start(startOptions(input, requestContext)));
-          } finally {
-            recording.stop();
-          }
+          const run = await workflow.createRun(runOptions(input));
+          return serializeResult(await recorded(state, run, () => run.start(startOptions(input, requestContext))));
         };
         return json(input.runId === undefined ? await work() : await idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work));
       },
@@ -254,13 +257,8 @@ export function workflowRoutes(): RouteDefinition[] {
       async handler({ mastra, input, requestContext, state }) {
         const workflow = getWorkflow(mastra, input.workflowId);
         const work = async (): Promise<unknown> => {
-          const run = await workflow.createRun({ ...(input.runId ? { runId: input.runId } : {}), ...(input.resourceId ? { resourceId: input.resourceId } : {}) });
-          const recording = record(state, run);
-          try {
-            return serializeResult(await run.start({ ...startOptions(input, requestContext), inputData: input.inputData ?? input.input }));
-          } finally {
-            recording.stop();
-          }
+          const run = await workflow.createRun(runOptions(input));
+          return serializeResult(await recorded(state, run, () => run.start({ ...startOptions(input, requestContext), inputData: input.inputData ?? input.input })));
         };
         return json(input.runId === undefined ? await work() : await idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work));
       },
@@ -295,8 +293,7 @@ export function workflowRoutes(): RouteDefinition[] {
         const workflow = getWorkflow(mastra, input.workflowId);
         await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
         const run = await workflow.createRun({ runId: input.runId });
-        const recording = record(state, run);
-        track(state, run.resume(resumeOptions(input, requestContext)).finally(() => recording.stop()));
+        trackBackground(state, recorded(state, run, () => run.resume(resumeOptions(input, requestContext))));
         return json({ message: 'Workflow run resumed' });
       },
     }),
@@ -312,8 +309,7 @@ export function workflowRoutes(): RouteDefinition[] {
         const workflow = getWorkflow(mastra, input.workflowId);
         await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
         const run = await workflow.createRun({ runId: input.runId });
-        const recording = record(state, run);
-        track(state, run.resume(resumeOptions(input, requestContext)).finally(() => recording.stop()));
+        trackBackground(state, recorded(state, run, () => run.resume(resumeOptions(input, requestContext))));
         return json({ runId: input.runId });
       },
     }),
@@ -330,12 +326,7 @@ export function workflowRoutes(): RouteDefinition[] {
         await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
         const resume = async (): Promise<unknown> => {
           const run = await workflow.createRun({ runId: input.runId });
-          const recording = record(state, run);
-          try {
-            return serializeResult(await run.resume(resumeOptions(input, requestContext)));
-          } finally {
-            recording.stop();
-          }
+          return serializeResult(await recorded(state, run, () => run.resume(resumeOptions(input, requestContext))));
         };
         // a retried resume (same run, step and data) gets the first one's result; a different resume still races and gets 409
         return json(await idempotent(state, `workflow:${workflow.id}:resume:${input.runId}:${JSON.stringify([input.step, input.resumeData, input.forEachIndex])}`, resume));
