@@ -92,6 +92,13 @@ async function requireRun(mastra: Mastra, workflow: ServerWorkflow, workflowId: 
   if (!run) throw new NotFoundError({ entity: 'workflow run', id: runId, message: `No run "${runId}" of workflow "${workflowId}": create it first with POST /workflows/${workflowId}/create-run` });
 }
 
+/** The workflow and a handle on its existing run `input.runId`; `NotFoundError` when either is unknown. */
+async function openRun(mastra: Mastra, input: { workflowId: string; runId: string }, abortSignal: AbortSignal): Promise<{ workflow: ServerWorkflow; run: ServerRun }> {
+  const workflow = getWorkflow(mastra, input.workflowId);
+  await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
+  return { workflow, run: await workflow.createRun({ runId: input.runId }) };
+}
+
 /** Subscribes the event hub to a run; returns the unsubscribe and the close of the recorder. */
 function record(state: ServerState, run: ServerRun): { stop(): void; live: AsyncIterable<WorkflowEvent> | undefined } {
   const recorder = state.workflowEvents.open(run.runId);
@@ -223,9 +230,7 @@ export function workflowRoutes(): RouteDefinition[] {
       query: runQuery,
       body: startBody,
       async handler({ mastra, input, requestContext, abortSignal, state }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
-        const run = await workflow.createRun({ runId: input.runId });
+        const { run } = await openRun(mastra, input, abortSignal);
         trackBackground(state, recorded(state, run, () => run.start(startOptions(input, requestContext))));
         return json({ message: 'Workflow run started' });
       },
@@ -290,9 +295,7 @@ export function workflowRoutes(): RouteDefinition[] {
       query: runQuery,
       body: resumeBody,
       async handler({ mastra, input, requestContext, abortSignal, state }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
-        const run = await workflow.createRun({ runId: input.runId });
+        const { run } = await openRun(mastra, input, abortSignal);
         trackBackground(state, recorded(state, run, () => run.resume(resumeOptions(input, requestContext))));
         return json({ message: 'Workflow run resumed' });
       },
@@ -306,9 +309,7 @@ export function workflowRoutes(): RouteDefinition[] {
       query: runQuery,
       body: resumeBody,
       async handler({ mastra, input, requestContext, abortSignal, state }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
-        const run = await workflow.createRun({ runId: input.runId });
+        const { run } = await openRun(mastra, input, abortSignal);
         trackBackground(state, recorded(state, run, () => run.resume(resumeOptions(input, requestContext))));
         return json({ runId: input.runId });
       },
@@ -342,9 +343,7 @@ export function workflowRoutes(): RouteDefinition[] {
       body: resumeBody,
       responds: 'records',
       async handler({ mastra, input, requestContext, abortSignal, state }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
-        const run = await workflow.createRun({ runId: input.runId });
+        const { run } = await openRun(mastra, input, abortSignal);
         return { kind: 'records', records: streamRun(state, run, () => run.resume(resumeOptions(input, requestContext)), abortSignal) };
       },
     }),
@@ -369,9 +368,7 @@ export function workflowRoutes(): RouteDefinition[] {
       summary: 'Cancel a run',
       params: z.object({ workflowId: z.string().min(1), runId: z.string().min(1) }),
       async handler({ mastra, input, abortSignal }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        await requireRun(mastra, workflow, input.workflowId, input.runId, abortSignal);
-        const run = await workflow.createRun({ runId: input.runId });
+        const { run } = await openRun(mastra, input, abortSignal);
         await run.cancel();
         return json({ message: 'Workflow run canceled' });
       },
