@@ -54,7 +54,7 @@ describe('DeepSeek', () => {
     ]);
   });
 
-  it('does not send reasoning back, and uses json_object with the schema in the instructions', async () => {
+  it('does not send reasoning back on a turn without tool calls, and uses json_object with the schema in the instructions', async () => {
     server.enqueue(chatCompletion({ text: '{"answer":42}' }));
     await reasoner().doGenerate({
       prompt: [
@@ -88,6 +88,35 @@ describe('DeepSeek', () => {
         },
       ]
     `);
+  });
+
+  it('sends reasoning_content back on assistant messages that called tools (thinking mode requires it)', async () => {
+    server.enqueue(chatCompletion({ text: 'It is sunny in Oslo.' }));
+    await reasoner().doGenerate({
+      prompt: [
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+        { role: 'assistant', content: [{ type: 'reasoning', text: 'Just greet.' }, { type: 'text', text: 'Hello!' }] },
+        { role: 'user', content: [{ type: 'text', text: 'Weather in Oslo?' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'I need the weather tool.' },
+            { type: 'tool-call', toolCallId: 'call_1', toolName: 'weather', input: { city: 'Oslo' } },
+          ],
+        },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call_1', toolName: 'weather', output: { sky: 'sunny' } }] },
+      ],
+      tools: [{ type: 'function', name: 'weather', inputSchema: { type: 'object', properties: { city: { type: 'string' } } } }],
+    });
+    const messages = server.requests[0]!.body.messages as Array<Record<string, unknown>>;
+    expect(messages[1]).toEqual({ role: 'assistant', content: 'Hello!' });
+    expect(messages[3]).toEqual({
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'I need the weather tool.',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }],
+    });
+    expect(messages[4]).toEqual({ role: 'tool', tool_call_id: 'call_1', content: '{"sky":"sunny"}' });
   });
 
   it('a missing key names DEEPSEEK_API_KEY', async () => {

@@ -46,7 +46,7 @@ export function createDeepSeek(settings: DeepSeekProviderSettings = {}): DeepSee
       apiKeyVariable: 'DEEPSEEK_API_KEY',
       structuredOutputs: false,
       reasoningField: 'reasoning_content',
-      sendReasoning: false,
+      sendReasoning: 'with-tool-calls',
       maxTokensField: 'max_tokens',
       includeUsage: true,
       supportedProviderOptions: new Set(['user', 'thinking', 'logitBias', 'reasoningEffort']),

@@ -312,6 +312,18 @@ describe('doStream', () => {
     for (const part of parts) if (part.type === 'tool-call') expect(JSON.parse(part.input)).toHaveProperty('city');
   });
 
+  it('reports a refusal the same way streamed and not streamed: providerMetadata.openai.refusal, no text', async () => {
+    const refusal = ["I'm sorry, ", 'I cannot help with that.'];
+    server.enqueue(chatCompletion({ refusal }));
+    server.enqueue(chatCompletionStream({ refusal }));
+    const generated = await model().doGenerate(hello);
+    const parts = await collectAsyncIterable((await model().doStream(hello)).stream);
+    expect(generated.providerMetadata).toEqual({ openai: { refusal: refusal.join('') } });
+    expect(generated.content).toEqual([]);
+    expect(parts.some((part) => part.type === 'text-delta')).toBe(false);
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', providerMetadata: { openai: { refusal: refusal.join('') } } });
+  });
+
   it('streamed text concatenates to the generated text', async () => {
     server.enqueue(chatCompletion({ text: 'The quick brown fox' }), chatCompletionStream({ text: ['The ', 'quick ', 'brown ', 'fox'] }));
     const generated = await model().doGenerate(hello);

@@ -36,8 +36,11 @@ export interface OpenAIChatConfig {
   structuredOutputs: boolean;
   /** Field of reasoning text in messages and deltas (`reasoning_content` for DeepSeek). */
   reasoningField: string | undefined;
-  /** Whether reasoning is sent back in assistant messages (DeepSeek rejects it). */
-  sendReasoning: boolean;
+  /**
+   * Which assistant messages send their reasoning back: `with-tool-calls` for DeepSeek's thinking mode (required on
+   * messages that call tools, rejected or ignored elsewhere), `never` for OpenAI (reasoning is not in the response).
+   */
+  sendReasoning: 'never' | 'with-tool-calls' | 'always';
   /** `max_completion_tokens` (OpenAI) or `max_tokens` (most compatible servers). */
   maxTokensField: 'max_completion_tokens' | 'max_tokens';
   /** Ask for the usage chunk with `stream_options.include_usage`. */
@@ -68,7 +71,8 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const warnings: LanguageModelV1CallWarning[] = [...mapped.warnings];
     const messages = convertToOpenAICompatibleMessages(options.prompt, {
       systemRole: reasoningModel ? 'developer' : 'system',
-      reasoningField: config.sendReasoning ? config.reasoningField : undefined,
+      reasoningField: config.sendReasoning === 'never' ? undefined : config.reasoningField,
+      reasoningWhen: config.sendReasoning === 'always' ? 'always' : 'with-tool-calls',
       providerName: config.providerName,
       providerOptionsKey: config.providerOptionsKey,
       pdf: true,
@@ -142,7 +146,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
       throw toOpenAICompatibleCallError(error, context);
     }
     return {
-      stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: this.config.reasoningField }),
+      stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: this.config.reasoningField, refusalKey: this.config.providerOptionsKey }),
       request: { body },
       response: { headers: headersToRecord(result.response.headers)! },
     };

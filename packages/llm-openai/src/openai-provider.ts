@@ -99,7 +99,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIProvi
       apiKeyVariable: 'OPENAI_API_KEY',
       structuredOutputs: settings.structuredOutputs ?? true,
       reasoningField: name === undefined ? undefined : 'reasoning_content',
-      sendReasoning: false,
+      sendReasoning: name === undefined ? 'never' : 'with-tool-calls',
       maxTokensField: name === undefined ? 'max_completion_tokens' : 'max_tokens',
       includeUsage: settings.includeUsage ?? true,
       supportedProviderOptions: openAIOptionKeys,

@@ -262,8 +262,8 @@ export interface FakeChatAnswer {
   model?: string;
   id?: string;
   created?: number;
-  /** Refusal text (OpenAI structured outputs). */
-  refusal?: string;
+  /** Refusal text (OpenAI structured outputs); streamed as one `delta.refusal` per piece. */
+  refusal?: string | string[];
   /** Where a streamed answer reports usage: OpenAI's `usage` chunk (when requested) or Groq's `x_groq.usage`. */
   usageIn?: 'openai' | 'x_groq';
 }
@@ -290,7 +290,7 @@ export function chatCompletion(answer: FakeChatAnswer = {}): FakeResponse {
     const message: Record<string, unknown> = {
       role: 'assistant',
       content: joined(answer.text) ?? null,
-      refusal: answer.refusal ?? null,
+      refusal: joined(answer.refusal) ?? null,
     };
     const reasoning = joined(answer.reasoning);
     if (reasoning !== undefined) message[answer.reasoningField ?? 'reasoning_content'] = reasoning;
@@ -339,6 +339,7 @@ export function chatCompletionChunks(answer: FakeChatAnswer, request: FakeReques
   const events: object[] = [chunk({ role: 'assistant', content: '', refusal: null })];
   for (const piece of pieces(answer.reasoning)) events.push(chunk({ [answer.reasoningField ?? 'reasoning_content']: piece }));
   for (const piece of pieces(answer.text)) events.push(chunk({ content: piece }));
+  for (const piece of pieces(answer.refusal)) events.push(chunk({ refusal: piece }));
   (answer.toolCalls ?? []).forEach((call, index) => {
     const [first = '', ...rest] = pieces(call.arguments);
     events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: first } }] }));

@@ -32,6 +32,18 @@ describe('convertToOpenAICompatibleMessages', () => {
     expect(assistant).not.toHaveProperty('reasoning_content');
   });
 
+  it("reasoningWhen 'with-tool-calls' sends reasoning only on assistant messages that call tools", () => {
+    const prompt: LanguageModelV1Prompt = [
+      { role: 'assistant', content: [{ type: 'reasoning', text: 'greet' }, { type: 'text', text: 'Hi' }] },
+      { role: 'assistant', content: [{ type: 'reasoning', text: 'use tool' }, { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', input: {} }] },
+    ];
+    const options = { ...openAI, reasoningField: 'reasoning_content' };
+    const [plain, calling] = convertToOpenAICompatibleMessages(prompt, { ...options, reasoningWhen: 'with-tool-calls' });
+    expect(plain).toEqual({ role: 'assistant', content: 'Hi' });
+    expect(calling).toMatchObject({ role: 'assistant', content: null, reasoning_content: 'use tool' });
+    expect(convertToOpenAICompatibleMessages(prompt, options)[0]).toEqual({ role: 'assistant', content: 'Hi', reasoning_content: 'greet' });
+  });
+
   it('sends images as data URLs (type detected, else image/jpeg) or as URLs, with the provider key imageDetail', () => {
     const [message] = convertToOpenAICompatibleMessages(
       [

@@ -37,6 +37,12 @@ export interface OpenAICompatibleMessageOptions {
   systemRole?: 'system' | 'developer';
   /** The field that carries reasoning sent back in assistant messages, or undefined to drop reasoning. */
   reasoningField?: string | undefined;
+  /**
+   * Which assistant messages carry their reasoning back (default `always`). `with-tool-calls` sends it only on
+   * messages that call tools: DeepSeek's thinking mode requires it there (400 without it) and ignores or rejects it
+   * elsewhere.
+   */
+  reasoningWhen?: 'always' | 'with-tool-calls';
   /** Provider name for error messages, e.g. `OpenAI`. */
   providerName: string;
   /** Key of `providerOptions` read on parts (e.g. `openai` for `imageDetail`). */
@@ -116,7 +122,9 @@ export function convertToOpenAICompatibleMessages(prompt: LanguageModelV1Prompt,
         }
         const assistant: OpenAICompatibleAssistantMessage = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null };
         if (toolCalls.length > 0) assistant.tool_calls = toolCalls;
-        if (options.reasoningField !== undefined && reasoning.length > 0) assistant[options.reasoningField] = reasoning;
+        if (options.reasoningField !== undefined && reasoning.length > 0 && (toolCalls.length > 0 || options.reasoningWhen !== 'with-tool-calls')) {
+          assistant[options.reasoningField] = reasoning;
+        }
         messages.push(assistant);
         break;
       }

@@ -17,6 +17,7 @@ export interface OpenAICompatibleChunk {
     finish_reason?: string | null;
     delta?: {
       content?: string | null;
+      refusal?: string | null;
       tool_calls?: ReadonlyArray<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> | null;
     } | null;
   }>;
@@ -30,6 +31,11 @@ export interface OpenAICompatibleStreamOptions<CHUNK extends OpenAICompatibleChu
   context: OpenAICompatibleErrorContext;
   /** Field of reasoning text in deltas (`reasoning_content` for DeepSeek, `reasoning` for Groq), or undefined. */
   reasoningField: string | undefined;
+  /**
+   * `providerMetadata` key under which a refusal streamed in `delta.refusal` is reported on the `finish` part, as
+   * `{ [key]: { refusal } }` (OpenAI structured outputs); undefined ignores refusals.
+   */
+  refusalKey?: string | undefined;
   /** Where a chunk carries usage; default `chunk.usage` (Groq: `x_groq.usage`). */
   usageOf?: (chunk: CHUNK) => OpenAICompatibleWireUsage | null | undefined;
 }
@@ -61,6 +67,7 @@ export async function* mapOpenAICompatibleStream<CHUNK extends OpenAICompatibleC
   let finishReason: LanguageModelV1FinishReason | undefined;
   let usage: LanguageModelV1Usage | undefined;
   let failed = false;
+  let refusal: string | undefined;
 
   try {
     for await (const chunk of chunks) {
@@ -81,6 +88,7 @@ export async function* mapOpenAICompatibleStream<CHUNK extends OpenAICompatibleC
       const delta = choice.delta;
       if (!delta) continue;
 
+      if (typeof delta.refusal === 'string' && options.refusalKey !== undefined) refusal = (refusal ?? '') + delta.refusal;
       const reasoning = reasoningField === undefined ? undefined : (delta as Record<string, unknown>)[reasoningField];
       if (typeof reasoning === 'string' && reasoning.length > 0) {
         if (!reasoningOpen) {
@@ -164,5 +172,6 @@ export async function* mapOpenAICompatibleStream<CHUNK extends OpenAICompatibleC
     type: 'finish',
     finishReason: failed ? 'error' : finishReason!,
     usage: usage ?? { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined },
+    ...(refusal === undefined ? {} : { providerMetadata: { [options.refusalKey!]: { refusal } } }),
   };
 }
