@@ -9,10 +9,10 @@ import type { LanguageModelV1CallWarning, LanguageModelV1FinishReason, LanguageM
 
 /**
  * A language model from the Vercel AI SDK's provider packages (`@ai-sdk/openai`, `@ai-sdk/anthropic`, …):
- * specification `v2` (AI SDK 5) or `v3` (AI SDK 6). Typed structurally, so core depends on neither.
+ * specification `v2` (AI SDK 5), `v3` (AI SDK 6) or `v4` (AI SDK 7). Typed structurally, so core depends on none.
  */
 export interface AISDKLanguageModel {
-  readonly specificationVersion: 'v2' | 'v3';
+  readonly specificationVersion: 'v2' | 'v3' | 'v4';
   readonly provider: string;
   readonly modelId: string;
   // `never` parameters and `unknown` results: any AI SDK version's exact option and result types are accepted
@@ -22,29 +22,31 @@ export interface AISDKLanguageModel {
 
 type LooseCall = (options: Record<string, unknown>) => PromiseLike<Record<string, unknown>>;
 
-/** True for an AI SDK `LanguageModelV2`/`V3` object. */
+/** True for an AI SDK `LanguageModelV2`/`V3`/`V4` object. */
 export function isAISDKLanguageModel(value: unknown): value is AISDKLanguageModel {
   const model = value as Partial<AISDKLanguageModel> | null;
   return (
     typeof model === 'object' &&
     model !== null &&
-    (model.specificationVersion === 'v2' || model.specificationVersion === 'v3') &&
+    (model.specificationVersion === 'v2' || model.specificationVersion === 'v3' || model.specificationVersion === 'v4') &&
     typeof model.doGenerate === 'function' &&
     typeof model.doStream === 'function'
   );
 }
 
 /**
- * Wraps an AI SDK model (spec v2 or v3) as a `LanguageModelV1`, so agents ported from Mastra or the AI SDK can keep
+ * Wraps an AI SDK model (spec v2, v3 or v4) as a `LanguageModelV1`, so agents ported from Mastra or the AI SDK can keep
  * `model: openai('gpt-4o-mini')` from `@ai-sdk/openai`. Agents do this automatically.
  */
 export function fromAISDKLanguageModel(model: AISDKLanguageModel): LanguageModelV1 {
+  // v4 tags file data: { type: 'data', data } or { type: 'url', url }
+  const taggedFiles = model.specificationVersion === 'v4';
   return {
     specificationVersion: 'v1',
     provider: model.provider,
     modelId: model.modelId,
     async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
-      const result = await (model.doGenerate as unknown as LooseCall).call(model, toAISDKOptions(options));
+      const result = await (model.doGenerate as unknown as LooseCall).call(model, toAISDKOptions(options, taggedFiles));
       const response = result.response as LanguageModelV1GenerateResult['response'] | undefined;
       return {
         content: ((result.content as Array<Record<string, unknown>>) ?? []).flatMap(toContent),
@@ -57,7 +59,7 @@ export function fromAISDKLanguageModel(model: AISDKLanguageModel): LanguageModel
       };
     },
     async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
-      const result = await (model.doStream as unknown as LooseCall).call(model, toAISDKOptions(options));
+      const result = await (model.doStream as unknown as LooseCall).call(model, toAISDKOptions(options, taggedFiles));
       // a web ReadableStream is async-iterable on Node
       const source = result.stream as AsyncIterable<Record<string, unknown>>;
       return {
@@ -107,27 +109,35 @@ async function* mapStream(source: AsyncIterable<Record<string, unknown>>): Async
   }
 }
 
-function toAISDKOptions(options: LanguageModelV1CallOptions): Record<string, unknown> {
+function toAISDKOptions(options: LanguageModelV1CallOptions, taggedFiles: boolean): Record<string, unknown> {
   const { prompt, tools, ...rest } = options;
   return {
     ...rest,
-    prompt: prompt.map(toAISDKMessage),
+    prompt: prompt.map((message) => toAISDKMessage(message, taggedFiles)),
     ...(tools ? { tools: tools.map((tool) => ({ ...tool, type: 'function' })) } : {}),
   };
 }
 
-function toAISDKMessage(message: LanguageModelV1Message): Record<string, unknown> {
+function fileData(data: URL | string | Uint8Array, tagged: boolean): unknown {
+  if (!tagged) return data;
+  if (data instanceof URL) return { type: 'url', url: data };
+  if (typeof data === 'string' && /^https?:\/\//.test(data)) return { type: 'url', url: new URL(data) };
+  return { type: 'data', data };
+}
+
+function toAISDKMessage(message: LanguageModelV1Message, taggedFiles: boolean): Record<string, unknown> {
   switch (message.role) {
     case 'system':
       return message as unknown as Record<string, unknown>;
     case 'user':
       return {
         ...message,
-        content: message.content.map((part) =>
-          part.type === 'image'
-            ? { type: 'file', data: part.image, mediaType: part.mediaType ?? 'image/*', ...(part.providerOptions ? { providerOptions: part.providerOptions } : {}) }
-            : part,
-        ),
+        content: message.content.map((part) => {
+          if (part.type === 'image') {
+            return { type: 'file', data: fileData(part.image, taggedFiles), mediaType: part.mediaType ?? 'image/*', ...(part.providerOptions ? { providerOptions: part.providerOptions } : {}) };
+          }
+          return part.type === 'file' ? { ...part, data: fileData(part.data, taggedFiles) } : part;
+        }),
       };
     case 'assistant':
       return message as unknown as Record<string, unknown>;
@@ -153,8 +163,11 @@ function toContent(part: Record<string, unknown>): LanguageModelV1Content[] {
     case 'text':
     case 'reasoning':
       return [part as unknown as LanguageModelV1Content];
-    case 'file':
-      return [{ type: 'file', mediaType: String(part.mediaType), data: part.data as string | Uint8Array }];
+    case 'file': {
+      const data = part.data as string | Uint8Array | { type: 'data'; data: string | Uint8Array } | { type: 'url'; url: URL };
+      if (typeof data === 'object' && 'type' in data) return [{ type: 'file', mediaType: String(part.mediaType), data: data.type === 'url' ? data.url.href : data.data }];
+      return [{ type: 'file', mediaType: String(part.mediaType), data }];
+    }
     case 'tool-call':
       if (part.providerExecuted === true) return [];
       return [{ type: 'tool-call', toolCallId: String(part.toolCallId), toolName: String(part.toolName), input: typeof part.input === 'string' ? part.input : JSON.stringify(part.input ?? {}) }];
@@ -166,7 +179,7 @@ function toContent(part: Record<string, unknown>): LanguageModelV1Content[] {
 const finishReasons = new Set<LanguageModelV1FinishReason>(['stop', 'length', 'content-filter', 'tool-calls', 'error', 'other', 'unknown']);
 
 function toFinishReason(value: unknown): LanguageModelV1FinishReason {
-  // v3 reports { unified, raw }
+  // v3 and v4 report { unified, raw }; v4 adds `interrupted`, which maps to `other`
   const reason = typeof value === 'object' && value !== null ? (value as { unified?: unknown }).unified : value;
   return finishReasons.has(reason as LanguageModelV1FinishReason) ? (reason as LanguageModelV1FinishReason) : 'other';
 }
@@ -196,6 +209,8 @@ function toUsage(value: unknown): LanguageModelV1Usage {
 
 function toWarning(warning: unknown): LanguageModelV1CallWarning {
   const value = (warning ?? {}) as Record<string, unknown>;
+  // v4: { type: 'unsupported' | 'compatibility' | 'deprecated', feature, details }
+  if (value.type === 'unsupported' && typeof value.feature === 'string') return { type: 'unsupported-setting', setting: value.feature, ...(value.details ? { details: String(value.details) } : {}) };
   if (value.type === 'unsupported-setting') return { type: 'unsupported-setting', setting: String(value.setting), ...(value.details ? { details: String(value.details) } : {}) };
   if (value.type === 'unsupported-tool') {
     const tool = value.tool as { name?: string } | undefined;
