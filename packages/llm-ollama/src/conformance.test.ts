@@ -9,24 +9,9 @@ describeLanguageModel('ollama.chat', {
   z,
   harness: async (): Promise<LanguageModelHarness> => {
     const server = await startFakeOllama();
-    // fake-ollama's error replies carry no headers: the harness adds the scripted ones (retry-after) to the
-    // response of the request that gets that error, on the way back through fetch
-    const extraHeaders: Array<Record<string, string> | undefined> = [];
-    let fetched = 0;
-    const fetchWithHeaders: typeof globalThis.fetch = async (input, init) => {
-      const extra = extraHeaders[fetched++];
-      const response = await globalThis.fetch(input, init);
-      if (extra === undefined) return response;
-      const headers = new Headers(response.headers);
-      for (const [key, value] of Object.entries(extra)) headers.set(key, value);
-      return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-    };
-    const enqueue = (reply: Parameters<typeof server.enqueue>[0], headers?: Record<string, string>): void => {
-      extraHeaders[server.requests.length + server.pending()] = headers;
-      server.enqueue(reply);
-    };
+    const enqueue = (reply: Parameters<typeof server.enqueue>[0]): void => server.enqueue(reply);
     const line = (content: string): Record<string, unknown> => ({ model: modelId, created_at: '2026-01-01T00:00:00.000Z', message: { role: 'assistant', content }, done: false });
-    const provider = createOllama({ baseURL: server.baseURL, fetch: fetchWithHeaders });
+    const provider = createOllama({ baseURL: server.baseURL });
     return {
       model: provider(modelId),
       routing: { model: `ollama/${modelId}`, env: { OLLAMA_HOST: server.baseURL } },
@@ -36,7 +21,7 @@ describeLanguageModel('ollama.chat', {
       enqueueToolCalls: (calls, options = {}) =>
         enqueue(ollamaToolCalls(calls.map((call) => ({ id: call.id, name: call.name, arguments: call.input })), options.text ? { content: options.text } : {})),
       enqueueJson: (value) => enqueue(ollamaText([JSON.stringify(value)])),
-      enqueueError: (status, options) => enqueue(ollamaError(status, options.message), options.headers),
+      enqueueError: (status, options) => enqueue(ollamaError(status, options.message, options.headers)),
       enqueueReset: () => enqueue({ kind: 'reset' }),
       enqueueNeverStarts: () => enqueue({ kind: 'hang' }),
       enqueueStreamCut: (pieces, afterPieces) => enqueue(ollamaText(pieces, { cutAfterLines: afterPieces })),

@@ -42,7 +42,7 @@ export interface FakeOllamaChat {
 export type FakeOllamaReply =
   | FakeOllamaChat
   | { kind: 'embed'; embeddings: number[][]; model?: string; promptEvalCount?: number }
-  | { kind: 'error'; status: number; message: string }
+  | { kind: 'error'; status: number; message: string; headers?: Record<string, string> }
   | { kind: 'json'; status?: number; body: unknown }
   | { kind: 'ndjson'; lines: Array<unknown | { raw: string }>; end?: 'complete' | 'cut' | 'hold' }
   | { kind: 'reset' }
@@ -76,7 +76,7 @@ function render(reply: FakeOllamaReply, request: RecordedRequest): ScriptedReply
       return (context) => context.hold();
     case 'error':
       return (context) => {
-        context.response.writeHead(reply.status, jsonHeaders);
+        context.response.writeHead(reply.status, { ...jsonHeaders, ...reply.headers });
         context.end(JSON.stringify({ error: reply.message }));
       };
     case 'json':
@@ -161,9 +161,9 @@ export function ollamaEmbeddings(embeddings: number[][]): FakeOllamaReply {
   return { kind: 'embed', embeddings };
 }
 
-/** An error body `{ error }` with a status. */
-export function ollamaError(status: number, message: string): FakeOllamaReply {
-  return { kind: 'error', status, message };
+/** An error body `{ error }` with a status, and optional headers (e.g. `retry-after` from a proxy in front of Ollama). */
+export function ollamaError(status: number, message: string, headers?: Record<string, string>): FakeOllamaReply {
+  return headers === undefined ? { kind: 'error', status, message } : { kind: 'error', status, message, headers };
 }
 
 /** The 404 Ollama returns for a model that was not pulled. */
