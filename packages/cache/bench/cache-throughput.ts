@@ -1,45 +1,76 @@
-// Cache get/set throughput: @mastra-ts/cache LRU vs lru-cache vs a plain Map vs a Map-reorder LRU, same run.
-// Run: pnpm --filter @mastra-ts/cache bench
+// Cache get/set throughput: @mastra-ts/cache createLRUCache vs lru-cache (and a plain Map), measured in the same run.
+// Run: pnpm --filter @mastra-ts/cache bench            (ROUNDS=9 OPS=1000000 by default; env overrides)
+//
+// Fairness: every subject gets the same capacity, the same key strings, the same key order, the same values (small
+// integers) and the same starting contents; both caches are strict LRU, so hits and evictions match and are checked.
+// Each subject runs its own copy of the loop (its own inline caches), rounds are interleaved with a rotating order so
+// machine drift hits every subject alike, two untimed rounds warm everything up, and the medians are reported.
 import { LRUCache } from 'lru-cache';
 import { createLRUCache } from '../src/index.ts';
 
 const capacity = 10_000;
-const keySpace = 15_000; // > capacity, so sets evict and some gets miss
-const operations = 1_000_000;
+const keySpace = 15_000; // > capacity: gets miss about a third of the time and sets evict
+const operations = Number(process.env.OPS ?? 1_000_000);
+const rounds = Number(process.env.ROUNDS ?? 9);
+const warmupRounds = 2;
 const keys = Array.from({ length: keySpace }, (_, index) => `key:${index}`);
-const order = Uint32Array.from({ length: operations }, (_, index) => (index * 7919 + (index >>> 3)) % keySpace);
 
+let seed = 0x9e3779b9;
+const random = (bound: number): number => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) % bound;
+};
+/** Uniform random keys over the whole key space: ~2/3 of gets hit, ~1/3 of sets insert and evict. */
+const mixed = Uint32Array.from({ length: operations }, () => random(keySpace));
+/** Random keys among those resident after the prefill: every get hits and moves an entry to the front. */
+const resident = Uint32Array.from({ length: operations }, () => keySpace - capacity + random(capacity));
+/** Keys cycling through the key space (larger than the capacity): every set inserts a new key and evicts. */
+const cycling = Uint32Array.from({ length: operations }, (_, index) => (index * 7919) % keySpace);
+/** The prefill: every key once in order, leaving the last `capacity` keys resident. */
+const prefill = Uint32Array.from({ length: keySpace }, (_, index) => index);
+
+interface Workload {
+  name: string;
+  op: 'get' | 'set';
+  order: Uint32Array;
+}
+const workloads: Workload[] = [
+  { name: 'get (2/3 hits)', op: 'get', order: mixed },
+  { name: 'get (all hits)', op: 'get', order: resident },
+  { name: 'set (2/3 updates)', op: 'set', order: mixed },
+  { name: 'set (all evicting)', op: 'set', order: cycling },
+];
+
+type Loop = (cache: unknown, keys: string[], order: Uint32Array) => number;
 interface Subject {
   name: string;
-  make: () => { get: (key: string) => unknown; set: (key: string, value: number) => void };
+  make: () => unknown;
+  get: Loop;
+  set: Loop;
 }
 
-class MapReorderLRU {
-  readonly #map = new Map<string, number>();
-  get(key: string): number | undefined {
-    const value = this.#map.get(key);
-    if (value === undefined) return undefined;
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    return value;
-  }
-  set(key: string, value: number): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > capacity) this.#map.delete(this.#map.keys().next().value!);
-  }
+let subjectCount = 0;
+// a fresh function per subject (the comment makes the source unique), so no subject shares another's inline caches
+function loops(getMethod: string, setMethod: string): { get: Loop; set: Loop } {
+  const tag = `// subject ${subjectCount++}\n`;
+  const get = new Function('cache', 'keys', 'order', `${tag}let hits = 0;\nfor (let i = 0; i < order.length; i++) if (cache.${getMethod}(keys[order[i]]) !== undefined) hits++;\nreturn hits;`) as Loop;
+  const set = new Function('cache', 'keys', 'order', `${tag}for (let i = 0; i < order.length; i++) cache.${setMethod}(keys[order[i]], i);\nreturn cache.size;`) as Loop;
+  return { get, set };
 }
 
 const subjects: Subject[] = [
-  { name: 'Map (no eviction, baseline)', make: () => { const map = new Map<string, number>(); return { get: (key) => map.get(key), set: (key, value) => void map.set(key, value) }; } },
-  { name: 'lru-cache 11 (max)', make: () => { const cache = new LRUCache<string, number>({ max: capacity }); return { get: (key) => cache.get(key), set: (key, value) => void cache.set(key, value) }; } },
-  { name: 'lru-cache 11 (max + ttl)', make: () => { const cache = new LRUCache<string, number>({ max: capacity, ttl: 60_000, ttlAutopurge: false }); return { get: (key) => cache.get(key), set: (key, value) => void cache.set(key, value) }; } },
-  { name: 'Map-reorder LRU (design alternative)', make: () => { const cache = new MapReorderLRU(); return { get: (key) => cache.get(key), set: (key, value) => cache.set(key, value) }; } },
-  { name: '@mastra-ts/cache createLRUCache (sync)', make: () => { const cache = createLRUCache<number>({ maxEntries: capacity }); return { get: (key) => cache.getSync(key), set: (key, value) => cache.setSync(key, value) }; } },
-  { name: '@mastra-ts/cache createLRUCache (sync, ttl)', make: () => { const cache = createLRUCache<number>({ maxEntries: capacity, ttlMs: 60_000, sweepIntervalMs: false }); return { get: (key) => cache.getSync(key), set: (key, value) => cache.setSync(key, value) }; } },
+  { name: 'Map (no eviction, floor)', make: () => new Map<string, number>(), ...loops('get', 'set') },
+  { name: 'lru-cache (max)', make: () => new LRUCache<string, number>({ max: capacity }), ...loops('get', 'set') },
+  { name: 'createLRUCache (sync)', make: () => createLRUCache<number>({ maxEntries: capacity }), ...loops('getSync', 'setSync') },
+  { name: 'lru-cache (max + ttl)', make: () => new LRUCache<string, number>({ max: capacity, ttl: 600_000, ttlAutopurge: false }), ...loops('get', 'set') },
+  { name: 'createLRUCache (sync, ttl)', make: () => createLRUCache<number>({ maxEntries: capacity, ttlMs: 600_000, sweepIntervalMs: false }), ...loops('getSync', 'setSync') },
 ];
-
-const format = (ops: number): string => `${(ops / 1e6).toFixed(2).padStart(6)} M ops/s`;
+const pairs: Array<[ours: string, theirs: string]> = [
+  ['createLRUCache (sync)', 'lru-cache (max)'],
+  ['createLRUCache (sync, ttl)', 'lru-cache (max + ttl)'],
+];
 
 // process CPU time (user + system) rather than wall time: it stays meaningful on a shared, loaded machine
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
@@ -47,59 +78,69 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   return (usage.user + usage.system) / 1_000_000;
 };
 
-function runOnce(subject: Subject): { setOps: number; getOps: number } {
+function measure(subject: Subject, workload: Workload): { ops: number; outcome: number } {
   const cache = subject.make();
-  let start = process.cpuUsage();
-  for (let index = 0; index < operations; index++) cache.set(keys[order[index]!]!, index);
-  const setSeconds = cpuSeconds(start);
-  let sink = 0;
-  start = process.cpuUsage();
-  for (let index = 0; index < operations; index++) sink += (cache.get(keys[order[operations - 1 - index]!]!) as number | undefined) ?? 0;
-  const getSeconds = cpuSeconds(start);
-  if (sink === -1) console.log(sink);
-  return { setOps: operations / setSeconds, getOps: operations / getSeconds };
+  subject.set(cache, keys, prefill);
+  const loop = workload.op === 'get' ? subject.get : subject.set;
+  const start = process.cpuUsage();
+  const outcome = loop(cache, keys, workload.order);
+  return { ops: workload.order.length / cpuSeconds(start), outcome };
 }
 
-async function measureAsync(): Promise<{ setOps: number; getOps: number }> {
-  let best = { setOps: 0, getOps: 0 };
-  for (let round = 0; round < 3; round++) {
-    const cache = createLRUCache<number>({ maxEntries: capacity });
-    let start = process.cpuUsage();
-    for (let index = 0; index < operations; index++) await cache.set(keys[order[index]!]!, index);
-    const setSeconds = cpuSeconds(start);
-    start = process.cpuUsage();
-    for (let index = 0; index < operations; index++) await cache.get(keys[order[operations - 1 - index]!]!);
-    const getSeconds = cpuSeconds(start);
-    best = { setOps: Math.max(best.setOps, operations / setSeconds), getOps: Math.max(best.getOps, operations / getSeconds) };
-  }
-  return best;
-}
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 
-console.log(`cache throughput (per CPU second): ${operations.toLocaleString()} ops, capacity ${capacity}, ${keySpace} keys (best of 7, rounds interleaved), node ${process.version}`);
-const results = new Map<string, { setOps: number; getOps: number }>();
-for (let round = 0; round < 7; round++) {
-  for (let offset = 0; offset < subjects.length; offset++) {
-    const subject = subjects[(offset + round) % subjects.length]!;
-    const result = runOnce(subject);
-    const best = results.get(subject.name) ?? { setOps: 0, getOps: 0 };
-    results.set(subject.name, { setOps: Math.max(best.setOps, result.setOps), getOps: Math.max(best.getOps, result.getOps) });
+console.log(`cache throughput per CPU second, node ${process.version}: ${operations.toLocaleString()} ops per measurement, capacity ${capacity}, ${keySpace} keys, ${warmupRounds} warm-up + ${rounds} interleaved rounds, medians`);
+const samples = new Map<string, number[]>();
+const outcomes = new Map<string, Set<number>>();
+for (let round = 0; round < warmupRounds + rounds; round++) {
+  for (let offset = 0; offset < workloads.length * subjects.length; offset++) {
+    const slot = (offset + round * 3) % (workloads.length * subjects.length);
+    const workload = workloads[slot % workloads.length]!;
+    const subject = subjects[Math.floor(slot / workloads.length)]!;
+    const { ops, outcome } = measure(subject, workload);
+    if (!subject.name.startsWith('Map')) {
+      // both caches are strict LRU: the same hits (get) and the same final size (set) prove the same work was done
+      const seen = outcomes.get(workload.name) ?? new Set<number>();
+      outcomes.set(workload.name, seen.add(outcome));
+    }
+    if (round < warmupRounds) continue;
+    const id = `${subject.name}|${workload.name}`;
+    samples.set(id, [...(samples.get(id) ?? []), ops]);
   }
 }
 for (const subject of subjects) {
-  const result = results.get(subject.name)!;
-  console.log(`${subject.name.padEnd(46)} set ${format(result.setOps)}   get ${format(result.getOps)}`);
+  for (const workload of workloads) {
+    const measured = samples.get(`${subject.name}|${workload.name}`);
+    if (measured === undefined) continue;
+    console.log(`${subject.name.padEnd(28)} ${workload.name.padEnd(20)} ${(median(measured) / 1e6).toFixed(2).padStart(6)} M ops/s`);
+  }
 }
-const asyncResult = await measureAsync();
-console.log(`${'@mastra-ts/cache createLRUCache (async Cache API)'.padEnd(46)} set ${format(asyncResult.setOps)}   get ${format(asyncResult.getOps)}`);
+for (const [workload, seen] of outcomes) if (seen.size !== 1) throw new Error(`subjects disagree on ${workload}: ${[...seen].join(', ')}`);
 
-const ours = results.get('@mastra-ts/cache createLRUCache (sync)')!;
-const oursTtl = results.get('@mastra-ts/cache createLRUCache (sync, ttl)')!;
-const lru = results.get('lru-cache 11 (max)')!;
-const lruTtl = results.get('lru-cache 11 (max + ttl)')!;
-const map = results.get('Map (no eviction, baseline)')!;
-const reorder = results.get('Map-reorder LRU (design alternative)')!;
 console.log('');
-console.log(`ratio vs lru-cache          set ${(ours.setOps / lru.setOps).toFixed(2)}x   get ${(ours.getOps / lru.getOps).toFixed(2)}x`);
-console.log(`ratio vs lru-cache (ttl)    set ${(oursTtl.setOps / lruTtl.setOps).toFixed(2)}x   get ${(oursTtl.getOps / lruTtl.getOps).toFixed(2)}x`);
-console.log(`ratio vs plain Map          set ${(ours.setOps / map.setOps).toFixed(2)}x   get ${(ours.getOps / map.getOps).toFixed(2)}x`);
-console.log(`linked list vs Map-reorder  set ${(ours.setOps / reorder.setOps).toFixed(2)}x   get ${(ours.getOps / reorder.getOps).toFixed(2)}x`);
+for (const [ours, theirs] of pairs) {
+  for (const workload of workloads) {
+    const a = samples.get(`${ours}|${workload.name}`)!;
+    const b = samples.get(`${theirs}|${workload.name}`)!;
+    const ratios = a.map((value, index) => value / b[index]!);
+    console.log(`${ours} / ${theirs}`.padEnd(52) + `${workload.name.padEnd(20)} median ${(median(a) / median(b)).toFixed(2)}x   per-round min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x`);
+  }
+}
+for (const workload of workloads) {
+  const hits = [...outcomes.get(workload.name)!][0]!;
+  if (workload.op === 'get') console.log(`${workload.name}: ${hits} of ${operations} gets hit (${((hits / operations) * 100).toFixed(1)} %), identical for both caches`);
+}
+
+const cache = createLRUCache<number>({ maxEntries: capacity });
+for (const index of prefill) cache.setSync(keys[index]!, index);
+let start = process.cpuUsage();
+for (let index = 0; index < mixed.length; index++) await cache.set(keys[mixed[index]!]!, index);
+const asyncSet = mixed.length / cpuSeconds(start);
+start = process.cpuUsage();
+for (let index = 0; index < mixed.length; index++) await cache.get(keys[mixed[index]!]!);
+const asyncGet = mixed.length / cpuSeconds(start);
+console.log(`createLRUCache async Cache API (await per call, 1 run): set ${(asyncSet / 1e6).toFixed(2)} M ops/s, get ${(asyncGet / 1e6).toFixed(2)} M ops/s`);

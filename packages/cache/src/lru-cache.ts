@@ -78,17 +78,9 @@ export interface LRUCache<T = unknown> extends Cache<T> {
   dispose(): void;
 }
 
-interface Node<T> {
-  key: string;
-  value: T;
-  size: number;
-  expiresAt: number;
-  newer: Node<T> | undefined;
-  older: Node<T> | undefined;
-}
-
 /**
- * Creates an LRU cache: O(1) get/set/delete on a hash map plus a doubly linked recency list, per-entry TTL
+ * Creates an LRU cache: O(1) get/set/delete on a hash map from key to slot plus a doubly linked recency list kept in
+ * typed arrays (no allocation per operation once the slots exist), per-entry TTL
  * (expired lazily on read and by a periodic, unref'd sweep), `maxEntries` and `maxBytes` limits, stats and
  * single-flight `getOrLoad`.
  *
@@ -133,8 +125,26 @@ function coarseClock(resolutionMs: number): () => number {
   };
 }
 
+
+const NEVER = Number.POSITIVE_INFINITY;
+const INITIAL_SLOTS = 64;
+
+// Entries live in numbered slots: `#keys`/`#values` hold the data, `#newer`/`#older` the recency links (typed arrays,
+// so relinking writes integers and allocates nothing), `#expires` the expiry times (allocated on the first TTL) and
+// `#sizes` the sizes (only with sizeOf/maxBytes). `#map` maps a key to its slot; freed slots go on `#free`.
 class LRUCacheImpl<T> implements LRUCache<T> {
-  readonly #map = new Map<string, Node<T>>();
+  readonly #map = new Map<string, number>();
+  readonly #keys: Array<string | undefined> = [];
+  readonly #values: Array<T | undefined> = [];
+  #newer: Uint32Array;
+  #older: Uint32Array;
+  #expires: Float64Array | undefined;
+  #sizes: Float64Array | undefined;
+  readonly #free: number[] = [];
+  #slots = 0;
+  #newest = 0;
+  #oldest = 0;
+  #bytes = 0;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   readonly #sizeOf: ((value: T, key: string) => number) | undefined;
@@ -143,9 +153,6 @@ class LRUCacheImpl<T> implements LRUCache<T> {
   readonly #onEvict: ((key: string, value: T, reason: EvictionReason) => void) | undefined;
   readonly #now: () => number;
   readonly #flights = new SingleFlight<T>();
-  #newest: Node<T> | undefined;
-  #oldest: Node<T> | undefined;
-  #bytes = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #hits = 0;
   #misses = 0;
@@ -169,6 +176,10 @@ class LRUCacheImpl<T> implements LRUCache<T> {
     const resolution = settings.ttlResolutionMs ?? 1;
     if (!(resolution >= 0)) throw invalid('ttlResolutionMs', resolution, `ttlResolutionMs must be a number >= 0, got ${String(resolution)}`);
     this.#now = settings.now ?? (resolution === 0 ? () => Date.now() : coarseClock(resolution));
+    const slots = Math.min(this.#maxEntries, INITIAL_SLOTS);
+    this.#newer = new Uint32Array(slots);
+    this.#older = new Uint32Array(slots);
+    this.#sizes = this.#sizeOf === undefined ? undefined : new Float64Array(slots);
   }
 
   get size(): number {
@@ -194,103 +205,101 @@ class LRUCacheImpl<T> implements LRUCache<T> {
     throwIfAborted(options?.abortSignal);
     this.#flights.forgetAll();
     const onEvict = this.#onEvict;
-    const nodes = onEvict ? [...this.#map.values()] : [];
-    this.#map.clear();
-    this.#newest = this.#oldest = undefined;
-    this.#bytes = 0;
-    for (const node of nodes) onEvict!(node.key, node.value, 'cleared');
+    const entries: Array<[string, T]> = [];
+    if (onEvict !== undefined) for (const [key, index] of this.#map) entries.push([key, this.#values[index] as T]);
+    this.#reset();
+    for (const [key, value] of entries) onEvict!(key, value, 'cleared');
   }
 
   getSync(key: string): T | undefined {
-    const node = this.#map.get(key);
-    if (node === undefined) {
+    const index = this.#map.get(key);
+    if (index === undefined) {
       this.#misses++;
       return undefined;
     }
-    if (node.expiresAt !== Number.POSITIVE_INFINITY && node.expiresAt <= this.#now()) {
-      this.#remove(node, 'expired');
-      this.#misses++;
-      return undefined;
+    const expires = this.#expires;
+    if (expires !== undefined) {
+      const expiresAt = expires[index]!;
+      if (expiresAt !== NEVER && expiresAt <= this.#now()) {
+        this.#release(index, 'expired');
+        this.#misses++;
+        return undefined;
+      }
     }
     this.#hits++;
-    const newer = node.newer;
-    if (newer !== undefined) {
-      // not the newest already: splice it out and put it in front, touching each link once
-      const older = node.older;
-      newer.older = older;
-      if (older === undefined) this.#oldest = newer;
-      else older.newer = newer;
-      const newest = this.#newest!;
-      newest.newer = node;
-      node.older = newest;
-      node.newer = undefined;
-      this.#newest = node;
-    }
-    return node.value;
+    if (index !== this.#newest) this.#toNewest(index);
+    return this.#values[index];
   }
 
   setSync(key: string, value: T, options?: { ttlMs?: number }): void {
-    const ttlMs = options?.ttlMs ?? this.#ttlMs;
-    if (ttlMs !== undefined && !(ttlMs > 0)) throw invalid('ttlMs', ttlMs, `ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`);
-    const size = this.#sizeOf ? this.#sizeOf(value, key) : 0;
-    if (!(size >= 0)) throw invalid('sizeOf', size, `sizeOf returned ${String(size)} for key "${key}": it must return a non-negative number`);
-    const expiresAt = ttlMs === undefined ? Number.POSITIVE_INFINITY : this.#now() + ttlMs;
-    if (ttlMs !== undefined) this.#startSweep();
-    const existing = this.#map.get(key);
-    if (size > this.#maxBytes) {
-      // an entry larger than the whole budget is not stored, and the stale value must not survive it
-      if (existing) this.#remove(existing, 'replaced');
-      return;
+    let ttlMs = this.#ttlMs;
+    if (options !== undefined && options.ttlMs !== undefined) ttlMs = options.ttlMs;
+    let expiresAt = NEVER;
+    if (ttlMs !== undefined) {
+      if (!(ttlMs > 0)) throw invalid('ttlMs', ttlMs, `ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`);
+      expiresAt = this.#now() + ttlMs;
+      if (this.#expires === undefined) this.#enableExpiry();
     }
-    if (existing) {
-      const old = existing.value;
-      this.#bytes += size - existing.size;
-      existing.value = value;
-      existing.size = size;
-      existing.expiresAt = expiresAt;
-      if (existing !== this.#newest) {
-        this.#unlink(existing);
-        this.#pushNewest(existing);
+    let size = 0;
+    if (this.#sizeOf !== undefined) {
+      size = this.#sizeOf(value, key);
+      if (!(size >= 0)) throw invalid('sizeOf', size, `sizeOf returned ${String(size)} for key "${key}": it must return a non-negative number`);
+      if (size > this.#maxBytes) {
+        // an entry larger than the whole budget is not stored, and the stale value must not survive it
+        const existing = this.#map.get(key);
+        if (existing !== undefined) this.#release(existing, 'replaced');
+        return;
       }
-      if (this.#onEvict && old !== value) this.#onEvict(key, old, 'replaced');
-    } else if (this.#map.size >= this.#maxEntries && this.#oldest !== undefined && this.#bytes - this.#oldest.size + size <= this.#maxBytes) {
-      // at capacity: evict the oldest entry and reuse its node, which saves an allocation per set
-      const node = this.#oldest;
-      this.#remove(node, node.expiresAt !== Number.POSITIVE_INFINITY && node.expiresAt <= this.#now() ? 'expired' : 'evicted');
-      node.key = key;
-      node.value = value;
-      node.size = size;
-      node.expiresAt = expiresAt;
-      this.#map.set(key, node);
-      this.#bytes += size;
-      this.#pushNewest(node);
-      return;
-    } else {
-      const node: Node<T> = { key, value, size, expiresAt, newer: undefined, older: undefined };
-      this.#map.set(key, node);
-      this.#bytes += size;
-      this.#pushNewest(node);
     }
-    this.#trim();
+    const existing = this.#map.get(key);
+    if (existing !== undefined) {
+      const old = this.#values[existing] as T;
+      this.#values[existing] = value;
+      if (this.#expires !== undefined) this.#expires[existing] = expiresAt;
+      if (this.#sizes !== undefined) {
+        this.#bytes += size - this.#sizes[existing]!;
+        this.#sizes[existing] = size;
+      }
+      if (existing !== this.#newest) this.#toNewest(existing);
+      if (this.#bytes > this.#maxBytes) this.#trim();
+      if (this.#onEvict !== undefined && old !== value) this.#onEvict(key, old, 'replaced');
+      return;
+    }
+    if (this.#map.size >= this.#maxEntries) {
+      // at capacity: the oldest entry leaves and the new one takes its slot, with no free-list round trip
+      const index = this.#oldest;
+      const oldKey = this.#keys[index]!;
+      const oldValue = this.#values[index] as T;
+      const reason: EvictionReason = this.#isExpired(index) ? 'expired' : 'evicted';
+      if (reason === 'evicted') this.#evictions++;
+      else this.#expirations++;
+      this.#map.delete(oldKey);
+      if (this.#map.size !== 0) this.#oldest = this.#newer[index]!;
+      if (this.#sizes !== undefined) this.#bytes -= this.#sizes[index]!;
+      this.#insert(index, key, value, expiresAt, size);
+      this.#onEvict?.(oldKey, oldValue, reason);
+      return;
+    }
+    this.#insert(this.#allocate(), key, value, expiresAt, size);
   }
 
   deleteSync(key: string): boolean {
     this.#flights.forget(key);
-    const node = this.#map.get(key);
-    if (node === undefined) return false;
-    const live = node.expiresAt > this.#now();
-    this.#remove(node, live ? 'deleted' : 'expired');
+    const index = this.#map.get(key);
+    if (index === undefined) return false;
+    const live = !this.#isExpired(index);
+    this.#release(index, live ? 'deleted' : 'expired');
     return live;
   }
 
   has(key: string): boolean {
-    const node = this.#map.get(key);
-    return node !== undefined && node.expiresAt > this.#now();
+    const index = this.#map.get(key);
+    return index !== undefined && !this.#isExpired(index);
   }
 
   peek(key: string): T | undefined {
-    const node = this.#map.get(key);
-    return node !== undefined && node.expiresAt > this.#now() ? node.value : undefined;
+    const index = this.#map.get(key);
+    return index !== undefined && !this.#isExpired(index) ? this.#values[index] : undefined;
   }
 
   getOrLoad(key: string, loader: (context: { key: string; abortSignal: AbortSignal }) => T | PromiseLike<T>, options?: GetOrLoadOptions): Promise<T> {
@@ -314,18 +323,21 @@ class LRUCacheImpl<T> implements LRUCache<T> {
   }
 
   keys(): string[] {
-    const now = this.#now();
     const keys: string[] = [];
-    for (let node = this.#newest; node; node = node.older) if (node.expiresAt > now) keys.push(node.key);
+    for (let index = this.#newest, left = this.#map.size; left > 0; index = this.#older[index]!, left--) {
+      if (!this.#isExpired(index)) keys.push(this.#keys[index]!);
+    }
     return keys;
   }
 
   sweep(): number {
+    const expires = this.#expires;
+    if (expires === undefined) return 0;
     const now = this.#now();
     let count = 0;
-    for (const node of this.#map.values()) {
-      if (node.expiresAt <= now) {
-        this.#remove(node, 'expired');
+    for (const index of this.#map.values()) {
+      if (expires[index]! <= now) {
+        this.#release(index, 'expired');
         count++;
       }
     }
@@ -354,48 +366,115 @@ class LRUCacheImpl<T> implements LRUCache<T> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
     this.#flights.forgetAll();
+    this.#reset();
+    this.#expires = undefined;
+  }
+
+  #reset(): void {
     this.#map.clear();
-    this.#newest = this.#oldest = undefined;
+    this.#keys.length = 0;
+    this.#values.length = 0;
+    this.#free.length = 0;
+    this.#slots = 0;
     this.#bytes = 0;
   }
 
-  #startSweep(): void {
+  #isExpired(index: number): boolean {
+    const expires = this.#expires;
+    if (expires === undefined) return false;
+    const expiresAt = expires[index]!;
+    return expiresAt !== NEVER && expiresAt <= this.#now();
+  }
+
+  #enableExpiry(): void {
+    this.#expires = new Float64Array(this.#newer.length).fill(NEVER);
     if (this.#timer !== undefined || this.#sweepIntervalMs === false) return;
     this.#timer = setInterval(() => this.sweep(), this.#sweepIntervalMs);
     this.#timer.unref?.();
   }
 
-  #trim(): void {
-    while (this.#map.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
-      const oldest = this.#oldest;
-      if (oldest === undefined) return;
-      if (oldest.expiresAt !== Number.POSITIVE_INFINITY && oldest.expiresAt <= this.#now()) this.#remove(oldest, 'expired');
-      else this.#remove(oldest, 'evicted');
+  #allocate(): number {
+    if (this.#free.length !== 0) return this.#free.pop()!;
+    const index = this.#slots++;
+    if (index >= this.#newer.length) this.#grow(index + 1);
+    return index;
+  }
+
+  #grow(needed: number): void {
+    const length = Math.max(needed, Math.min(this.#newer.length * 2, this.#maxEntries));
+    const newer = new Uint32Array(length);
+    newer.set(this.#newer);
+    this.#newer = newer;
+    const older = new Uint32Array(length);
+    older.set(this.#older);
+    this.#older = older;
+    if (this.#expires !== undefined) {
+      const expires = new Float64Array(length).fill(NEVER);
+      expires.set(this.#expires);
+      this.#expires = expires;
+    }
+    if (this.#sizes !== undefined) {
+      const sizes = new Float64Array(length);
+      sizes.set(this.#sizes);
+      this.#sizes = sizes;
     }
   }
 
-  #remove(node: Node<T>, reason: EvictionReason): void {
-    this.#map.delete(node.key);
-    this.#unlink(node);
-    this.#bytes -= node.size;
+  #insert(index: number, key: string, value: T, expiresAt: number, size: number): void {
+    this.#keys[index] = key;
+    this.#values[index] = value;
+    if (this.#expires !== undefined) this.#expires[index] = expiresAt;
+    if (this.#sizes !== undefined) {
+      this.#sizes[index] = size;
+      this.#bytes += size;
+    }
+    this.#map.set(key, index);
+    if (this.#map.size === 1) {
+      this.#oldest = index;
+    } else {
+      this.#newer[this.#newest] = index;
+      this.#older[index] = this.#newest;
+    }
+    this.#newest = index;
+    if (this.#bytes > this.#maxBytes) this.#trim();
+  }
+
+  #toNewest(index: number): void {
+    const newer = this.#newer[index]!;
+    const older = this.#older[index]!;
+    this.#older[newer] = older;
+    if (index === this.#oldest) this.#oldest = newer;
+    else this.#newer[older] = newer;
+    this.#newer[this.#newest] = index;
+    this.#older[index] = this.#newest;
+    this.#newest = index;
+  }
+
+  #trim(): void {
+    while (this.#map.size > 0 && (this.#map.size > this.#maxEntries || this.#bytes > this.#maxBytes)) {
+      const oldest = this.#oldest;
+      this.#release(oldest, this.#isExpired(oldest) ? 'expired' : 'evicted');
+    }
+  }
+
+  #release(index: number, reason: EvictionReason): void {
+    const key = this.#keys[index]!;
+    const value = this.#values[index] as T;
+    this.#map.delete(key);
+    if (this.#map.size !== 0) {
+      const newer = this.#newer[index]!;
+      const older = this.#older[index]!;
+      if (index === this.#newest) this.#newest = older;
+      else this.#older[newer] = older;
+      if (index === this.#oldest) this.#oldest = newer;
+      else this.#newer[older] = newer;
+    }
+    if (this.#sizes !== undefined) this.#bytes -= this.#sizes[index]!;
+    this.#keys[index] = undefined;
+    this.#values[index] = undefined;
+    this.#free.push(index);
     if (reason === 'evicted') this.#evictions++;
     else if (reason === 'expired') this.#expirations++;
-    this.#onEvict?.(node.key, node.value, reason);
-  }
-
-  #unlink(node: Node<T>): void {
-    if (node.newer) node.newer.older = node.older;
-    else this.#newest = node.older;
-    if (node.older) node.older.newer = node.newer;
-    else this.#oldest = node.newer;
-    node.newer = node.older = undefined;
-  }
-
-  #pushNewest(node: Node<T>): void {
-    node.older = this.#newest;
-    node.newer = undefined;
-    if (this.#newest) this.#newest.newer = node;
-    this.#newest = node;
-    if (this.#oldest === undefined) this.#oldest = node;
+    this.#onEvict?.(key, value, reason);
   }
 }
