@@ -52,6 +52,132 @@ describe('createLRUCache', () => {
     expect(evicted).toEqual(modelEvicted);
   });
 
+  for (const maxEntries of [1, 2, 100, 300]) {
+    it(`matches a reference model through sets, gets, deletes and evictions, growing past its first slots (maxEntries ${maxEntries})`, () => {
+      const evicted: Array<[string, number]> = [];
+      const cache = createLRUCache<number>({ maxEntries, onEvict: (key, value, reason) => reason === 'evicted' && evicted.push([key, value]) });
+      const model = new Map<string, number>(); // insertion order = least recent first
+      const modelEvicted: Array<[string, number]> = [];
+      let seed = 11;
+      for (let step = 0; step < 5000; step++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const key = `k${seed % Math.ceil(maxEntries * 1.5 + 1)}`;
+        const action = (seed >>> 8) % 10;
+        if (action < 4) {
+          cache.setSync(key, step);
+          model.delete(key);
+          model.set(key, step);
+          if (model.size > maxEntries) {
+            const [oldest, value] = model.entries().next().value!;
+            model.delete(oldest);
+            modelEvicted.push([oldest, value]);
+          }
+        } else if (action < 9) {
+          const expected = model.get(key);
+          expect(cache.getSync(key)).toBe(expected);
+          if (expected !== undefined) {
+            model.delete(key);
+            model.set(key, expected);
+          }
+        } else {
+          expect(cache.deleteSync(key)).toBe(model.delete(key));
+        }
+        if (step % 97 === 0 || maxEntries <= 2) expect(cache.keys()).toEqual([...model.keys()].reverse());
+      }
+      expect(cache.keys()).toEqual([...model.keys()].reverse());
+      expect(cache.size).toBe(model.size);
+      expect(evicted).toEqual(modelEvicted);
+      expect(cache.stats().evictions).toBe(modelEvicted.length);
+    });
+  }
+
+  it('stays within maxEntries when onEvict writes to the cache', () => {
+    const cache = createLRUCache<number>({
+      maxEntries: 3,
+      onEvict: (key, value, reason) => {
+        if (reason === 'evicted' && !key.startsWith('echo:')) cache.setSync(`echo:${key}`, value);
+      },
+    });
+    for (let index = 0; index < 10; index++) cache.setSync(`k${index}`, index);
+    expect(cache.size).toBe(3);
+    const keys = cache.keys();
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[0]).toBe('k9');
+    for (const key of keys) expect(cache.peek(key)).toBe(Number(key.replace(/\D/g, '')));
+    cache.setSync('last', -1);
+    expect(cache.keys()[0]).toBe('last');
+    expect(cache.size).toBe(3);
+  });
+
+  it('reuses the slots of deleted entries and forgets their values', async () => {
+    const cache = createLRUCache<{ n: number }>({ maxEntries: 4 });
+    for (let index = 0; index < 4; index++) cache.setSync(`a${index}`, { n: index });
+    expect(cache.deleteSync('a1')).toBe(true);
+    expect(cache.deleteSync('a1')).toBe(false);
+    await cache.delete('a3');
+    cache.setSync('b', { n: 10 });
+    cache.setSync('c', { n: 11 });
+    expect(cache.keys()).toEqual(['c', 'b', 'a2', 'a0']);
+    expect(cache.getSync('a1')).toBeUndefined();
+    cache.setSync('d', { n: 12 });
+    expect(cache.keys()).toEqual(['d', 'c', 'b', 'a2']);
+    expect(cache.stats()).toMatchObject({ size: 4, evictions: 1 });
+  });
+
+  it('expires entries given a ttl while older entries without one live on (fake timers)', () => {
+    vi.useFakeTimers({ now: 0 });
+    const cache = createLRUCache<number>({ maxEntries: 300, sweepIntervalMs: false });
+    for (let index = 0; index < 100; index++) cache.setSync(`plain${index}`, index);
+    cache.setSync('short', 1, { ttlMs: 50 });
+    for (let index = 0; index < 100; index++) cache.setSync(`late${index}`, index);
+    cache.setSync('plain0', 0, { ttlMs: 50 });
+    cache.setSync('short2', 2, { ttlMs: 50 });
+    cache.setSync('short2', 3);
+    vi.advanceTimersByTime(50);
+    expect(cache.getSync('short')).toBeUndefined();
+    expect(cache.has('plain0')).toBe(false);
+    expect(cache.getSync('short2')).toBe(3);
+    expect(cache.getSync('plain1')).toBe(1);
+    expect(cache.getSync('late99')).toBe(99);
+    expect(cache.sweep()).toBe(1);
+    expect(cache.size).toBe(200);
+    expect(cache.stats().expirations).toBe(2);
+  });
+
+  it('evicts an expired oldest entry as expired, not evicted (explicit clock)', () => {
+    let now = 0;
+    const reasons: string[] = [];
+    const cache = createLRUCache<number>({ maxEntries: 2, ttlMs: 10, sweepIntervalMs: false, now: () => now, onEvict: (key, _value, reason) => reasons.push(`${key}:${reason}`) });
+    cache.setSync('a', 1);
+    cache.setSync('b', 2, { ttlMs: 1000 });
+    now = 10;
+    cache.setSync('c', 3);
+    cache.setSync('d', 4);
+    expect(reasons).toEqual(['a:expired', 'b:evicted']);
+    expect(cache.stats()).toMatchObject({ expirations: 1, evictions: 1 });
+  });
+
+  it('starts the sweep again for a ttl set after dispose', () => {
+    const unref = vi.fn();
+    const spy = vi.spyOn(globalThis, 'setInterval').mockReturnValue({ unref } as unknown as ReturnType<typeof setInterval>);
+    const clear = vi.spyOn(globalThis, 'clearInterval').mockImplementation(() => undefined);
+    try {
+      const cache = createLRUCache<number>({ maxEntries: 10 });
+      cache.setSync('plain', 1);
+      expect(spy).toHaveBeenCalledTimes(0);
+      cache.setSync('a', 1, { ttlMs: 100 });
+      cache.dispose();
+      expect(clear).toHaveBeenCalledTimes(1);
+      expect(cache.size).toBe(0);
+      cache.setSync('b', 1, { ttlMs: 100 });
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect(cache.keys()).toEqual(['b']);
+    } finally {
+      spy.mockRestore();
+      clear.mockRestore();
+    }
+  });
+
   it('peek and has do not change recency or stats', () => {
     const cache = createLRUCache<number>({ maxEntries: 2 });
     cache.setSync('a', 1);
