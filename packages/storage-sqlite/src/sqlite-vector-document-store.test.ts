@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, TypeValidationError } from '@mastra-ts/core';
+import { ConflictError, NotFoundError, StorageError, TypeValidationError } from '@mastra-ts/core';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFloat32Blob, encodeFloat32Blob } from './float32-blob.ts';
 import { TestStorages } from './test-storage.ts';
@@ -86,5 +87,39 @@ describe('SqliteVectorDocumentStore', () => {
     expect(await second.vectors.loadGraph({ indexName: 'docs' })).toBeNull();
     await second.vectors.createIndex({ indexName: 'docs', dimension: 2, metric: 'cosine' });
     expect(await second.vectors.countDocuments({ indexName: 'docs' })).toBe(0);
+  });
+
+  it('writes a batch in one transaction: a row failing mid-batch leaves the previous state', async () => {
+    const { vectors } = await storages.open();
+    await vectors.createIndex({ indexName: 'docs', dimension: 2, metric: 'cosine' });
+    await vectors.upsertDocuments({ indexName: 'docs', documents: [{ id: 'keep', embedding: [1, 0], metadata: { v: 1 } }] });
+    const documents = Array.from({ length: 900 }, (_, index) => ({ id: index === 0 ? 'keep' : `d${index}`, embedding: [index, 1], metadata: index === 600 ? { bad: 1n as unknown as number } : { v: 2 } }));
+    const error = await vectors.upsertDocuments({ indexName: 'docs', documents }).catch((caught: unknown) => caught);
+    expect(StorageError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/BigInt/);
+    expect(await vectors.countDocuments({ indexName: 'docs' })).toBe(1);
+    expect((await vectors.getDocuments({ indexName: 'docs', ids: ['keep'] }))[0]?.metadata).toEqual({ v: 1 });
+    expect((await vectors.getIndex({ indexName: 'docs' }))?.generation).toBe(1);
+  });
+
+  it('loads an index through the (index_name, seq) index, without sorting the rows', async () => {
+    const database = new Database(storages.file());
+    const prepared: string[] = [];
+    const prepare = database.prepare.bind(database);
+    database.prepare = ((source: string) => {
+      prepared.push(source);
+      return prepare(source);
+    }) as typeof database.prepare;
+    const { vectors } = await storages.open({ database });
+    await vectors.createIndex({ indexName: 'docs', dimension: 2, metric: 'cosine' });
+    await vectors.createIndex({ indexName: 'other', dimension: 2, metric: 'cosine' });
+    for (const indexName of ['docs', 'other', 'docs']) await vectors.upsertDocuments({ indexName, documents: Array.from({ length: 50 }, (_, index) => ({ id: `${indexName}-${index}-${prepared.length}`, embedding: [index, 1] })) });
+    const loaded = await vectors.loadIndex({ indexName: 'docs' });
+    expect(loaded?.ids).toHaveLength(100);
+    expect(loaded?.ids[0]).toMatch(/^docs-0-/);
+    const select = prepared.find((source) => source.startsWith('select') && source.includes('"embedding"') && source.includes('order by'));
+    const plan = (database.prepare(`explain query plan ${select!}`).all(1) as { detail: string }[]).map((row) => row.detail).join('\n');
+    expect(plan).toContain('vector_documents_index_seq');
+    expect(plan).not.toContain('TEMP B-TREE');
   });
 });

@@ -1,21 +1,98 @@
-import { ConflictError, NotFoundError, throwIfAborted, TypeValidationError } from '@mastra-ts/core';
+import { ConflictError, NotFoundError, StorageError, throwIfAborted, TypeValidationError } from '@mastra-ts/core';
 import type { JSONObject, StoreCallOptions } from '@mastra-ts/core';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { decodeFloat32Blob, encodeFloat32Blob } from './float32-blob.ts';
 import { chunk, fromJsonColumn, toJsonColumn } from './json-column.ts';
+import { PreparedQuery, slot } from './prepared-query.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
-import type { SqliteSchema, VectorIndexRow } from './sqlite-schema.ts';
+import type { SqliteSchema, VectorDocumentRow, VectorGraphRow, VectorIndexRow } from './sqlite-schema.ts';
 import type { LoadedVectorIndex, VectorDocument, VectorDocumentInput, VectorDocumentStore, VectorGraph, VectorIndexDefinition } from './vector-documents.ts';
 
 const documentChunkSize = 1000;
 const idChunkSize = 900;
+const abortCheckRows = 256;
+const documentSlots = ['index_name', 'id', 'content', 'embedding', 'metadata', 'created_at'] as const;
 
-/** `VectorDocumentStore` on SQLite (see `VectorDocumentStore` for the contract). */
+/** The prepared statements of the hot calls (document writes, loads, graph saves), compiled from kysely once per store. */
+class VectorStatements {
+  readonly selectIndex: PreparedQuery;
+  readonly bumpGeneration: PreparedQuery;
+  readonly upsertDocument: PreparedQuery;
+  readonly deleteDocument: PreparedQuery;
+  readonly selectDocuments: PreparedQuery;
+  readonly countDocuments: PreparedQuery;
+  readonly selectGraph: PreparedQuery;
+  readonly upsertGraph: PreparedQuery;
+
+  constructor(connection: SqliteConnection) {
+    const { db, database } = connection;
+    this.selectIndex = new PreparedQuery(database, db.selectFrom('vector_indexes').selectAll().where('name', '=', slot<string>('name')), ['name']);
+    this.bumpGeneration = new PreparedQuery(
+      database,
+      db
+        .updateTable('vector_indexes')
+        .set((eb) => ({ generation: eb('generation', '+', eb.lit(1)), updated_at: slot<number>('updated_at') }))
+        .where('name', '=', slot<string>('name'))
+        .returning('generation'),
+      ['updated_at', 'name'],
+    );
+    this.upsertDocument = new PreparedQuery(
+      database,
+      db
+        .insertInto('vector_documents')
+        .values(Object.fromEntries(documentSlots.map((column) => [column, slot(column)])) as unknown as Insertable<VectorDocumentRow>)
+        .onConflict((conflict) =>
+          conflict.columns(['index_name', 'id']).doUpdateSet((eb) => ({
+            content: eb.ref('excluded.content'),
+            embedding: eb.ref('excluded.embedding'),
+            metadata: eb.ref('excluded.metadata'),
+            created_at: eb.ref('excluded.created_at'),
+          })),
+        ),
+      documentSlots,
+    );
+    this.deleteDocument = new PreparedQuery(
+      database,
+      db.deleteFrom('vector_documents').where('index_name', '=', slot<string>('index_name')).where('id', '=', slot<string>('id')),
+      ['index_name', 'id'],
+    );
+    this.selectDocuments = new PreparedQuery(
+      database,
+      db.selectFrom('vector_documents').select(['id', 'content', 'embedding', 'metadata']).where('index_name', '=', slot<string>('index_name')).orderBy('seq'),
+      ['index_name'],
+    );
+    this.countDocuments = new PreparedQuery(
+      database,
+      db.selectFrom('vector_documents').select((eb) => eb.fn.countAll<number>().as('count')).where('index_name', '=', slot<string>('index_name')),
+      ['index_name'],
+    );
+    this.selectGraph = new PreparedQuery(database, db.selectFrom('vector_graphs').selectAll().where('index_name', '=', slot<string>('index_name')), ['index_name']);
+    const graphSlots = ['index_name', 'graph', 'generation', 'updated_at'] as const;
+    this.upsertGraph = new PreparedQuery(
+      database,
+      db
+        .insertInto('vector_graphs')
+        .values(Object.fromEntries(graphSlots.map((column) => [column, slot(column)])) as unknown as VectorGraphRow)
+        .onConflict((conflict) =>
+          conflict.column('index_name').doUpdateSet((eb) => ({ graph: eb.ref('excluded.graph'), generation: eb.ref('excluded.generation'), updated_at: eb.ref('excluded.updated_at') })),
+        ),
+      graphSlots,
+    );
+  }
+}
+
+/**
+ * `VectorDocumentStore` on SQLite (see `VectorDocumentStore` for the contract). Document writes, index loads and
+ * graph saves run prepared statements synchronously in one transaction (unless the storage was opened with
+ * `preparedStatements: false`): one statement per row, embeddings bound as float32 BLOBs without a copy.
+ */
 export class SqliteVectorDocumentStore implements VectorDocumentStore {
   readonly #connection: SqliteConnection;
+  readonly #statements: VectorStatements | undefined;
 
   constructor(connection: SqliteConnection) {
     this.#connection = connection;
+    if (connection.preparedStatements) this.#statements = new VectorStatements(connection);
   }
 
   async createIndex(args: { indexName: string; dimension: number; metric: string; options?: JSONObject } & StoreCallOptions): Promise<VectorIndexDefinition> {
@@ -62,17 +139,25 @@ export class SqliteVectorDocumentStore implements VectorDocumentStore {
 
   async upsertDocuments(args: { indexName: string; documents: readonly VectorDocumentInput[] } & StoreCallOptions): Promise<{ generation: number }> {
     throwIfAborted(args.abortSignal);
+    const statements = this.#statements;
+    if (statements) {
+      return this.#connection.writeNow('upsertDocuments', args.abortSignal, (abortSignal) => {
+        const index = requireIndexNow(statements, args.indexName);
+        checkDimensions(args.indexName, index.dimension, args.documents);
+        const now = Date.now();
+        const upsert = statements.upsertDocument.statement;
+        const documents = args.documents;
+        for (let position = 0; position < documents.length; position++) {
+          if (position % abortCheckRows === 0) throwIfAborted(abortSignal);
+          const document = documents[position]!;
+          upsert.run(args.indexName, document.id, document.content ?? null, encodeFloat32Blob(document.embedding), toJsonColumn(document.metadata), document.createdAt?.getTime() ?? now);
+        }
+        return { generation: bumpGenerationNow(statements, args.indexName, now) };
+      });
+    }
     return this.#connection.write('upsertDocuments', args.abortSignal, async ({ db, checkAborted }) => {
       const index = await requireIndex(db, args.indexName);
-      args.documents.forEach((document, position) => {
-        if (document.embedding.length !== index.dimension) {
-          throw new TypeValidationError({
-            value: document.embedding.length,
-            context: 'vector document',
-            issues: [{ path: ['documents', position, 'embedding'], message: `document "${document.id}" has ${document.embedding.length} dimensions; index "${args.indexName}" has ${index.dimension}` }],
-          });
-        }
-      });
+      checkDimensions(args.indexName, index.dimension, args.documents);
       const now = Date.now();
       for (const batch of chunk(args.documents, documentChunkSize)) {
         checkAborted();
@@ -103,6 +188,20 @@ export class SqliteVectorDocumentStore implements VectorDocumentStore {
   }
 
   async deleteDocuments(args: { indexName: string; ids: readonly string[] } & StoreCallOptions): Promise<{ deleted: number; generation: number }> {
+    const statements = this.#statements;
+    if (statements) {
+      return this.#connection.writeNow('deleteDocuments', args.abortSignal, (abortSignal) => {
+        requireIndexNow(statements, args.indexName);
+        const remove = statements.deleteDocument.statement;
+        let deleted = 0;
+        let position = 0;
+        for (const id of new Set(args.ids)) {
+          if (position++ % abortCheckRows === 0) throwIfAborted(abortSignal);
+          deleted += remove.run(args.indexName, id).changes;
+        }
+        return { deleted, generation: bumpGenerationNow(statements, args.indexName, Date.now()) };
+      });
+    }
     return this.#connection.write('deleteDocuments', args.abortSignal, async ({ db }) => {
       await requireIndex(db, args.indexName);
       let deleted = 0;
@@ -141,6 +240,8 @@ export class SqliteVectorDocumentStore implements VectorDocumentStore {
   }
 
   async loadIndex(args: { indexName: string } & StoreCallOptions): Promise<LoadedVectorIndex | null> {
+    const statements = this.#statements;
+    if (statements) return this.#connection.readNow('loadIndex', args.abortSignal, () => loadIndexNow(statements, args.indexName));
     return this.#connection.read('loadIndex', args.abortSignal, async (db) => {
       const indexRow = await db.selectFrom('vector_indexes').selectAll().where('name', '=', args.indexName).executeTakeFirst();
       if (!indexRow) return null;
@@ -162,6 +263,14 @@ export class SqliteVectorDocumentStore implements VectorDocumentStore {
   }
 
   async saveGraph(args: { indexName: string; bytes: Uint8Array; generation: number } & StoreCallOptions): Promise<void> {
+    const statements = this.#statements;
+    if (statements) {
+      await this.#connection.writeNow('saveGraph', args.abortSignal, () => {
+        requireIndexNow(statements, args.indexName);
+        statements.upsertGraph.statement.run(args.indexName, Buffer.from(args.bytes.buffer, args.bytes.byteOffset, args.bytes.byteLength), args.generation, Date.now());
+      });
+      return;
+    }
     await this.#connection.write('saveGraph', args.abortSignal, async ({ db }) => {
       await requireIndex(db, args.indexName);
       const row = { index_name: args.indexName, graph: Buffer.from(args.bytes.buffer, args.bytes.byteOffset, args.bytes.byteLength), generation: args.generation, updated_at: Date.now() };
@@ -179,9 +288,68 @@ export class SqliteVectorDocumentStore implements VectorDocumentStore {
   }
 }
 
+function missingIndex(indexName: string): NotFoundError {
+  return new NotFoundError({ entity: 'vector index', id: indexName, message: `No vector index "${indexName}": create it with createIndex first` });
+}
+
+function checkDimensions(indexName: string, dimension: number, documents: readonly VectorDocumentInput[]): void {
+  for (let position = 0; position < documents.length; position++) {
+    const document = documents[position]!;
+    if (document.embedding.length !== dimension) {
+      throw new TypeValidationError({
+        value: document.embedding.length,
+        context: 'vector document',
+        issues: [{ path: ['documents', position, 'embedding'], message: `document "${document.id}" has ${document.embedding.length} dimensions; index "${indexName}" has ${dimension}` }],
+      });
+    }
+  }
+}
+
+function requireIndexNow(statements: VectorStatements, indexName: string): Selectable<VectorIndexRow> {
+  const index = statements.selectIndex.statement.get(indexName) as Selectable<VectorIndexRow> | undefined;
+  if (!index) throw missingIndex(indexName);
+  return index;
+}
+
+function bumpGenerationNow(statements: VectorStatements, indexName: string, now: number): number {
+  return (statements.bumpGeneration.statement.get(now, indexName) as { generation: number }).generation;
+}
+
+function loadIndexNow(statements: VectorStatements, indexName: string): LoadedVectorIndex | null {
+  const indexRow = statements.selectIndex.statement.get(indexName) as Selectable<VectorIndexRow> | undefined;
+  if (!indexRow) return null;
+  const index = rowToIndex(indexRow);
+  const dimension = index.dimension;
+  const count = (statements.countDocuments.statement.get(indexName) as { count: number }).count;
+  const vectors = new Float32Array(count * dimension);
+  const bytes = new Uint8Array(vectors.buffer);
+  const ids = new Array<string>(count);
+  const contents = new Array<string | undefined>(count);
+  const metadata = new Array<JSONObject | undefined>(count);
+  const rowBytes = dimension * 4;
+  let position = 0;
+  for (const row of statements.selectDocuments.statement.raw(true).iterate(indexName) as IterableIterator<[string, string | null, Uint8Array, string | null]>) {
+    const embedding = row[2];
+    if (embedding.byteLength !== rowBytes || position >= count) {
+      const problem = position >= count ? 'more documents than counted' : `a ${embedding.byteLength}-byte embedding where dimension ${dimension} needs ${rowBytes}`;
+      throw new StorageError({ store: 'sqlite', operation: 'loadIndex', message: `vector document "${row[0]}" of index "${indexName}" has ${problem}: the rows are corrupt` });
+    }
+    ids[position] = row[0];
+    contents[position] = row[1] ?? undefined;
+    metadata[position] = row[3] === null ? undefined : (JSON.parse(row[3]) as JSONObject);
+    if (littleEndian) bytes.set(embedding, position * rowBytes);
+    else decodeFloat32Blob(embedding, vectors, position * dimension);
+    position++;
+  }
+  const graphRow = statements.selectGraph.statement.get(indexName) as Selectable<VectorGraphRow> | undefined;
+  return { index, ids, vectors, contents, metadata, graph: graphRow ? rowToGraph(graphRow) : null };
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 async function requireIndex(db: Kysely<SqliteSchema>, indexName: string): Promise<Selectable<VectorIndexRow>> {
   const index = await db.selectFrom('vector_indexes').selectAll().where('name', '=', indexName).executeTakeFirst();
-  if (!index) throw new NotFoundError({ entity: 'vector index', id: indexName, message: `No vector index "${indexName}": create it with createIndex first` });
+  if (!index) throw missingIndex(indexName);
   return index;
 }
 
