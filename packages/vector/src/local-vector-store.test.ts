@@ -64,8 +64,10 @@ describe('LocalVectorStore persistence', () => {
     const store = createVectorStore({ index: 'hnsw', persistence, graphSaveInterval: 500 });
     await store.createIndex({ indexName: 'docs', dimension: 16 });
     await store.upsert({ indexName: 'docs', vectors: vectors.slice(0, 400), ids: ids.slice(0, 400) });
+    await store.whenIndexed();
     expect(persistence.calls.saveGraph).toBe(0);
     await store.upsert({ indexName: 'docs', vectors: vectors.slice(400, 600), ids: ids.slice(400, 600) });
+    await store.whenIndexed({ indexName: 'docs' });
     expect(persistence.calls.saveGraph).toBe(1);
     const reopened = await hnswOf(createVectorStore({ index: 'hnsw', persistence }), 'docs');
     expect(reopened.stats.graphInserts).toBe(0);

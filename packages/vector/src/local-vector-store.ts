@@ -19,6 +19,7 @@ import {
   type VectorQueryResult,
   type VectorStore,
 } from '@mastra-ts/core';
+import { DeferredHnswIndex, type DeferredHnswIndexSettings } from './deferred-hnsw-index.ts';
 import { FlatIndex } from './flat-index.ts';
 import { HnswIndex, type HnswSettings } from './hnsw-index.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
@@ -40,13 +41,23 @@ export interface LocalVectorStoreSettings {
    * Unsaved changes are never lost: reopening inserts documents the saved graph lacks.
    */
   graphSaveInterval?: number | undefined;
+  /**
+   * When upserted vectors enter the HNSW graph. `background` (default): `upsert` resolves once the rows are written
+   * and the vectors are searchable in an exact tail; graph inserts run in slices between other work (see
+   * `whenIndexed`). `inline`: inside `upsert`, which then costs one graph insert per vector.
+   */
+  graphIndexing?: 'background' | 'inline' | undefined;
 }
 
 interface OpenIndex {
-  index: VectorIndex;
+  index: FlatIndex | DeferredHnswIndex;
   unsavedGraphChanges: number;
   /** Persistence generation after our last write. */
   generation: number;
+  /** A graph save started by background indexing. */
+  saving: Promise<void> | undefined;
+  /** The failure of the last background save, thrown by the next `flush`/`whenIndexed`. */
+  saveError: unknown;
 }
 
 /**
@@ -78,18 +89,48 @@ export class LocalVectorStore implements VectorStore {
     return this.#opening;
   }
 
-  /** The index behind a name, for diagnostics (`HnswIndex.stats`) and fast reads; writes made on it directly bypass persistence. */
+  /**
+   * The index behind a name, for diagnostics (`HnswIndex.stats`) and fast reads; for HNSW, the graph once every
+   * pending vector is in it. Writes made on it directly bypass persistence.
+   */
   async getIndex(args: { indexName: string } & StoreCallOptions): Promise<VectorIndex> {
     await this.open(args);
-    return this.#get(args.indexName).index;
+    const open = this.#get(args.indexName);
+    if (open.index instanceof FlatIndex) return open.index;
+    await this.#settle(open, args.abortSignal);
+    return open.index.graph;
   }
 
-  /** Saves every HNSW graph with unsaved changes. */
+  /**
+   * Resolves when every vector upserted so far is in its HNSW graph and the automatic graph saves this triggered are
+   * written (queries never wait for this: pending vectors are scanned exactly).
+   */
+  async whenIndexed(options?: { indexName?: string } & StoreCallOptions): Promise<void> {
+    await this.open(options);
+    const names = options?.indexName === undefined ? [...this.#indexes.keys()] : [options.indexName];
+    for (const name of names) await this.#settle(this.#get(name), options?.abortSignal);
+  }
+
+  /** Waits for background graph inserts, then saves every HNSW graph with unsaved changes. */
   async flush(options?: StoreCallOptions): Promise<void> {
     await this.open(options);
+    for (const open of this.#indexes.values()) await this.#settle(open, options?.abortSignal);
     await this.#exclusive(async () => {
       for (const [indexName, open] of this.#indexes) if (open.unsavedGraphChanges > 0) await this.#saveGraph(indexName, open, options?.abortSignal);
     });
+  }
+
+  async #settle(open: OpenIndex, abortSignal: AbortSignal | undefined): Promise<void> {
+    if (open.index instanceof DeferredHnswIndex) {
+      throwIfAborted(abortSignal);
+      await open.index.settled();
+    }
+    while (open.saving !== undefined) await open.saving;
+    if (open.saveError !== undefined) {
+      const error = open.saveError;
+      open.saveError = undefined;
+      throw error;
+    }
   }
 
   async #load(abortSignal: AbortSignal | undefined): Promise<void> {
@@ -100,35 +141,52 @@ export class LocalVectorStore implements VectorStore {
       const loaded = await this.#persist('open', () => persistence.loadIndex({ indexName: definition.name, abortSignal }));
       if (loaded === null) continue;
       const { dimension, metric } = checkDefinition(loaded);
-      const entries: VectorIndexEntry[] = loaded.ids.map((id, position) => ({
-        id,
-        vector: loaded.vectors.subarray(position * dimension, (position + 1) * dimension),
-        metadata: loaded.metadata[position] ?? undefined,
-        document: loaded.contents[position] ?? undefined,
-      }));
       const options = loaded.index.options ?? {};
-      let index: VectorIndex | undefined;
+      const open: OpenIndex = { index: undefined as unknown as OpenIndex['index'], unsavedGraphChanges: 0, generation: loaded.index.generation, saving: undefined, saveError: undefined };
       if (options['kind'] === 'hnsw') {
         const saved = (options['hnsw'] ?? {}) as HnswSettings;
-        const settings = { ...this.#settings.hnsw, m: saved.m, efConstruction: saved.efConstruction, seed: saved.seed, dimension, metric, kernel: this.#settings.kernel };
-        if (loaded.graph !== null) {
-          try {
-            index = HnswIndex.restore(settings, loaded.graph.bytes, entries);
-          } catch (error) {
-            if (!StorageError.isInstance(error)) throw error;
-          }
-        }
-        if (index === undefined) {
-          index = new HnswIndex(settings);
-          index.upsert(entries);
-        }
+        const settings = { ...this.#settings.hnsw, m: saved.m, efConstruction: saved.efConstruction, seed: saved.seed, dimension, metric };
+        open.index = DeferredHnswIndex.load(this.#deferredSettings(definition.name, open, settings), loaded, loaded.graph?.bytes ?? null);
       } else {
-        index = new FlatIndex({ dimension, metric, kernel: this.#settings.kernel });
-        index.upsert(entries);
+        const index = new FlatIndex({ dimension, metric, kernel: this.#settings.kernel });
+        index.upsert(
+          loaded.ids.map((id, position) => ({
+            id,
+            vector: loaded.vectors.subarray(position * dimension, (position + 1) * dimension),
+            metadata: loaded.metadata[position] ?? undefined,
+            document: loaded.contents[position] ?? undefined,
+          })),
+        );
+        open.index = index;
       }
-      const unsaved = index instanceof HnswIndex ? index.stats.graphInserts : 0;
-      this.#indexes.set(definition.name, { index, unsavedGraphChanges: unsaved, generation: loaded.index.generation });
+      this.#indexes.set(definition.name, open);
     }
+  }
+
+  #deferredSettings(indexName: string, open: OpenIndex, hnsw: HnswSettings & { dimension: number; metric: VectorMetric }): DeferredHnswIndexSettings {
+    return {
+      ...hnsw,
+      kernel: this.#settings.kernel,
+      graphIndexing: this.#settings.graphIndexing,
+      onGraphChange: (changed) => {
+        if (!this.#settings.persistence || this.#indexes.get(indexName) !== open) return;
+        open.unsavedGraphChanges += changed;
+        const index = open.index as DeferredHnswIndex;
+        if (open.saving === undefined && index.stats.pending === 0 && open.unsavedGraphChanges >= this.#saveInterval(index)) {
+          open.saving = this.#saveGraph(indexName, open, undefined)
+            .catch((error: unknown) => {
+              if (this.#indexes.get(indexName) === open) open.saveError = error;
+            })
+            .finally(() => {
+              open.saving = undefined;
+            });
+        }
+      },
+    };
+  }
+
+  #saveInterval(index: VectorIndex): number {
+    return Math.max(this.#settings.graphSaveInterval ?? 1000, Math.floor(index.size / 4));
   }
 
   async #persist<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -153,9 +211,9 @@ export class LocalVectorStore implements VectorStore {
     return open;
   }
 
-  #create(dimension: number, metric: VectorMetric): VectorIndex {
+  #create(indexName: string, open: OpenIndex, dimension: number, metric: VectorMetric): FlatIndex | DeferredHnswIndex {
     return this.#settings.index === 'hnsw'
-      ? new HnswIndex({ ...this.#settings.hnsw, dimension, metric, kernel: this.#settings.kernel })
+      ? new DeferredHnswIndex(this.#deferredSettings(indexName, open, { ...this.#settings.hnsw, dimension, metric }))
       : new FlatIndex({ dimension, metric, kernel: this.#settings.kernel });
   }
 
@@ -175,13 +233,14 @@ export class LocalVectorStore implements VectorStore {
         }
         return;
       }
-      const index = this.#create(args.dimension, metric);
+      const open: OpenIndex = { index: undefined as unknown as OpenIndex['index'], unsavedGraphChanges: 0, generation: 0, saving: undefined, saveError: undefined };
+      const index = (open.index = this.#create(args.indexName, open, args.dimension, metric));
       const persistence = this.#settings.persistence;
       if (persistence) {
-        const options: JSONObject = { kind: index.kind, ...(index instanceof HnswIndex ? { hnsw: { ...index.settings } } : {}) };
+        const options: JSONObject = { kind: index.kind, ...(index instanceof DeferredHnswIndex ? { hnsw: { ...index.graph.settings, compactionThreshold: this.#settings.hnsw?.compactionThreshold ?? 0.25 } } : {}) };
         await this.#persist('createIndex', () => persistence.createIndex({ indexName: args.indexName, dimension: args.dimension, metric, options, abortSignal: args.abortSignal }));
       }
-      this.#indexes.set(args.indexName, { index, unsavedGraphChanges: 0, generation: 0 });
+      this.#indexes.set(args.indexName, open);
     });
   }
 
@@ -207,24 +266,23 @@ export class LocalVectorStore implements VectorStore {
         open.generation = written.generation;
       }
       open.index.upsert(entries);
-      await this.#afterChange(args.indexName, open, entries.length, args.abortSignal);
       return ids;
     });
   }
 
   async #afterChange(indexName: string, open: OpenIndex, changed: number, abortSignal: AbortSignal | undefined): Promise<void> {
-    if (open.index.kind !== 'hnsw' || !this.#settings.persistence) return;
+    if (!(open.index instanceof DeferredHnswIndex) || !this.#settings.persistence) return;
     open.unsavedGraphChanges += changed;
-    const interval = Math.max(this.#settings.graphSaveInterval ?? 1000, Math.floor(open.index.size / 4));
-    if (open.unsavedGraphChanges >= interval) await this.#saveGraph(indexName, open, abortSignal);
+    if (open.saving === undefined && open.index.stats.pending === 0 && open.unsavedGraphChanges >= this.#saveInterval(open.index)) await this.#saveGraph(indexName, open, abortSignal);
   }
 
   async #saveGraph(indexName: string, open: OpenIndex, abortSignal: AbortSignal | undefined): Promise<void> {
     const persistence = this.#settings.persistence;
-    if (!persistence || !(open.index instanceof HnswIndex)) return;
-    const graph = open.index.serializeGraph();
+    if (!persistence || !(open.index instanceof DeferredHnswIndex)) return;
+    const changes = open.unsavedGraphChanges;
+    const graph = open.index.graph.serializeGraph();
     await this.#persist('saveGraph', () => persistence.saveGraph({ indexName, bytes: graph, generation: open.generation, abortSignal }));
-    open.unsavedGraphChanges = 0;
+    open.unsavedGraphChanges -= changes;
   }
 
   async query(args: VectorQueryArgs): Promise<VectorQueryResult[]> {
@@ -279,7 +337,9 @@ export class LocalVectorStore implements VectorStore {
       this.#get(args.indexName);
       const persistence = this.#settings.persistence;
       if (persistence) await this.#persist('deleteIndex', () => persistence.deleteIndex({ indexName: args.indexName, abortSignal: args.abortSignal }));
+      const open = this.#indexes.get(args.indexName);
       this.#indexes.delete(args.indexName);
+      if (open?.index instanceof DeferredHnswIndex) open.index.close();
     });
   }
 }

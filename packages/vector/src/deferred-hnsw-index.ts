@@ -1,0 +1,290 @@
+import { StorageError, type MetadataPredicate, type VectorMetric, type VectorQueryResult } from '@mastra-ts/core';
+import { FlatIndex } from './flat-index.ts';
+import { hashFloat32 } from './float32-hash.ts';
+import { decodeHnswGraph } from './hnsw-graph-codec.ts';
+import { HnswIndex, type HnswIndexSettings } from './hnsw-index.ts';
+import type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vector-index.ts';
+
+/** Settings of a `DeferredHnswIndex`. */
+export interface DeferredHnswIndexSettings extends HnswIndexSettings {
+  /** `background` (default): new vectors wait in an exact tail and enter the graph in slices between other work; `inline`: before `upsert` returns. */
+  graphIndexing?: 'background' | 'inline' | undefined;
+  /** Longest run of graph inserts between two turns of the event loop, in ms (default 8). */
+  sliceMs?: number | undefined;
+  /** Called after graph inserts and compactions with the number of graph nodes that changed. */
+  onGraphChange?: ((changed: number) => void) | undefined;
+}
+
+/** Columns of persisted documents, as `VectorPersistence.loadIndex` returns them. */
+export interface DocumentColumns {
+  ids: readonly string[];
+  vectors: Float32Array;
+  contents: ReadonlyArray<string | undefined>;
+  metadata: ReadonlyArray<VectorIndexEntry['metadata']>;
+}
+
+/** Counters of a `DeferredHnswIndex`. */
+export interface DeferredHnswIndexStats {
+  /** Vectors searchable in the exact tail, waiting for their graph insert. */
+  pending: number;
+  /** Graph rebuilds run in the background. */
+  compactions: number;
+}
+
+const batchSize = 16;
+
+/**
+ * An `HnswIndex` whose inserts are taken off the write path: upserted vectors land in an exact tail (a `FlatIndex`)
+ * at once and move into the graph in time-boxed slices on later turns of the event loop. Queries search the graph
+ * and scan the tail, and merge both, so a vector is found from the moment `upsert` returns. An id lives in exactly one
+ * of the two; re-upserting a graph vector with the same embedding updates it in place, with another embedding
+ * tombstones it and queues the new one. Tombstones are compacted by the scheduler, never inside a write.
+ * Entries must be validated by the caller (`validateUpsertArgs`).
+ */
+export class DeferredHnswIndex implements VectorIndex {
+  readonly kind = 'hnsw' as const;
+  readonly dimension: number;
+  readonly metric: VectorMetric;
+  readonly #graph: HnswIndex;
+  readonly #tail: FlatIndex;
+  /** Tail entries in arrival order, with their embedding as given (its hash is what the saved graph records). */
+  readonly #pending = new Map<string, VectorIndexEntry & { vector: Float32Array }>();
+  /** Embedding hash of every live graph node, by id. */
+  readonly #graphHashes = new Map<string, number>();
+  readonly #inline: boolean;
+  readonly #sliceMs: number;
+  readonly #compactionThreshold: number;
+  readonly #onGraphChange: ((changed: number) => void) | undefined;
+  #timer: NodeJS.Immediate | undefined;
+  #waiters: Array<() => void> = [];
+  #compactions = 0;
+  #closed = false;
+
+  constructor(settings: DeferredHnswIndexSettings, graph?: HnswIndex) {
+    const { graphIndexing, sliceMs, onGraphChange, ...hnsw } = settings;
+    this.#graph = graph ?? new HnswIndex({ ...hnsw, compactionThreshold: 1 });
+    this.dimension = this.#graph.dimension;
+    this.metric = this.#graph.metric;
+    this.#tail = new FlatIndex({ dimension: this.dimension, metric: this.metric, kernel: settings.kernel });
+    this.#inline = graphIndexing === 'inline';
+    this.#sliceMs = sliceMs ?? 8;
+    this.#compactionThreshold = settings.compactionThreshold ?? 0.25;
+    this.#onGraphChange = onGraphChange;
+  }
+
+  /**
+   * Opens an index from persisted documents and a saved graph blob (or null). Documents the graph holds with the same
+   * embedding are restored into it without inserts; the rest (newer than the blob, changed since, or all of them
+   * when the blob is unreadable or was built with other settings) go to the tail and are inserted in the background.
+   */
+  static load(settings: DeferredHnswIndexSettings, documents: DocumentColumns, graphBytes: Uint8Array | null): DeferredHnswIndex {
+    const { dimension } = settings;
+    const entry = (position: number): VectorIndexEntry & { vector: Float32Array } => ({
+      id: documents.ids[position]!,
+      vector: documents.vectors.subarray(position * dimension, (position + 1) * dimension),
+      metadata: documents.metadata[position],
+      document: documents.contents[position],
+    });
+    const restored: Array<VectorIndexEntry & { vector: Float32Array }> = [];
+    const hashes = new Map<string, number>();
+    const rest: Array<VectorIndexEntry & { vector: Float32Array }> = [];
+    let graph: HnswIndex | undefined;
+    if (graphBytes !== null) {
+      try {
+        const state = decodeHnswGraph(graphBytes);
+        const liveSlot = new Map<string, number>();
+        for (let slot = 0; slot < state.slotCount; slot++) if (state.deleted[slot] === 0) liveSlot.set(state.ids[slot]!, slot);
+        for (let position = 0; position < documents.ids.length; position++) {
+          const document = entry(position);
+          const slot = liveSlot.get(document.id);
+          if (slot === undefined) {
+            rest.push(document);
+          } else {
+            restored.push(document);
+            hashes.set(document.id, state.hashes[slot]!);
+          }
+        }
+        const { graphIndexing, sliceMs, onGraphChange, ...hnsw } = settings;
+        // restore checks each embedding against the hash it was saved with and re-inserts the ones that changed
+        graph = HnswIndex.restore({ ...hnsw, compactionThreshold: 1 }, graphBytes, restored);
+        if (graph.stats.graphInserts > 0) for (const document of restored) hashes.set(document.id, hashFloat32(document.vector));
+      } catch (error) {
+        if (!StorageError.isInstance(error)) throw error;
+        graph = undefined;
+      }
+    }
+    if (graph === undefined) {
+      hashes.clear();
+      rest.length = 0;
+      for (let position = 0; position < documents.ids.length; position++) rest.push(entry(position));
+    }
+    const index = new DeferredHnswIndex(settings, graph);
+    for (const [id, hash] of hashes) index.#graphHashes.set(id, hash);
+    index.#enqueue(rest);
+    return index;
+  }
+
+  /** The HNSW graph (without the tail), for diagnostics. */
+  get graph(): HnswIndex {
+    return this.#graph;
+  }
+
+  get stats(): DeferredHnswIndexStats {
+    return { pending: this.#pending.size, compactions: this.#compactions };
+  }
+
+  get size(): number {
+    return this.#graph.size + this.#tail.size;
+  }
+
+  upsert(entries: readonly VectorIndexEntry[]): void {
+    const inPlace: VectorIndexEntry[] = [];
+    const queued: Array<VectorIndexEntry & { vector: Float32Array }> = [];
+    const replaced: string[] = [];
+    for (const entry of entries) {
+      const vector = entry.vector instanceof Float32Array ? entry.vector : Float32Array.from(entry.vector);
+      const known = this.#graphHashes.get(entry.id);
+      if (known !== undefined && known === hashFloat32(vector)) {
+        inPlace.push(entry);
+        continue;
+      }
+      if (known !== undefined) replaced.push(entry.id);
+      queued.push(vector === entry.vector ? (entry as VectorIndexEntry & { vector: Float32Array }) : { ...entry, vector });
+    }
+    if (replaced.length > 0) {
+      this.#graph.delete(replaced);
+      for (const id of replaced) this.#graphHashes.delete(id);
+    }
+    if (inPlace.length > 0) this.#graph.upsert(inPlace);
+    this.#enqueue(queued);
+  }
+
+  #enqueue(entries: ReadonlyArray<VectorIndexEntry & { vector: Float32Array }>): void {
+    if (entries.length === 0) return;
+    this.#tail.upsert(entries);
+    for (const entry of entries) {
+      this.#pending.delete(entry.id);
+      this.#pending.set(entry.id, entry);
+    }
+    if (this.#inline) this.#work(Number.POSITIVE_INFINITY);
+    else this.#schedule();
+  }
+
+  delete(ids: Iterable<string>): string[] {
+    const deleted: string[] = [];
+    const fromGraph: string[] = [];
+    for (const id of ids) {
+      if (this.#pending.delete(id)) {
+        this.#tail.delete([id]);
+        deleted.push(id);
+      } else if (this.#graphHashes.delete(id)) {
+        fromGraph.push(id);
+        deleted.push(id);
+      }
+    }
+    if (fromGraph.length > 0) this.#graph.delete(fromGraph);
+    if (this.#needsCompaction()) this.#schedule();
+    return deleted;
+  }
+
+  matchingIds(filter: MetadataPredicate): string[] {
+    const ids = this.#graph.matchingIds(filter);
+    if (this.#tail.size > 0) ids.push(...this.#tail.matchingIds(filter));
+    return ids;
+  }
+
+  has(id: string): boolean {
+    return this.#pending.has(id) || this.#graph.has(id);
+  }
+
+  get(id: string): VectorIndexEntry | undefined {
+    return this.#pending.has(id) ? this.#tail.get(id) : this.#graph.get(id);
+  }
+
+  search(vector: ArrayLike<number>, options: VectorSearchOptions): VectorQueryResult[] {
+    const fromGraph = this.#graph.size > 0 || this.#tail.size === 0 ? this.#graph.search(vector, options) : [];
+    if (this.#tail.size === 0) return fromGraph;
+    const fromTail = this.#tail.search(vector, options);
+    if (fromGraph.length === 0) return fromTail;
+    const merged = fromGraph.concat(fromTail);
+    merged.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return merged.length > options.topK ? merged.slice(0, options.topK) : merged;
+  }
+
+  *entries(): IterableIterator<VectorIndexEntry> {
+    yield* this.#graph.entries();
+    yield* this.#tail.entries();
+  }
+
+  /** Resolves once every pending vector is in the graph and no compaction is due. */
+  settled(): Promise<void> {
+    if (this.#closed || (this.#pending.size === 0 && !this.#needsCompaction())) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      this.#schedule();
+      this.#timer?.ref();
+    });
+  }
+
+  /** Stops background work (the index was dropped); pending waiters resolve. */
+  close(): void {
+    this.#closed = true;
+    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    this.#release();
+  }
+
+  #needsCompaction(): boolean {
+    const { nodes, tombstones } = this.#graph.stats;
+    return tombstones > 0 && nodes >= 16 && tombstones >= this.#compactionThreshold * nodes;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#closed) return;
+    const timer = setImmediate(() => {
+      this.#timer = undefined;
+      if (this.#closed) return;
+      this.#work(this.#sliceMs);
+      if (this.#pending.size > 0 || this.#needsCompaction()) this.#schedule();
+      else this.#release();
+    });
+    // background work alone does not keep a process alive (rows are durable; a later open indexes what is missing)
+    if (this.#waiters.length === 0) timer.unref();
+    this.#timer = timer;
+  }
+
+  #release(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Inserts pending vectors into the graph for up to `budgetMs`, then compacts when tombstones are due. */
+  #work(budgetMs: number): void {
+    const start = performance.now();
+    let changed = 0;
+    const batch: Array<VectorIndexEntry & { vector: Float32Array }> = [];
+    while (this.#pending.size > 0) {
+      batch.length = 0;
+      for (const entry of this.#pending.values()) {
+        batch.push(entry);
+        if (batch.length === batchSize) break;
+      }
+      this.#graph.upsert(batch);
+      const ids = batch.map((entry) => entry.id);
+      this.#tail.delete(ids);
+      for (const entry of batch) {
+        this.#pending.delete(entry.id);
+        this.#graphHashes.set(entry.id, hashFloat32(entry.vector));
+      }
+      changed += batch.length;
+      if (performance.now() - start >= budgetMs) break;
+    }
+    if (this.#pending.size === 0 && this.#needsCompaction()) {
+      this.#graph.compact();
+      this.#compactions++;
+      changed += this.#graph.stats.nodes;
+    }
+    if (changed > 0) this.#onGraphChange?.(changed);
+  }
+}
