@@ -5,10 +5,13 @@ function toBase64(data: Uint8Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 }
 
-async function imageData(image: URL | string | Uint8Array, fetch: typeof globalThis.fetch, abortSignal: AbortSignal | undefined): Promise<string> {
-  if (image instanceof Uint8Array) return toBase64(image);
-  const url = image instanceof URL ? image.toString() : /^https?:\/\//.test(image) ? image : undefined;
-  if (url === undefined) return image as string;
+/** A URL to download, or undefined when the image is already inline (bytes or base64). */
+function imageURL(image: URL | string | Uint8Array): string | undefined {
+  if (image instanceof Uint8Array) return undefined;
+  return image instanceof URL ? image.toString() : /^https?:\/\//.test(image) ? image : undefined;
+}
+
+async function download(url: string, fetch: typeof globalThis.fetch, abortSignal: AbortSignal | undefined): Promise<string> {
   // Ollama accepts only inline images: download URLs here
   let response: Response;
   try {
@@ -26,26 +29,45 @@ function stringify(output: unknown): string {
   return typeof output === 'string' ? output : output === undefined ? '' : JSON.stringify(output);
 }
 
-/** Converts a core prompt to Ollama `/api/chat` messages; image URLs are downloaded and sent inline. */
-export async function convertToOllamaMessages(prompt: LanguageModelV1Prompt, options: { fetch: typeof globalThis.fetch; abortSignal: AbortSignal | undefined }): Promise<Message[]> {
+/**
+ * Converts a core prompt to Ollama `/api/chat` messages; image URLs are downloaded and sent inline.
+ * Synchronous (no promise) unless an image has to be downloaded.
+ */
+export function convertToOllamaMessages(prompt: LanguageModelV1Prompt, options: { fetch: typeof globalThis.fetch; abortSignal: AbortSignal | undefined }): Message[] | Promise<Message[]> {
   const messages: Message[] = [];
-  for (const [messageIndex, message] of prompt.entries()) {
+  let downloads: Array<Promise<void>> | undefined;
+  for (let messageIndex = 0; messageIndex < prompt.length; messageIndex++) {
+    const message = prompt[messageIndex]!;
     switch (message.role) {
       case 'system':
         messages.push({ role: 'system', content: message.content });
         break;
       case 'user': {
+        const content = message.content;
+        if (content.length === 1 && content[0]!.type === 'text') {
+          messages.push({ role: 'user', content: content[0]!.text });
+          break;
+        }
         const texts: string[] = [];
         const images: string[] = [];
-        for (const [partIndex, part] of message.content.entries()) {
-          if (part.type === 'text') texts.push(part.text);
-          else if (part.type === 'image') images.push(await imageData(part.image, options.fetch, options.abortSignal));
-          else if (part.mediaType.startsWith('image/')) images.push(await imageData(part.data, options.fetch, options.abortSignal));
-          else {
+        for (let partIndex = 0; partIndex < content.length; partIndex++) {
+          const part = content[partIndex]!;
+          if (part.type === 'text') {
+            texts.push(part.text);
+            continue;
+          }
+          const image = part.type === 'image' ? part.image : part.data;
+          if (part.type === 'file' && !part.mediaType.startsWith('image/')) {
             throw new UnsupportedFunctionalityError({
               functionality: `file of type ${part.mediaType}`,
               message: `Ollama accepts text and images only; prompt[${messageIndex}].content[${partIndex}] has mediaType "${part.mediaType}": extract its text first`,
             });
+          }
+          const url = imageURL(image);
+          if (url === undefined) images.push(image instanceof Uint8Array ? toBase64(image) : (image as string));
+          else {
+            const slot = images.push('') - 1;
+            (downloads ??= []).push(download(url, options.fetch, options.abortSignal).then((data) => void (images[slot] = data)));
           }
         }
         messages.push({ role: 'user', content: texts.join('\n'), ...(images.length > 0 ? { images } : {}) });
@@ -68,5 +90,5 @@ export async function convertToOllamaMessages(prompt: LanguageModelV1Prompt, opt
         break;
     }
   }
-  return messages;
+  return downloads === undefined ? messages : Promise.all(downloads).then(() => messages);
 }

@@ -8,15 +8,16 @@ import {
   type LanguageModelV1CallWarning,
   type LanguageModelV1Content,
   type LanguageModelV1FinishReason,
+  type LanguageModelV1FunctionTool,
   type LanguageModelV1GenerateResult,
   type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
   type LanguageModelV1Usage,
 } from '@mastra-ts/core';
-import type { ChatRequest, ChatResponse, Tool } from 'ollama';
-import { createOllamaCallClient } from './ollama-client.ts';
+import type { ChatRequest, ChatResponse, Message, Tool } from 'ollama';
+import { createOllamaCallClient, type OllamaCallClient } from './ollama-client.ts';
 import { isInStreamError, mapOllamaError, type OllamaErrorContext } from './ollama-error.ts';
-import { parseOllamaProviderOptions, type OllamaChatModelId } from './ollama-chat-options.ts';
+import { parseOllamaProviderOptions, type OllamaChatModelId, type ParsedOllamaOptions } from './ollama-chat-options.ts';
 import { convertToOllamaMessages } from './convert-to-ollama-messages.ts';
 
 /** How the model reaches the server; built by `createOllama`. */
@@ -73,6 +74,45 @@ function durations(response: Partial<ChatResponse>): Record<string, number | nul
   };
 }
 
+interface PreparedChat {
+  request: ChatRequest & { stream: boolean };
+  warnings: LanguageModelV1CallWarning[];
+  context: OllamaErrorContext;
+  client: OllamaCallClient;
+}
+
+const emptyOptions: Record<string, unknown> = {};
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
+/** The call settings Ollama takes as model options; a shared empty object (never written) when there are none. */
+function modelOptionsOf(options: LanguageModelV1CallOptions): Record<string, unknown> {
+  if (
+    options.temperature === undefined && options.topP === undefined && options.topK === undefined && options.seed === undefined &&
+    options.maxOutputTokens === undefined && options.presencePenalty === undefined && options.frequencyPenalty === undefined &&
+    (options.stopSequences === undefined || options.stopSequences.length === 0) && options.providerOptions?.ollama === undefined
+  ) {
+    return emptyOptions;
+  }
+  const modelOptions: Record<string, unknown> = {};
+  if (options.temperature !== undefined) modelOptions.temperature = options.temperature;
+  if (options.topP !== undefined) modelOptions.top_p = options.topP;
+  if (options.topK !== undefined) modelOptions.top_k = options.topK;
+  if (options.seed !== undefined) modelOptions.seed = options.seed;
+  if (options.maxOutputTokens !== undefined) modelOptions.num_predict = options.maxOutputTokens;
+  if (options.presencePenalty !== undefined) modelOptions.presence_penalty = options.presencePenalty;
+  if (options.frequencyPenalty !== undefined) modelOptions.frequency_penalty = options.frequencyPenalty;
+  if (options.stopSequences && options.stopSequences.length > 0) modelOptions.stop = options.stopSequences;
+  return modelOptions;
+}
+
+function toOllamaTool(tool: LanguageModelV1FunctionTool): Tool {
+  return { type: 'function', function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema as NonNullable<Tool['function']['parameters']> } };
+}
+
 /** An Ollama chat model (`/api/chat`) as a core `LanguageModelV1`, on the `ollama` client. */
 export class OllamaChatLanguageModel implements LanguageModelV1 {
   readonly specificationVersion = 'v1' as const;
@@ -86,103 +126,106 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
     this.config = config;
   }
 
-  private async prepare(options: LanguageModelV1CallOptions): Promise<{ request: ChatRequest; warnings: LanguageModelV1CallWarning[]; context: OllamaErrorContext; client: ReturnType<typeof createOllamaCallClient> }> {
+  /** Builds the request; synchronous unless an image URL has to be downloaded. */
+  private prepare(options: LanguageModelV1CallOptions, stream: boolean): PreparedChat | Promise<PreparedChat> {
     const warnings: LanguageModelV1CallWarning[] = [];
     const host = this.config.host();
     const client = createOllamaCallClient({ host, headers: this.config.headers, fetch: this.config.fetch, abortSignal: options.abortSignal, callHeaders: options.headers });
-    const parsed = parseOllamaProviderOptions(options.providerOptions?.ollama);
-    const modelOptions: Record<string, unknown> = {};
-    if (options.temperature !== undefined) modelOptions.temperature = options.temperature;
-    if (options.topP !== undefined) modelOptions.top_p = options.topP;
-    if (options.topK !== undefined) modelOptions.top_k = options.topK;
-    if (options.seed !== undefined) modelOptions.seed = options.seed;
-    if (options.maxOutputTokens !== undefined) modelOptions.num_predict = options.maxOutputTokens;
-    if (options.presencePenalty !== undefined) modelOptions.presence_penalty = options.presencePenalty;
-    if (options.frequencyPenalty !== undefined) modelOptions.frequency_penalty = options.frequencyPenalty;
-    if (options.stopSequences && options.stopSequences.length > 0) modelOptions.stop = options.stopSequences;
-    Object.assign(modelOptions, parsed.modelOptions);
+    const modelOptions = modelOptionsOf(options);
+    let think: ParsedOllamaOptions['think'];
+    let keepAlive: ParsedOllamaOptions['keepAlive'];
+    if (options.providerOptions?.ollama !== undefined) {
+      const parsed = parseOllamaProviderOptions(options.providerOptions.ollama);
+      Object.assign(modelOptions, parsed.modelOptions);
+      think = parsed.think;
+      keepAlive = parsed.keepAlive;
+    }
 
-    let tools = options.tools ?? [];
+    let tools = options.tools;
     const choice = options.toolChoice;
-    if (choice?.type === 'none') tools = [];
-    else if (choice?.type === 'required' && tools.length > 0) warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: 'Ollama cannot force a tool call; "required" was sent as "auto"' });
+    if (choice?.type === 'none') tools = undefined;
+    else if (choice?.type === 'required' && tools !== undefined && tools.length > 0) warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: 'Ollama cannot force a tool call; "required" was sent as "auto"' });
     else if (choice?.type === 'tool') {
-      tools = tools.filter((tool) => tool.name === choice.toolName);
+      tools = tools?.filter((tool) => tool.name === choice.toolName);
       warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: `Ollama cannot force a tool call; only "${choice.toolName}" was offered` });
     }
     const format = options.responseFormat?.type === 'json' ? (options.responseFormat.schema ?? 'json') : undefined;
 
-    const messages = await convertToOllamaMessages(options.prompt, { fetch: this.config.fetch ?? globalThis.fetch, abortSignal: options.abortSignal });
-    const request: ChatRequest = {
-      model: this.modelId,
-      messages,
-      ...(tools.length > 0
-        ? { tools: tools.map((tool): Tool => ({ type: 'function', function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema as NonNullable<Tool['function']['parameters']> } })) }
-        : {}),
-      ...(format !== undefined ? { format } : {}),
-      ...(parsed.think !== undefined ? { think: parsed.think } : {}),
-      ...(parsed.keepAlive !== undefined ? { keep_alive: parsed.keepAlive } : {}),
-      ...(Object.keys(modelOptions).length > 0 ? { options: modelOptions as ChatRequest['options'] } : {}),
+    const finish = (messages: Message[]): PreparedChat => {
+      const request: ChatRequest & { stream: boolean } = { model: this.modelId, messages, stream };
+      if (tools !== undefined && tools.length > 0) request.tools = tools.map(toOllamaTool);
+      if (format !== undefined) request.format = format as ChatRequest['format'];
+      if (think !== undefined) request.think = think;
+      if (keepAlive !== undefined) request.keep_alive = keepAlive;
+      if (modelOptions !== emptyOptions && hasKeys(modelOptions)) request.options = modelOptions as ChatRequest['options'];
+      const context: OllamaErrorContext = { url: `${host}/api/chat`, host, modelId: this.modelId, requestBody: request, abortSignal: options.abortSignal, responseHeaders: client.responseHeaders };
+      return { request, warnings, context, client };
     };
-    const context: OllamaErrorContext = {
-      url: `${host}/api/chat`,
-      host,
-      modelId: this.modelId,
-      requestBody: request,
-      abortSignal: options.abortSignal,
-      responseHeaders: client.responseHeaders,
-    };
-    return { request, warnings, context, client };
+    const messages = convertToOllamaMessages(options.prompt, { fetch: this.config.fetch ?? globalThis.fetch, abortSignal: options.abortSignal });
+    return Array.isArray(messages) ? finish(messages) : messages.then(finish);
   }
 
   async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
-    const { request, warnings, context, client } = await this.prepare(options);
+    const prepared = this.prepare(options, false);
+    const { request, warnings, context, client } = prepared instanceof Promise ? await prepared : prepared;
     let response: ChatResponse;
     try {
-      response = await client.client.chat({ ...request, stream: false });
+      response = await client.client.chat(request as ChatRequest & { stream: false });
     } catch (error) {
       throw mapOllamaError(error, context);
     }
+    const message = response.message;
     const content: LanguageModelV1Content[] = [];
-    if (response.message?.thinking) content.push({ type: 'reasoning', text: response.message.thinking });
-    if (response.message?.content) content.push({ type: 'text', text: response.message.content });
-    for (const call of response.message?.tool_calls ?? []) {
-      content.push({ type: 'tool-call', toolCallId: (call as { id?: string }).id ?? generateId(), toolName: call.function.name, input: JSON.stringify(call.function.arguments ?? {}) });
+    if (message?.thinking) content.push({ type: 'reasoning', text: message.thinking });
+    if (message?.content) content.push({ type: 'text', text: message.content });
+    const toolCalls = message?.tool_calls;
+    if (toolCalls !== undefined) {
+      for (const call of toolCalls) {
+        content.push({ type: 'tool-call', toolCallId: (call as { id?: string }).id ?? generateId(), toolName: call.function.name, input: JSON.stringify(call.function.arguments ?? {}) });
+      }
     }
+    const headers = client.responseHeaders;
     return {
       content,
-      finishReason: mapOllamaDoneReason(response.done_reason, (response.message?.tool_calls?.length ?? 0) > 0),
+      finishReason: mapOllamaDoneReason(response.done_reason, (toolCalls?.length ?? 0) > 0),
       usage: usageOf(response),
       warnings,
       providerMetadata: { ollama: durations(response) },
-      request: { body: { ...request, stream: false } },
-      response: withLazyHeaders({ modelId: response.model, timestamp: timestampOf(response.created_at), body: response }, client.responseHeaders),
+      request: { body: request },
+      response: {
+        modelId: response.model,
+        timestamp: timestampOf(response.created_at),
+        body: response,
+        get headers(): Record<string, string> {
+          return headers() ?? {};
+        },
+      },
     };
   }
 
   async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
-    const { request, warnings, context, client } = await this.prepare(options);
-    const body = { ...request, stream: true as const };
+    const prepared = this.prepare(options, true);
+    const { request, warnings, context, client } = prepared instanceof Promise ? await prepared : prepared;
     let iterator: AsyncIterable<ChatResponse> & { abort(): void };
     try {
       // the client sends the request and maps HTTP errors; its body parser (which skips bad lines) is never started
-      iterator = await client.client.chat(body);
+      iterator = await client.client.chat(request as ChatRequest & { stream: true });
     } catch (error) {
       throw mapOllamaError(error, context);
     }
     const responseBody = client.responseBody();
     if (!responseBody) throw new APICallError({ message: 'Ollama answered a streaming chat without a response body', url: context.url, requestBodyValues: context.requestBody, isRetryable: true });
-    return { stream: new OllamaPartStream(responseBody, () => iterator.abort(), warnings, context), request: { body }, response: withLazyHeaders({}, client.responseHeaders) };
+    const headers = client.responseHeaders;
+    return {
+      stream: new OllamaPartStream(responseBody, () => iterator.abort(), warnings, context),
+      request: { body: request },
+      response: {
+        get headers(): Record<string, string> {
+          return headers() ?? {};
+        },
+      },
+    };
   }
-}
-
-function withLazyHeaders<T extends object>(target: T, read: () => Record<string, string> | undefined): T & { headers: Record<string, string> } {
-  return {
-    ...target,
-    get headers(): Record<string, string> {
-      return read() ?? {};
-    },
-  };
 }
 
 /** Reads the NDJSON body and maps each line to parts through a queue: one await per network chunk, none per part. */

@@ -1,6 +1,6 @@
 import { Ollama } from 'ollama';
 
-/** An `ollama` client for one call: its fetch honours the call's abort signal and records response headers. */
+/** An `ollama` client for one call: its fetch honours the call's abort signal and records the response. */
 export interface OllamaCallClient {
   client: Ollama;
   responseHeaders: () => Record<string, string> | undefined;
@@ -20,6 +20,8 @@ function formattedHost(host: string): string {
   return formatted;
 }
 
+const ignore = (): void => undefined;
+
 /** Creates a per-call client (cheap: the constructor only stores its config). */
 export function createOllamaCallClient(settings: {
   host: string;
@@ -29,35 +31,44 @@ export function createOllamaCallClient(settings: {
   callHeaders: Record<string, string | undefined> | undefined;
 }): OllamaCallClient {
   const baseFetch = settings.fetch ?? globalThis.fetch;
-  let lastHeaders: Headers | undefined;
-  let lastBody: ReadableStream<Uint8Array> | null | undefined;
+  const call = settings.abortSignal;
+  let last: Response | undefined;
   let lastRecord: Record<string, string> | undefined;
-  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const own = init?.signal ?? undefined;
-    const call = settings.abortSignal;
-    const response = await baseFetch(input, call ? { ...init, signal: own ? AbortSignal.any([own, call]) : call } : init);
-    lastHeaders = response.headers;
+  const record = (response: Response): void => {
+    last = response;
     lastRecord = undefined;
-    lastBody = response.body;
-    return response;
   };
-  const headers: Record<string, string> = { ...settings.headers };
-  for (const [key, value] of Object.entries(settings.callHeaders ?? {})) if (value !== undefined) headers[key] = value;
+  // not an async wrapper: the client awaits fetch's own promise (an extra await here costs ~10 µs a call);
+  // the response is recorded by a reaction registered before the client's, so it is set when the client continues
+  const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const own = init?.signal ?? undefined;
+    const promise = baseFetch(input, call ? { ...init, signal: own ? AbortSignal.any([own, call]) : call } : init);
+    promise.then(record, ignore);
+    return promise;
+  };
+  let headers = settings.headers;
+  if (settings.callHeaders !== undefined) {
+    headers = { ...settings.headers };
+    for (const key in settings.callHeaders) {
+      const value = settings.callHeaders[key];
+      if (value !== undefined) headers[key] = value;
+    }
+  }
   // `proxy: true` skips the constructor's host parsing (a URL parse per call); the parsed host is cached instead
-  const client = new Ollama({ proxy: true, fetch, ...(Object.keys(headers).length > 0 ? { headers } : {}) });
+  const client = new Ollama({ proxy: true, fetch, headers });
   (client as unknown as { config: { host: string } }).config.host = formattedHost(settings.host);
   return {
     client,
-    responseBody: () => lastBody,
+    responseBody: () => last?.body,
     // converted on demand: iterating fetch Headers costs tens of µs per call
     responseHeaders: () => {
-      if (!lastHeaders) return undefined;
+      if (!last) return undefined;
       if (!lastRecord) {
-        const record: Record<string, string> = {};
-        lastHeaders.forEach((value, key) => {
-          record[key.toLowerCase()] = value;
+        const converted: Record<string, string> = {};
+        last.headers.forEach((value, key) => {
+          converted[key.toLowerCase()] = value;
         });
-        lastRecord = record;
+        lastRecord = converted;
       }
       return lastRecord;
     },

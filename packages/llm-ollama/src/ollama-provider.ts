@@ -45,9 +45,18 @@ function normalizeHost(host: string): string {
  * ```
  */
 export function createOllama(settings: OllamaProviderSettings = {}): OllamaProvider {
+  let lastRaw: string | undefined;
+  let lastHost = '';
   const config = {
     provider: 'ollama.chat',
-    host: (): string => normalizeHost(settings.host ?? settings.baseURL ?? loadOptionalSetting({ settingValue: undefined, environmentVariableName: 'OLLAMA_HOST' }) ?? 'http://127.0.0.1:11434'),
+    host: (): string => {
+      const raw = settings.host ?? settings.baseURL ?? loadOptionalSetting({ settingValue: undefined, environmentVariableName: 'OLLAMA_HOST' }) ?? 'http://127.0.0.1:11434';
+      if (raw !== lastRaw) {
+        lastHost = normalizeHost(raw);
+        lastRaw = raw;
+      }
+      return lastHost;
+    },
     headers: settings.headers,
     fetch: settings.fetch,
   };
