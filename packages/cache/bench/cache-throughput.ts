@@ -1,17 +1,17 @@
 // Cache get/set throughput: @mastra-ts/cache createLRUCache vs lru-cache (and a plain Map), measured in the same run.
-// Run: pnpm --filter @mastra-ts/cache bench            (ROUNDS=9 OPS=1000000 by default; env overrides)
+// Run: pnpm --filter @mastra-ts/cache bench            (ROUNDS=11 OPS=1000000 by default; env overrides)
 //
 // Fairness: every subject gets the same capacity, the same key strings, the same key order, the same values (small
 // integers) and the same starting contents; both caches are strict LRU, so hits and evictions match and are checked.
-// Each subject runs its own copy of the loop (its own inline caches), rounds are interleaved with a rotating order so
-// machine drift hits every subject alike, two untimed rounds warm everything up, and the medians are reported.
+// Each subject runs its own copy of the loop (its own inline caches); ours and lru-cache run back to back on each
+// workload (order alternating) so machine drift hits both alike; two untimed rounds warm everything up; medians.
 import { LRUCache } from 'lru-cache';
 import { createLRUCache } from '../src/index.ts';
 
 const capacity = 10_000;
 const keySpace = 15_000; // > capacity: gets miss about a third of the time and sets evict
 const operations = Number(process.env.OPS ?? 1_000_000);
-const rounds = Number(process.env.ROUNDS ?? 9);
+const rounds = Number(process.env.ROUNDS ?? 11);
 const warmupRounds = 2;
 const keys = Array.from({ length: keySpace }, (_, index) => `key:${index}`);
 
@@ -93,23 +93,34 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-console.log(`cache throughput per CPU second, node ${process.version}: ${operations.toLocaleString()} ops per measurement, capacity ${capacity}, ${keySpace} keys, ${warmupRounds} warm-up + ${rounds} interleaved rounds, medians`);
+console.log(`cache throughput per CPU second, node ${process.version}: ${operations.toLocaleString()} ops per measurement, capacity ${capacity}, ${keySpace} keys, ${warmupRounds} warm-up + ${rounds} rounds, ours and lru-cache back to back, medians`);
 const samples = new Map<string, number[]>();
+const pairedRatios = new Map<string, number[]>();
 const outcomes = new Map<string, Set<number>>();
+const byName = new Map(subjects.map((subject) => [subject.name, subject]));
+// a unit is one workload on the Map floor or on a pair (ours, theirs) measured back to back, so that whatever else
+// the machine does at that moment weighs on both sides of the ratio; the order of units and within pairs rotates
+const units = workloads.flatMap((workload) => [[subjects[0]!.name], ...pairs].map((names) => ({ workload, names })));
 for (let round = 0; round < warmupRounds + rounds; round++) {
-  for (let offset = 0; offset < workloads.length * subjects.length; offset++) {
-    const slot = (offset + round * 3) % (workloads.length * subjects.length);
-    const workload = workloads[slot % workloads.length]!;
-    const subject = subjects[Math.floor(slot / workloads.length)]!;
-    const { ops, outcome } = measure(subject, workload);
-    if (!subject.name.startsWith('Map')) {
-      // both caches are strict LRU: the same hits (get) and the same final size (set) prove the same work was done
-      const seen = outcomes.get(workload.name) ?? new Set<number>();
-      outcomes.set(workload.name, seen.add(outcome));
+  for (let offset = 0; offset < units.length; offset++) {
+    const { workload, names } = units[(offset + round * 5) % units.length]!;
+    const ordered = round % 2 === 0 ? names : [...names].reverse();
+    const measured = new Map<string, number>();
+    for (const name of ordered) {
+      const { ops, outcome } = measure(byName.get(name)!, workload);
+      measured.set(name, ops);
+      if (!name.startsWith('Map')) {
+        // both caches are strict LRU: the same hits (get) and the same final size (set) prove the same work was done
+        const seen = outcomes.get(workload.name) ?? new Set<number>();
+        outcomes.set(workload.name, seen.add(outcome));
+      }
     }
     if (round < warmupRounds) continue;
-    const id = `${subject.name}|${workload.name}`;
-    samples.set(id, [...(samples.get(id) ?? []), ops]);
+    for (const [name, ops] of measured) samples.set(`${name}|${workload.name}`, [...(samples.get(`${name}|${workload.name}`) ?? []), ops]);
+    if (names.length === 2) {
+      const id = `${names[0]}|${workload.name}`;
+      pairedRatios.set(id, [...(pairedRatios.get(id) ?? []), measured.get(names[0]!)! / measured.get(names[1]!)!]);
+    }
   }
 }
 for (const subject of subjects) {
@@ -122,12 +133,13 @@ for (const subject of subjects) {
 for (const [workload, seen] of outcomes) if (seen.size !== 1) throw new Error(`subjects disagree on ${workload}: ${[...seen].join(', ')}`);
 
 console.log('');
+console.log('ratio = ours / lru-cache: median of the back-to-back pairs (and the spread of the pairs)');
 for (const [ours, theirs] of pairs) {
   for (const workload of workloads) {
-    const a = samples.get(`${ours}|${workload.name}`)!;
-    const b = samples.get(`${theirs}|${workload.name}`)!;
-    const ratios = a.map((value, index) => value / b[index]!);
-    console.log(`${ours} / ${theirs}`.padEnd(52) + `${workload.name.padEnd(20)} median ${(median(a) / median(b)).toFixed(2)}x   per-round min ${Math.min(...ratios).toFixed(2)}x  max ${Math.max(...ratios).toFixed(2)}x`);
+    const ratios = pairedRatios.get(`${ours}|${workload.name}`)!;
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const quartile = (q: number): string => sorted[Math.round(q * (sorted.length - 1))]!.toFixed(2);
+    console.log(`${ours} / ${theirs}`.padEnd(52) + `${workload.name.padEnd(20)} ${median(ratios).toFixed(2)}x   (min ${quartile(0)}, q1 ${quartile(0.25)}, q3 ${quartile(0.75)}, max ${quartile(1)})`);
   }
 }
 for (const workload of workloads) {
