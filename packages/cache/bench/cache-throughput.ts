@@ -22,9 +22,9 @@ const random = (bound: number): number => {
   seed ^= seed << 5;
   return (seed >>> 0) % bound;
 };
-/** Uniform random keys over the whole key space: ~2/3 of gets hit, ~1/3 of sets insert and evict. */
+/** Uniform random keys over the whole key space: with the entry limit binding ~2/3 of gets hit and ~1/3 of sets evict. */
 const mixed = Uint32Array.from({ length: operations }, () => random(keySpace));
-/** Random keys among those resident after the prefill: every get hits and moves an entry to the front. */
+/** Random keys among the last `capacity` keys of the prefill: with the entry limit binding every get hits and moves an entry to the front. */
 const resident = Uint32Array.from({ length: operations }, () => keySpace - capacity + random(capacity));
 /** Keys cycling through the key space (larger than the capacity): every set inserts a new key and evicts. */
 const cycling = Uint32Array.from({ length: operations }, (_, index) => (index * 7919) % keySpace);
@@ -37,10 +37,10 @@ interface Workload {
   order: Uint32Array;
 }
 const workloads: Workload[] = [
-  { name: 'get (2/3 hits)', op: 'get', order: mixed },
-  { name: 'get (all hits)', op: 'get', order: resident },
-  { name: 'set (2/3 updates)', op: 'set', order: mixed },
-  { name: 'set (all evicting)', op: 'set', order: cycling },
+  { name: 'get (random keys)', op: 'get', order: mixed },
+  { name: 'get (hot keys)', op: 'get', order: resident },
+  { name: 'set (random keys)', op: 'set', order: mixed },
+  { name: 'set (new keys)', op: 'set', order: cycling },
 ];
 
 type Loop = (cache: unknown, keys: string[], order: Uint32Array) => number;
@@ -50,6 +50,9 @@ interface Subject {
   get: Loop;
   set: Loop;
 }
+
+const entryBytes = 100;
+const sizeOf = (value: number): number => entryBytes + (value & 7);
 
 let subjectCount = 0;
 // a fresh function per subject (the comment makes the source unique), so no subject shares another's inline caches
@@ -66,10 +69,14 @@ const subjects: Subject[] = [
   { name: 'createLRUCache (sync)', make: () => createLRUCache<number>({ maxEntries: capacity }), ...loops('getSync', 'setSync') },
   { name: 'lru-cache (max + ttl)', make: () => new LRUCache<string, number>({ max: capacity, ttl: 600_000, ttlAutopurge: false }), ...loops('get', 'set') },
   { name: 'createLRUCache (sync, ttl)', make: () => createLRUCache<number>({ maxEntries: capacity, ttlMs: 600_000, sweepIntervalMs: false }), ...loops('getSync', 'setSync') },
+  // a byte budget that binds before the entry limit; both measure an entry with the same function
+  { name: 'lru-cache (maxSize)', make: () => new LRUCache<string, number>({ max: capacity, maxSize: entryBytes * capacity * 0.9, sizeCalculation: sizeOf }), ...loops('get', 'set') },
+  { name: 'createLRUCache (maxBytes)', make: () => createLRUCache<number>({ maxEntries: capacity, maxBytes: entryBytes * capacity * 0.9, sizeOf }), ...loops('getSync', 'setSync') },
 ];
 const pairs: Array<[ours: string, theirs: string]> = [
   ['createLRUCache (sync)', 'lru-cache (max)'],
   ['createLRUCache (sync, ttl)', 'lru-cache (max + ttl)'],
+  ['createLRUCache (maxBytes)', 'lru-cache (maxSize)'],
 ];
 
 // process CPU time (user + system) rather than wall time: it stays meaningful on a shared, loaded machine
@@ -111,8 +118,8 @@ for (let round = 0; round < warmupRounds + rounds; round++) {
       measured.set(name, ops);
       if (!name.startsWith('Map')) {
         // both caches are strict LRU: the same hits (get) and the same final size (set) prove the same work was done
-        const seen = outcomes.get(workload.name) ?? new Set<number>();
-        outcomes.set(workload.name, seen.add(outcome));
+        const id = `${names.join(' vs ')}|${workload.name}`;
+        outcomes.set(id, (outcomes.get(id) ?? new Set<number>()).add(outcome));
       }
     }
     if (round < warmupRounds) continue;
@@ -142,9 +149,10 @@ for (const [ours, theirs] of pairs) {
     console.log(`${ours} / ${theirs}`.padEnd(52) + `${workload.name.padEnd(20)} ${median(ratios).toFixed(2)}x   (min ${quartile(0)}, q1 ${quartile(0.25)}, q3 ${quartile(0.75)}, max ${quartile(1)})`);
   }
 }
-for (const workload of workloads) {
-  const hits = [...outcomes.get(workload.name)!][0]!;
-  if (workload.op === 'get') console.log(`${workload.name}: ${hits} of ${operations} gets hit (${((hits / operations) * 100).toFixed(1)} %), identical for both caches`);
+for (const [id, seen] of outcomes) {
+  const [pair, workload] = id.split('|');
+  const hits = [...seen][0]!;
+  if (workload!.startsWith('get')) console.log(`${pair.padEnd(52)} ${workload!.padEnd(20)} ${((hits / operations) * 100).toFixed(1)} % of gets hit, the same for both`);
 }
 
 const cache = createLRUCache<number>({ maxEntries: capacity });
