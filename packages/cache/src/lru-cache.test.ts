@@ -206,6 +206,18 @@ describe('createLRUCache', () => {
     expect(cache.stats().bytes).toBe(2);
   });
 
+  it('reports evictions oldest first when a set passes both limits', () => {
+    const evicted: string[] = [];
+    const cache = createLRUCache<string>({ maxEntries: 3, maxBytes: 10, sizeOf: (value) => value.length, onEvict: (key, _value, reason) => evicted.push(`${key}:${reason}`) });
+    cache.setSync('a', 'xx');
+    cache.setSync('b', 'xx');
+    cache.setSync('c', 'xx');
+    cache.setSync('d', 'xxxxxxxx');
+    expect(evicted).toEqual(['a:evicted', 'b:evicted']);
+    expect(cache.keys()).toEqual(['d', 'c']);
+    expect(cache.stats()).toMatchObject({ bytes: 10, evictions: 2, size: 2 });
+  });
+
   it('measures UTF-8 bytes by default when maxBytes is set', () => {
     const cache = createLRUCache<unknown>({ maxEntries: 10, maxBytes: 100 });
     cache.setSync('s', 'é');

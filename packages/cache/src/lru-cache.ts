@@ -278,9 +278,10 @@ class LRUCacheImpl<T> implements LRUCache<T> {
       if (this.#sizes !== undefined) this.#bytes -= this.#sizes[index]!;
       this.#insert(index, key, value, expiresAt, size);
       this.#onEvict?.(oldKey, oldValue, reason);
-      return;
+    } else {
+      this.#insert(this.#allocate(), key, value, expiresAt, size);
     }
-    this.#insert(this.#allocate(), key, value, expiresAt, size);
+    if (this.#bytes > this.#maxBytes) this.#trim();
   }
 
   deleteSync(key: string): boolean {
@@ -436,7 +437,6 @@ class LRUCacheImpl<T> implements LRUCache<T> {
       this.#older[index] = this.#newest;
     }
     this.#newest = index;
-    if (this.#bytes > this.#maxBytes) this.#trim();
   }
 
   #toNewest(index: number): void {
