@@ -261,8 +261,8 @@ class LRUCacheImpl<T> implements LRUCache<T> {
         this.#sizes[existing] = size;
       }
       if (existing !== this.#newest) this.#toNewest(existing);
-      if (this.#bytes > this.#maxBytes) this.#trim();
       if (this.#onEvict !== undefined && old !== value) this.#onEvict(key, old, 'replaced');
+      if (this.#bytes > this.#maxBytes) this.#trim();
       return;
     }
     if (this.#map.size >= this.#maxEntries) {
