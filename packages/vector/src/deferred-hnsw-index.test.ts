@@ -111,4 +111,36 @@ describe('DeferredHnswIndex', () => {
     expect(reopened.graph.size).toBe(0);
     expect(reopened.search(vectors[42]!, { topK: 1 })[0]?.id).toBe('d42');
   });
+
+  it('compacts without blocking: queries and writes during the rebuild are answered and kept', async () => {
+    const loaded: string[][] = [];
+    const index = new DeferredHnswIndex({ dimension, efSearch: 400, sliceMs: 1, loadEmbeddings: async (ids) => {
+      loaded.push([...ids]);
+      return new Map(ids.map((id) => [id, vectors[Number(id.slice(1))]!]));
+    } });
+    index.upsert(entries.slice(0, 800));
+    await index.settled();
+    index.delete(entries.slice(0, 300).map((entry) => entry.id));
+    let turns = 0;
+    while (!index.stats.compacting) {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(++turns).toBeLessThan(1000);
+    }
+    const oldGraph = index.graph;
+    index.delete(['d400']);
+    index.upsert([{ id: 'd401', vector: vectors[1000]!, metadata: { replaced: true } }, { ...entries[402]!, metadata: { updated: true } }, entries[900]!]);
+    const live = [...entries.slice(300, 800).filter((entry) => !['d400', 'd401'].includes(entry.id)), { id: 'd401', vector: vectors[1000]! }, entries[900]!];
+    expect(queries.map((query) => index.search(query, { topK: 10 }).map((result) => result.id))).toEqual(exactAnswers(live, { topK: 10 }));
+    expect(index.stats.compacting).toBe(true);
+    await index.settled();
+    expect(index.graph).not.toBe(oldGraph);
+    expect(index.stats).toMatchObject({ compactions: 1, compacting: false, pending: 0 });
+    expect(index.graph.stats.tombstones).toBe(0);
+    expect(index.graph.size).toBe(500);
+    expect(index.has('d400')).toBe(false);
+    expect(index.get('d402')?.metadata).toEqual({ updated: true });
+    expect(index.search(vectors[1000]!, { topK: 1 })[0]).toMatchObject({ id: 'd401', metadata: { replaced: true } });
+    expect(queries.map((query) => index.search(query, { topK: 10 }).map((result) => result.id))).toEqual(exactAnswers(live, { topK: 10 }));
+    expect(loaded.flat().sort()).toEqual(entries.slice(300, 800).map((entry) => entry.id).sort());
+  });
 });

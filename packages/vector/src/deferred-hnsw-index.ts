@@ -13,6 +13,11 @@ export interface DeferredHnswIndexSettings extends HnswIndexSettings {
   sliceMs?: number | undefined;
   /** Called after graph inserts and compactions with the number of graph nodes that changed. */
   onGraphChange?: ((changed: number) => void) | undefined;
+  /**
+   * The embeddings of graph entries exactly as written (e.g. read back from persistence), used by compaction. Without
+   * it, compaction uses the rows the graph keeps (unit length for cosine, so rescaled within float32 rounding).
+   */
+  loadEmbeddings?: ((ids: readonly string[]) => Promise<Map<string, Float32Array>>) | undefined;
 }
 
 /** Columns of persisted documents, as `VectorPersistence.loadIndex` returns them. */
@@ -29,23 +34,40 @@ export interface DeferredHnswIndexStats {
   pending: number;
   /** Graph rebuilds run in the background. */
   compactions: number;
+  /** Whether a rebuild is under way (queries use the old graph until it is done). */
+  compacting: boolean;
 }
 
 const batchSize = 16;
+const compactionChunk = 512;
+
+interface Compaction {
+  /** Ids deleted or replaced in the old graph since the rebuild started. */
+  removed: Set<string>;
+  /** In-place updates (same embedding, new metadata or document) since the rebuild started, to replay. */
+  updated: Map<string, VectorIndexEntry>;
+}
+
 
 /**
  * An `HnswIndex` whose inserts are taken off the write path: upserted vectors land in an exact tail (a `FlatIndex`)
  * at once and move into the graph in time-boxed slices on later turns of the event loop. Queries search the graph
  * and scan the tail, and merge both, so a vector is found from the moment `upsert` returns. An id lives in exactly one
  * of the two; re-upserting a graph vector with the same embedding updates it in place, with another embedding
- * tombstones it and queues the new one. Tombstones are compacted by the scheduler, never inside a write.
+ * tombstones it and queues the new one. Tombstones are compacted by rebuilding the graph in background slices while
+ * queries use the old one (twice the graph memory meanwhile), never inside a write.
  * Entries must be validated by the caller (`validateUpsertArgs`).
  */
 export class DeferredHnswIndex implements VectorIndex {
   readonly kind = 'hnsw' as const;
   readonly dimension: number;
   readonly metric: VectorMetric;
-  readonly #graph: HnswIndex;
+  #graph: HnswIndex;
+  readonly #hnsw: HnswIndexSettings;
+  readonly #loadEmbeddings: DeferredHnswIndexSettings['loadEmbeddings'];
+  #compaction: Compaction | undefined;
+  #compactionTimer: NodeJS.Immediate | undefined;
+  #compactionFailed = false;
   readonly #tail: FlatIndex;
   /** Tail entries in arrival order, with their embedding as given (its hash is what the saved graph records). */
   readonly #pending = new Map<string, VectorIndexEntry & { vector: Float32Array }>();
@@ -61,11 +83,14 @@ export class DeferredHnswIndex implements VectorIndex {
   #closed = false;
 
   constructor(settings: DeferredHnswIndexSettings, graph?: HnswIndex) {
-    const { graphIndexing, sliceMs, onGraphChange, ...hnsw } = settings;
-    this.#graph = graph ?? new HnswIndex({ ...hnsw, compactionThreshold: 1 });
+    const { graphIndexing, sliceMs, onGraphChange, loadEmbeddings, ...hnsw } = settings;
+    this.#hnsw = { ...hnsw, compactionThreshold: 1 };
+    this.#loadEmbeddings = loadEmbeddings;
+    this.#graph = graph ?? new HnswIndex(this.#hnsw);
     this.dimension = this.#graph.dimension;
     this.metric = this.#graph.metric;
-    this.#tail = new FlatIndex({ dimension: this.dimension, metric: this.metric, kernel: settings.kernel });
+    // the int8 prefilter costs more to maintain than it saves on a tail that is emptied as fast as it fills
+    this.#tail = new FlatIndex({ dimension: this.dimension, metric: this.metric, kernel: settings.kernel, int8Prefilter: false });
     this.#inline = graphIndexing === 'inline';
     this.#sliceMs = sliceMs ?? 8;
     this.#compactionThreshold = settings.compactionThreshold ?? 0.25;
@@ -104,7 +129,7 @@ export class DeferredHnswIndex implements VectorIndex {
             hashes.set(document.id, state.hashes[slot]!);
           }
         }
-        const { graphIndexing, sliceMs, onGraphChange, ...hnsw } = settings;
+        const { graphIndexing, sliceMs, onGraphChange, loadEmbeddings, ...hnsw } = settings;
         // restore checks each embedding against the hash it was saved with and re-inserts the ones that changed
         graph = HnswIndex.restore({ ...hnsw, compactionThreshold: 1 }, graphBytes, restored);
         if (graph.stats.graphInserts > 0) for (const document of restored) hashes.set(document.id, hashFloat32(document.vector));
@@ -130,7 +155,7 @@ export class DeferredHnswIndex implements VectorIndex {
   }
 
   get stats(): DeferredHnswIndexStats {
-    return { pending: this.#pending.size, compactions: this.#compactions };
+    return { pending: this.#pending.size, compactions: this.#compactions, compacting: this.#compaction !== undefined };
   }
 
   get size(): number {
@@ -153,9 +178,15 @@ export class DeferredHnswIndex implements VectorIndex {
     }
     if (replaced.length > 0) {
       this.#graph.delete(replaced);
-      for (const id of replaced) this.#graphHashes.delete(id);
+      for (const id of replaced) {
+        this.#graphHashes.delete(id);
+        this.#compaction?.removed.add(id);
+      }
     }
-    if (inPlace.length > 0) this.#graph.upsert(inPlace);
+    if (inPlace.length > 0) {
+      this.#graph.upsert(inPlace);
+      for (const entry of inPlace) this.#compaction?.updated.set(entry.id, entry);
+    }
     this.#enqueue(queued);
   }
 
@@ -180,6 +211,7 @@ export class DeferredHnswIndex implements VectorIndex {
       } else if (this.#graphHashes.delete(id)) {
         fromGraph.push(id);
         deleted.push(id);
+        this.#compaction?.removed.add(id);
       }
     }
     if (fromGraph.length > 0) this.#graph.delete(fromGraph);
@@ -218,11 +250,12 @@ export class DeferredHnswIndex implements VectorIndex {
 
   /** Resolves once every pending vector is in the graph and no compaction is due. */
   settled(): Promise<void> {
-    if (this.#closed || (this.#pending.size === 0 && !this.#needsCompaction())) return Promise.resolve();
+    if (this.#closed || (this.#pending.size === 0 && this.#compaction === undefined && !this.#needsCompaction())) return Promise.resolve();
     return new Promise((resolve) => {
       this.#waiters.push(resolve);
       this.#schedule();
       this.#timer?.ref();
+      this.#compactionTimer?.ref();
     });
   }
 
@@ -235,17 +268,25 @@ export class DeferredHnswIndex implements VectorIndex {
   }
 
   #needsCompaction(): boolean {
+    if (this.#compaction !== undefined || this.#compactionFailed) return false;
     const { nodes, tombstones } = this.#graph.stats;
     return tombstones > 0 && nodes >= 16 && tombstones >= this.#compactionThreshold * nodes;
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined || this.#closed) return;
+    if (this.#timer !== undefined || this.#closed || this.#compaction !== undefined) return;
     const timer = setImmediate(() => {
       this.#timer = undefined;
       if (this.#closed) return;
       this.#work(this.#sliceMs);
-      if (this.#pending.size > 0 || this.#needsCompaction()) this.#schedule();
+      if (this.#pending.size > 0) this.#schedule();
+      else if (this.#needsCompaction()) {
+        this.#compact().catch(() => {
+          // keep the old graph (tombstones only cost recall work) and stop retrying
+          this.#compactionFailed = true;
+          this.#release();
+        });
+      }
       else this.#release();
     });
     // background work alone does not keep a process alive (rows are durable; a later open indexes what is missing)
@@ -259,8 +300,9 @@ export class DeferredHnswIndex implements VectorIndex {
     for (const resolve of waiters) resolve();
   }
 
-  /** Inserts pending vectors into the graph for up to `budgetMs`, then compacts when tombstones are due. */
+  /** Inserts pending vectors into the graph for up to `budgetMs` (not while a rebuild runs). */
   #work(budgetMs: number): void {
+    if (this.#compaction !== undefined) return;
     const start = performance.now();
     let changed = 0;
     const batch: Array<VectorIndexEntry & { vector: Float32Array }> = [];
@@ -280,11 +322,56 @@ export class DeferredHnswIndex implements VectorIndex {
       changed += batch.length;
       if (performance.now() - start >= budgetMs) break;
     }
-    if (this.#pending.size === 0 && this.#needsCompaction()) {
-      this.#graph.compact();
-      this.#compactions++;
-      changed += this.#graph.stats.nodes;
-    }
     if (changed > 0) this.#onGraphChange?.(changed);
+  }
+
+  /**
+   * Rebuilds the graph without its tombstones, in slices: queries keep using the old graph (writes keep updating it,
+   * new vectors wait in the tail) until the new one has every live entry; changes made meanwhile are replayed on it
+   * before the swap, in the same turn.
+   */
+  async #compact(): Promise<void> {
+    const compaction: Compaction = { removed: new Set(), updated: new Map() };
+    this.#compaction = compaction;
+    const old = this.#graph;
+    const next = new HnswIndex(this.#hnsw);
+    const ids = old.matchingIds(() => true);
+    try {
+      for (let start = 0; start < ids.length && !this.#closed; start += compactionChunk) {
+        const chunk = ids.slice(start, start + compactionChunk);
+        const embeddings = this.#loadEmbeddings === undefined ? undefined : await this.#loadEmbeddings(chunk).catch(() => undefined);
+        let position = 0;
+        while (position < chunk.length && !this.#closed) {
+          await new Promise<void>((resolve) => {
+            const timer = setImmediate(resolve);
+            if (this.#waiters.length === 0) timer.unref();
+            this.#compactionTimer = timer;
+          });
+          const sliceStart = performance.now();
+          while (position < chunk.length && performance.now() - sliceStart < this.#sliceMs) {
+            const id = chunk[position++]!;
+            const hash = this.#graphHashes.get(id);
+            const current = hash === undefined ? undefined : old.get(id);
+            if (current === undefined) continue;
+            const written = embeddings?.get(id);
+            const vector = written !== undefined && hashFloat32(written) === hash ? written : Float32Array.from(current.vector);
+            next.upsert([{ ...current, vector }]);
+          }
+        }
+      }
+    } finally {
+      this.#compaction = undefined;
+      this.#compactionTimer = undefined;
+    }
+    if (this.#closed) return;
+    const gone = [...compaction.removed].filter((id) => next.has(id));
+    if (gone.length > 0) next.delete(gone);
+    const replay = [...compaction.updated.values()].filter((entry) => next.has(entry.id) && this.#graphHashes.has(entry.id));
+    if (replay.length > 0) next.upsert(replay);
+    this.#graph = next;
+    this.#compactions++;
+    this.#onGraphChange?.(next.stats.nodes);
+    if (this.#pending.size > 0 || this.#needsCompaction()) this.#schedule();
+    else this.#release();
   }
 }

@@ -14,7 +14,7 @@ interface SavedIndex {
 export class InMemoryVectorPersistence implements VectorPersistence {
   readonly #indexes = new Map<string, SavedIndex>();
   /** How many times each method ran. */
-  readonly calls: Record<keyof VectorPersistence, number> = {
+  readonly calls: Record<keyof Required<VectorPersistence>, number> = {
     createIndex: 0,
     listIndexes: 0,
     deleteIndex: 0,
@@ -22,6 +22,7 @@ export class InMemoryVectorPersistence implements VectorPersistence {
     deleteDocuments: 0,
     loadIndex: 0,
     saveGraph: 0,
+    getDocuments: 0,
   };
 
   async createIndex(args: { indexName: string; dimension: number; metric: string; options?: JSONObject } & StoreCallOptions): Promise<PersistedVectorIndexDefinition> {
@@ -85,6 +86,16 @@ export class InMemoryVectorPersistence implements VectorPersistence {
       metadata: documents.map((document) => structuredClone(document.metadata)),
       graph: index.graph === null ? null : { bytes: index.graph.bytes.slice(), generation: index.graph.generation },
     };
+  }
+
+  async getDocuments(args: { indexName: string; ids: readonly string[] } & StoreCallOptions): Promise<PersistedVectorDocument[]> {
+    this.calls.getDocuments++;
+    throwIfAborted(args.abortSignal);
+    const documents = this.#require(args.indexName).documents;
+    return args.ids.flatMap((id) => {
+      const document = documents.get(id);
+      return document === undefined ? [] : [{ ...structuredClone(document), embedding: Float32Array.from(document.embedding) }];
+    });
   }
 
   async saveGraph(args: { indexName: string; bytes: Uint8Array; generation: number } & StoreCallOptions): Promise<void> {

@@ -73,6 +73,21 @@ describe('LocalVectorStore persistence', () => {
     expect(reopened.stats.graphInserts).toBe(0);
   });
 
+  it('compacts a persisted cosine index in the background from the embeddings as written, so a reopen inserts nothing', async () => {
+    const persistence = new InMemoryVectorPersistence();
+    const store = createVectorStore({ index: 'hnsw', persistence, hnsw: { compactionThreshold: 0.2 } });
+    await store.createIndex({ indexName: 'docs', dimension: 16 });
+    await store.upsert({ indexName: 'docs', vectors: vectors.slice(0, 1000), ids: ids.slice(0, 1000), metadata: metadata.slice(0, 1000) });
+    await store.whenIndexed();
+    expect(await store.delete({ indexName: 'docs', filter: { index: { $lt: 300 } } })).toBe(300);
+    const graph = await hnswOf(store, 'docs');
+    expect(graph.stats).toMatchObject({ tombstones: 0, nodes: 700 });
+    expect(persistence.calls.getDocuments).toBeGreaterThan(0);
+    await store.flush();
+    const reopened = await hnswOf(createVectorStore({ index: 'hnsw', persistence }), 'docs');
+    expect(reopened.stats).toMatchObject({ graphInserts: 0, nodes: 700, tombstones: 0 });
+  });
+
   it('rebuilds when the saved graph is unreadable', async () => {
     const persistence = new InMemoryVectorPersistence();
     const store = createVectorStore({ index: 'hnsw', persistence });

@@ -168,6 +168,7 @@ export class LocalVectorStore implements VectorStore {
       ...hnsw,
       kernel: this.#settings.kernel,
       graphIndexing: this.#settings.graphIndexing,
+      loadEmbeddings: this.#embeddingLoader(indexName),
       onGraphChange: (changed) => {
         if (!this.#settings.persistence || this.#indexes.get(indexName) !== open) return;
         open.unsavedGraphChanges += changed;
@@ -182,6 +183,15 @@ export class LocalVectorStore implements VectorStore {
             });
         }
       },
+    };
+  }
+
+  #embeddingLoader(indexName: string): ((ids: readonly string[]) => Promise<Map<string, Float32Array>>) | undefined {
+    const persistence = this.#settings.persistence;
+    if (persistence?.getDocuments === undefined) return undefined;
+    return async (ids) => {
+      const documents = await persistence.getDocuments!({ indexName, ids });
+      return new Map(documents.map((document) => [document.id, document.embedding]));
     };
   }
 

@@ -55,6 +55,11 @@ export interface VectorPersistence {
   deleteDocuments(args: { indexName: string; ids: readonly string[] } & StoreCallOptions): Promise<{ generation: number }>;
   /** Definition, documents and graph of one index; null when it does not exist. */
   loadIndex(args: { indexName: string } & StoreCallOptions): Promise<PersistedVectorIndex | null>;
+  /**
+   * Documents by id (unknown ids skipped). Optional: when present, background HNSW compaction rebuilds the graph from
+   * the embeddings exactly as written, so the saved graph keeps matching the rows.
+   */
+  getDocuments?(args: { indexName: string; ids: readonly string[] } & StoreCallOptions): Promise<Array<{ id: string; embedding: Float32Array }>>;
   /** Saves (replaces) the graph blob of an index, tagged with the generation it reflects. */
   saveGraph(args: { indexName: string; bytes: Uint8Array; generation: number } & StoreCallOptions): Promise<void>;
 }
