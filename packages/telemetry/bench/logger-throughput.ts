@@ -1,14 +1,23 @@
-// Logging throughput (lines per CPU second): createLogger (redaction on) vs a plain pino logger, same destination, same run.
-// Run: pnpm --filter @mastra-ts/telemetry bench
+// Logging throughput (lines per CPU second): createLogger (redaction on) vs a plain pino logger, same run.
+// Baseline: `pino({}, destination)` with pino's defaults (level info, pid/hostname, epoch time), writing the same record
+// (an object with six fields + a message) to the same kind of destination: one that only counts characters, so the
+// figure is the loggers' own CPU cost (a real file or pipe adds the same I/O to both).
+// Each round measures every subject once, in a shuffled order, after a full GC (so that no subject pays for the
+// previous one's garbage, e.g. the log buffer's retained lines); a round's ratio compares subjects measured seconds
+// apart, so the median of those ratios holds on a shared, loaded machine. Best-of-rounds throughput is printed too.
+// Run: pnpm --filter @mastra-ts/telemetry bench   (options: --rounds=N, --lines=N)
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { createLogBuffer, createLogger } from '../src/index.ts';
 
-const lines = 100_000;
-const rounds = 12;
-// a destination that drops lines measures the loggers' own CPU cost (a real file or pipe adds the same I/O to both)
-const destination = (): { write(line: string): void } => ({ write: (line: string) => void (sink += line.length) });
+const argument = (name: string, fallback: number): number => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const lines = argument('lines', 50_000);
+const rounds = argument('rounds', 24);
 let sink = 0;
-const fields = { runId: 'run_8f3a2c', agentId: 'support', model: 'gpt-4o-mini', inputTokens: 1234, outputTokens: 321, url: 'https://api.openai.com/v1/chat/completions' };
+const destination = (): { write(line: string): void } => ({ write: (line: string) => void (sink += line.length) });
+// a new object per call, as real call sites build it
+const record = (index: number): Record<string, unknown> => ({ runId: 'run_8f3a2c', agentId: 'support', model: 'gpt-4o-mini', inputTokens: 1234 + (index & 7), outputTokens: 321, url: 'https://api.openai.com/v1/chat/completions' });
 
 interface Subject {
   name: string;
@@ -24,30 +33,51 @@ const subjects: Subject[] = [
   { name: 'createLogger + log buffer', make: () => createLogger({ destination: destination(), pretty: false, buffer: createLogBuffer({ capacity: 10_000 }) }) },
 ];
 
-// process CPU time (user + system) rather than wall time: it stays meaningful on a shared, loaded machine
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
+// process CPU time (user + system) rather than wall time
 function run(subject: Subject): number {
   const logger = subject.make();
+  collect();
   const start = process.cpuUsage();
-  for (let index = 0; index < lines; index++) logger.info(fields, 'model call finished');
+  for (let index = 0; index < lines; index++) logger.info(record(index), 'model call finished');
   const usage = process.cpuUsage(start);
   return lines / ((usage.user + usage.system) / 1_000_000);
 }
 
-console.log(`logger throughput: ${lines.toLocaleString()} lines to a discarding destination (best of ${rounds}, rounds interleaved), node ${process.version}`);
-const results = new Map<string, number>();
-for (const subject of subjects) run(subject);
+console.log(`logger throughput: ${lines.toLocaleString()} lines per measurement, ${rounds} rounds (order shuffled each round), node ${process.version}`);
+let seed = 42;
+const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const samples = new Map<string, number[]>(subjects.map((subject) => [subject.name, []]));
+for (let warm = 0; warm < 2; warm++) for (const subject of subjects) run(subject);
 for (let round = 0; round < rounds; round++) {
-  // a different order each round, so that no subject always pays for the previous one's garbage
-  const order = subjects.map((subject, index) => ({ subject, key: (index * 7 + round * 3) % subjects.length })).sort((a, b) => a.key - b.key);
-  for (const { subject } of order) results.set(subject.name, Math.max(results.get(subject.name) ?? 0, run(subject)));
+  const order = subjects.map((subject) => ({ subject, key: random() })).sort((a, b) => a.key - b.key);
+  for (const { subject } of order) samples.get(subject.name)!.push(run(subject));
 }
-for (const subject of subjects) console.log(`${subject.name.padEnd(32)} ${(results.get(subject.name)! / 1000).toFixed(0).padStart(6)} k lines/s`);
 if (sink < 0) console.log(sink);
-const base = results.get('pino (plain)')!;
-const child = results.get('pino child({ runId })')!;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const best = (name: string): number => Math.max(...samples.get(name)!);
+const ratios = (name: string, base: string): number[] => samples.get(name)!.map((value, round) => value / samples.get(base)![round]!);
+
+console.log(`${'subject'.padEnd(32)} ${'best'.padStart(9)} ${'median'.padStart(9)}`);
+for (const subject of subjects) {
+  console.log(`${subject.name.padEnd(32)} ${(best(subject.name) / 1000).toFixed(0).padStart(5)} k/s ${(median(samples.get(subject.name)!) / 1000).toFixed(0).padStart(5)} k/s`);
+}
 console.log('');
-console.log(`createLogger / pino                 ${(results.get('createLogger (redaction)')! / base).toFixed(2)}x`);
-console.log(`createLogger child / pino child     ${(results.get('createLogger child({ runId })')! / child).toFixed(2)}x`);
-console.log(`createLogger (redaction off) / pino ${(results.get('createLogger (redaction off)')! / base).toFixed(2)}x`);
-console.log(`createLogger + buffer / pino        ${(results.get('createLogger + log buffer')! / base).toFixed(2)}x`);
-console.log(`redaction on / off (createLogger)   ${(results.get('createLogger (redaction)')! / results.get('createLogger (redaction off)')!).toFixed(2)}x`);
+console.log(`${'ratio'.padEnd(38)} ${'median of rounds'.padStart(16)} ${'[p25, p75]'.padStart(14)} ${'best/best'.padStart(10)}`);
+const quartile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+const report = (label: string, name: string, base: string): void => {
+  const values = ratios(name, base);
+  console.log(`${label.padEnd(38)} ${`${median(values).toFixed(2)}x`.padStart(16)} ${`[${quartile(values, 0.25).toFixed(2)}, ${quartile(values, 0.75).toFixed(2)}]`.padStart(14)} ${`${(best(name) / best(base)).toFixed(2)}x`.padStart(10)}`);
+};
+report('createLogger / pino', 'createLogger (redaction)', 'pino (plain)');
+report('createLogger child / pino child', 'createLogger child({ runId })', 'pino child({ runId })');
+report('createLogger (redaction off) / pino', 'createLogger (redaction off)', 'pino (plain)');
+report('createLogger + buffer / pino', 'createLogger + log buffer', 'pino (plain)');
+report('redaction on / off (createLogger)', 'createLogger (redaction)', 'createLogger (redaction off)');

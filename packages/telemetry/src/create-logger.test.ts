@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { ConfigError } from '@mastra-ts/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Logger as PinoLogger } from 'pino';
 import { createLogger, runLogger } from './create-logger.ts';
 import { createLogBuffer } from './log-buffer.ts';
 
@@ -52,6 +53,25 @@ describe('createLogger', () => {
     expect(parsed[5].apiKey).toBe('[REDACTED]');
     expect(parsed[6].headers.authorization).toBe('[REDACTED]');
     expect(parsed[6].map.token).toBe('[REDACTED]');
+  });
+
+  it('never writes a secret passed through message interpolation, as a non-string message, or as an error', () => {
+    const { lines, destination } = capture();
+    // pino's full call signatures (format arguments, an Error first), beyond core's Logger contract
+    const logger = createLogger({ destination, pretty: false }) as unknown as PinoLogger;
+    logger.info('config %o and %j', { apiKey: secrets[0] }, { headers: { 'x-api-key': secrets[1] } });
+    logger.info('calling %s with %s', `https://x.dev/v1?key=${secrets[3]}`, `Bearer ${secrets[2]}`);
+    logger.info({ step: 1 }, { password: secrets[1] } as unknown as string);
+    logger.error(new Error(`401 for https://u:${secrets[4]}@db.internal/x`));
+    logger.child({ runId: 'r1' }).child({ token: secrets[2] }).info({ msg: `Bearer ${secrets[2]}` });
+    const output = lines.join('');
+    for (const secret of secrets) expect(output).not.toContain(secret);
+    const parsed = lines.map((line) => JSON.parse(line));
+    expect(parsed[0].msg).toBe('config {"apiKey":"[REDACTED]"} and {"headers":{"x-api-key":"[REDACTED]"}}');
+    expect(parsed[1].msg).toBe('calling https://x.dev/v1?key=[REDACTED] with Bearer [REDACTED]');
+    expect(parsed[2]).toMatchObject({ step: 1, msg: { password: '[REDACTED]' } });
+    expect(parsed[3].msg).toBe('401 for https://u:[REDACTED]@db.internal/x');
+    expect(parsed[4]).toMatchObject({ runId: 'r1', token: '[REDACTED]', msg: 'Bearer [REDACTED]' });
   });
 
   it('does not mutate the logged objects, and leaves clean values alone', () => {

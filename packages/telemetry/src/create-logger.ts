@@ -115,24 +115,23 @@ export function createLogger(settings: LoggerSettings = {}): TelemetryLogger {
   }
 
   const options: LoggerOptions = { level, ...(settings.name === undefined ? {} : { name: settings.name }) };
-  if (settings.redact !== false) {
-    const redact = createRedactor(settings.redact ?? {});
-    options.hooks = {
-      logMethod(args, method) {
-        const values = args as unknown[];
-        for (let index = 0; index < values.length; index++) values[index] = redact(values[index]);
-        return (method as (...values: unknown[]) => void).apply(this, values);
-      },
-    };
-    options.formatters = { bindings: (bindings) => redact(bindings) as Record<string, unknown> };
+  const redact = settings.redact === false ? undefined : createRedactor(settings.redact ?? {});
+  if (redact) {
+    // redaction runs inside pino's own serialization, so a log call pays no extra wrapper: the merging object goes
+    // through formatters.log, the (already interpolated) message through the message serializer, objects interpolated
+    // with %o/%O/%j through the format stringifier, and bindings once when a child is made
+    options.formatters = { log: redact as (object: Record<string, unknown>) => Record<string, unknown>, bindings: redact as (bindings: Record<string, unknown>) => Record<string, unknown> };
+    options.serializers = { msg: redact };
   }
   const logger = pino(options, destination);
-  if (settings.redact !== false) {
-    // pino applies formatters.bindings to the root bindings only; children inherit this override
-    const redactBindings = createRedactor(settings.redact ?? {});
+  if (redact) {
+    const internals = logger as unknown as Record<symbol, { stringify: (value: unknown) => string }>;
+    const stringify = internals[pino.symbols.formatOptsSym]!.stringify;
+    internals[pino.symbols.formatOptsSym] = { stringify: (value: unknown) => stringify(redact(value)) };
+    // pino resets formatters.bindings to the identity for children: redact child bindings here (children inherit it)
     const child = logger.child;
     logger.child = function (this: typeof logger, bindings, childOptions) {
-      return child.call(this, redactBindings(bindings) as typeof bindings, childOptions);
+      return child.call(this, redact(bindings) as typeof bindings, childOptions);
     } as typeof logger.child;
   }
   const withBindings = settings.bindings ? logger.child(settings.bindings) : logger;

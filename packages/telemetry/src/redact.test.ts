@@ -20,6 +20,9 @@ const keys = [
   'api\u212Aey', 'apiKe\u0130', 'ssn', 'SSN', 's', 'S', 'x',
   'runId', 'agentId', 'model', 'inputTokens', 'outputTokens', 'maxTokens', 'url', 'tokenizer', 'secretary', 'passwords', 'id', 'y', '',
   'keys', 'key', 'monkey', 'cookies', 'cookie_jar', 'Set-Cookie',
+  // endings the key pre-check must pass on: case mixes, separators between or after the last two characters, non-ASCII
+  'apiKeY', 'SECRET', 'secreT', 'pass_w-d', 'passw_d', 'API_KEY__', 'tOkEn', 'to-ken', 'toke_n', 'Token2', 'userToken', 'SESSION-TOKEN',
+  '-', '_', 'a-', '-a', 'ke\u212A', 'x\u0130', 'CL\u00C9', 'cl\u00E9', 'cl_\u00E9', 'PIN2', 'pin_2', 'pin', 'n2',
 ];
 
 describe('createRedactor', () => {
@@ -29,6 +32,8 @@ describe('createRedactor', () => {
       { options: { keys: ['ssn', 'x'] }, names: [...defaultRedactKeys, 'ssn', 'x'], withSuffixes: true },
       { options: { keys: ['S_S_N'], replaceDefaults: true }, names: ['S_S_N'], withSuffixes: false },
       { options: { keys: ['apiKey'], replaceDefaults: true }, names: ['apiKey'], withSuffixes: false },
+      { options: { keys: ['cl\u00E9', 'pin2', 'x\u0130'] }, names: [...defaultRedactKeys, 'cl\u00E9', 'pin2', 'x\u0130'], withSuffixes: true },
+      { options: { keys: ['-'] }, names: [...defaultRedactKeys, '-'], withSuffixes: true },
     ];
     for (const { options, names, withSuffixes } of configurations) {
       const redact = createRedactor(options);
