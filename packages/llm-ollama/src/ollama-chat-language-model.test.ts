@@ -258,6 +258,31 @@ describe('doStream', () => {
     expect(parts.map((part) => (part.type === 'text-delta' ? part.delta : '')).join('')).toBe((generated.content[0] as { text: string }).text);
   });
 
+  it('reassembles lines split across network chunks, several lines per chunk and a last line without newline', async () => {
+    const line = (content: string, done = false): string =>
+      JSON.stringify({ model: 'llama3.2', created_at: '2026-01-01T00:00:00Z', message: { role: 'assistant', content }, done, ...(done ? { done_reason: 'stop', prompt_eval_count: 3, eval_count: 4 } : {}) });
+    const body = `${line('Grüß')}\n${line(' dich')}\n${line('!')}\n${line('', true)}`;
+    const bytes = new TextEncoder().encode(body);
+    const umlaut = bytes.indexOf(0xc3);
+    // cuts inside the first line (between the two bytes of "ü"), then one chunk holding the rest of it and the next two lines
+    const cuts = [umlaut + 1, bytes.length - 10, bytes.length];
+    const fetch = async (): Promise<Response> => {
+      let index = 0;
+      let from = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (index === cuts.length) return controller.close();
+          controller.enqueue(bytes.slice(from, cuts[index]));
+          from = cuts[index++]!;
+        },
+      });
+      return new Response(stream, { headers: { 'content-type': 'application/x-ndjson' } });
+    };
+    const parts = await collectAsyncIterable((await createOllama({ host: 'http://127.0.0.1:9', fetch })('llama3.2').doStream(call())).stream);
+    expect(parts.filter((part) => part.type === 'text-delta').map((part) => (part as { delta: string }).delta)).toEqual(['Grüß', ' dich', '!']);
+    expect(parts[parts.length - 1]).toMatchObject({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 } });
+  });
+
   it('a stream cut mid-way throws a typed, retryable error (no hang)', async () => {
     server.enqueue(ollamaText(['one', 'two', 'three'], { cutAfterLines: 2 }));
     const parts: LanguageModelV1StreamPart[] = [];

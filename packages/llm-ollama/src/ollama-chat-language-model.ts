@@ -228,15 +228,20 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
   }
 }
 
-/** Reads the NDJSON body and maps each line to parts through a queue: one await per network chunk, none per part. */
+/**
+ * Reads the NDJSON body and maps it to parts through a queue: one await per network chunk, none per part,
+ * and a line is parsed only when the parts of the previous one have been handed out.
+ */
 class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
   private readonly queue: LanguageModelV1StreamPart[] = [];
   private head = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private firstRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   private readonly abort: () => void;
   private readonly context: OllamaErrorContext;
   private readonly decoder = new TextDecoder();
   private buffer = '';
+  private position = 0;
   private open: { type: 'text' | 'reasoning'; id: string } | undefined;
   private blockCount = 0;
   private metadataSent = false;
@@ -248,6 +253,8 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
 
   constructor(body: ReadableStream<Uint8Array>, abort: () => void, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext) {
     this.reader = body.getReader();
+    this.firstRead = this.reader.read();
+    this.firstRead.catch(() => undefined);
     this.abort = abort;
     this.context = context;
     this.queue.push({ type: 'stream-start', warnings });
@@ -267,15 +274,34 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
       if (this.finished) return { done: true, value: undefined };
       this.queue.length = 0;
       this.head = 0;
+      // one line at a time: the first part goes out before the rest of a network chunk is parsed
+      const end = this.buffer.indexOf('\n', this.position);
+      if (end >= 0) {
+        const start = this.position;
+        this.position = end + 1;
+        this.line(this.buffer.slice(start, end));
+        continue;
+      }
+      const rest = this.position === 0 ? this.buffer : this.buffer.slice(this.position);
+      this.position = 0;
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await this.reader.read();
+        const read = this.firstRead ?? this.reader.read();
+        this.firstRead = undefined;
+        result = await read;
       } catch (error) {
+        this.buffer = '';
         this.fail(error);
         continue;
       }
-      if (result.done) this.drain(this.buffer + this.decoder.decode(), true);
-      else this.drain(this.buffer + this.decoder.decode(result.value, { stream: true }), false);
+      if (!result.done) {
+        this.buffer = rest + this.decoder.decode(result.value, { stream: true });
+        continue;
+      }
+      this.buffer = '';
+      const last = rest + this.decoder.decode();
+      if (last.length > 0) this.line(last);
+      if (!this.finished) this.fail(new Error('Did not receive done or success response in stream.'));
     }
     return { done: false, value: this.queue[this.head++]! };
   }
@@ -290,24 +316,6 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
     this.queue.length = 0;
     this.head = 0;
     return { done: true, value: undefined };
-  }
-
-  /** Handles the complete lines of `text` (and, at the end of the body, the rest), keeping a partial line. */
-  private drain(text: string, last: boolean): void {
-    let start = 0;
-    for (let end = text.indexOf('\n'); end >= 0 && !this.finished; end = text.indexOf('\n', start)) {
-      this.line(text.slice(start, end));
-      start = end + 1;
-    }
-    if (this.finished) {
-      this.buffer = '';
-      return;
-    }
-    this.buffer = start === 0 ? text : text.slice(start);
-    if (!last) return;
-    if (this.buffer.length > 0) this.line(this.buffer);
-    this.buffer = '';
-    if (!this.finished) this.fail(new Error('Did not receive done or success response in stream.'));
   }
 
   private line(text: string): void {
