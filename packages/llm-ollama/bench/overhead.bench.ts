@@ -2,19 +2,27 @@
  * Per-call overhead of @mastra-ts/llm-ollama over the bare `ollama` client, both aimed at the same fake
  * Ollama server in this process. Run: `pnpm --filter @mastra-ts/llm-ollama bench`.
  */
-import { ollamaText, startFakeOllama } from '@mastra-ts/fake-providers/ollama';
+import { ollamaText, ollamaToolCalls, startFakeOllama } from '@mastra-ts/fake-providers/ollama';
 import { Ollama } from 'ollama';
 import { createOllama } from '../src/index.ts';
 
 const iterations = Number(process.env.BENCH_ROUNDS ?? 6) * Number(process.env.BENCH_CALLS ?? 300);
 const server = await startFakeOllama();
-server.setFallback((request) => (request.path === '/api/embed' ? { kind: 'embed', embeddings: [[0.1, 0.2, 0.3]] } : ollamaText(['Hello', ' from', ' the', ' fake', ' server.'])));
+server.setFallback((request) => {
+  if (request.path === '/api/embed') return { kind: 'embed', embeddings: [[0.1, 0.2, 0.3]] };
+  if (Array.isArray(request.body?.tools)) return ollamaToolCalls([{ id: 'call_1', name: 'weather', arguments: { city: 'Paris' } }]);
+  return ollamaText(['Hello', ' from', ' the', ' fake', ' server.']);
+});
 const client = new Ollama({ host: server.baseURL });
 const provider = createOllama({ host: server.baseURL });
 const model = provider('llama3.2');
 const embedder = provider.embedding('nomic-embed-text');
 const messages = [{ role: 'user', content: 'Hello' }];
 const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }];
+// the same request body on both sides: the tool as the provider maps it
+const parameters = { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] };
+const clientTools = [{ type: 'function', function: { name: 'weather', description: 'Weather of a city', parameters } }];
+const tools = [{ type: 'function' as const, name: 'weather', description: 'Weather of a city', inputSchema: parameters }];
 
 const firstDelta = async (open: () => Promise<AsyncIterable<any>>, isDelta: (item: any) => boolean): Promise<number> => {
   const start = performance.now();
@@ -27,6 +35,8 @@ const cases: Array<{ name: string; run: () => Promise<number | void> }> = [
   { name: 'provider generate', run: async () => void (await model.doGenerate({ prompt })) },
   { name: 'client stream', run: () => firstDelta(() => client.chat({ model: 'llama3.2', messages, stream: true }), (chunk) => chunk.message?.content) },
   { name: 'provider stream', run: () => firstDelta(async () => (await model.doStream({ prompt })).stream, (part) => part.type === 'text-delta') },
+  { name: 'client tools', run: async () => void (await client.chat({ model: 'llama3.2', messages, tools: clientTools })) },
+  { name: 'provider tools', run: async () => void (await model.doGenerate({ prompt, tools })) },
   { name: 'client embed', run: async () => void (await client.embed({ model: 'nomic-embed-text', input: ['hello'] })) },
   { name: 'provider embed', run: async () => void (await embedder.doEmbed({ values: ['hello'] })) },
 ];
@@ -52,4 +62,5 @@ console.log(`Node ${process.version}, ${iterations} interleaved calls per case, 
 console.log(line('chat (generate)', micro('provider generate'), micro('client chat')));
 console.log(line('stream: first text delta', micro('provider stream', 'first'), micro('client stream', 'first')));
 console.log(line('stream: whole stream', micro('provider stream'), micro('client stream')));
+console.log(line('tool call (generate)', micro('provider tools'), micro('client tools')));
 console.log(line('embed (1 value)', micro('provider embed'), micro('client embed')));
