@@ -240,3 +240,62 @@ describe('HnswIndex graph blobs', () => {
     expect(() => HnswIndex.restore({ dimension: 4 }, new Uint8Array(64), [])).toThrow(/unknown format/);
   });
 });
+
+describe('HnswIndex on the WebAssembly graph kernel (dimension >= 128)', () => {
+  const dimension = 128;
+  const vectors = clusteredVectors({ count: 2025, dimension, seed: 51 });
+  const metadataOf = (index: number) => ({ group: index % 2, decile: index % 10 });
+  const entries = entriesOf(vectors.slice(0, 2000), metadataOf);
+  const queries = vectors.slice(2000);
+
+  async function reference(filter: Record<string, unknown> | undefined, removed: ReadonlySet<string>, topK: number, query: ArrayLike<number>): Promise<string[]> {
+    const store = new InMemoryVectorStore();
+    await store.createIndex({ indexName: 'ref', dimension });
+    const live = entries.filter((entry) => !removed.has(entry.id));
+    await store.upsert({ indexName: 'ref', vectors: live.map((entry) => Array.from(entry.vector)), ids: live.map((entry) => entry.id), metadata: live.map((entry) => entry.metadata!) });
+    return (await store.query({ indexName: 'ref', queryVector: Array.from(query), topK, ...(filter ? { filter } : {}) })).map((result) => result.id);
+  }
+
+  it('walks a broad filter through the kernel and returns exactly the matches the exact scan returns', async () => {
+    const index = new HnswIndex({ dimension, exactFilterMaxMatches: 0, efSearch: 200 });
+    index.upsert(entries);
+    expect(index.stats.int8Search).toBe(true);
+    for (const filter of [{ group: 1 }, { decile: { $nin: [0, 1, 2] } }]) {
+      const predicate = compileMetadataFilter(filter);
+      for (const query of queries.slice(0, 10)) {
+        const ids = index.search(query, { topK: 10, filter: predicate }).map((result) => result.id);
+        expect(index.stats.lastQueryPath).toBe('filtered-graph');
+        expect(ids).toEqual(await reference(filter, new Set(), 10, query));
+      }
+    }
+  });
+
+  it('skips tombstones inside the kernel, keeps filters correct on top of them, and restores to the same answers', async () => {
+    const index = new HnswIndex({ dimension, exactFilterMaxMatches: 0, efSearch: 200 });
+    index.upsert(entries);
+    const removed = entries.filter((_, position) => position % 9 === 0).map((entry) => entry.id);
+    index.delete(removed);
+    expect(index.stats).toMatchObject({ tombstones: removed.length, compactions: 0 });
+    const gone = new Set(removed);
+    const restored = HnswIndex.restore({ dimension, exactFilterMaxMatches: 0, efSearch: 200 }, index.serializeGraph(), entries.filter((entry) => !gone.has(entry.id)));
+    expect(restored.stats).toMatchObject({ graphInserts: 0, tombstones: removed.length });
+    expect(restored.serializeGraph()).toEqual(index.serializeGraph());
+    for (const query of queries.slice(0, 10)) {
+      const plain = index.search(query, { topK: 10 });
+      expect(plain.map((result) => result.id)).toEqual(await reference(undefined, gone, 10, query));
+      expect(restored.search(query, { topK: 10 })).toEqual(plain);
+      const filter = { group: 0 };
+      expect(index.search(query, { topK: 10, filter: compileMetadataFilter(filter) }).map((result) => result.id)).toEqual(await reference(filter, gone, 10, query));
+    }
+  });
+
+  it('answers euclidean and dot product queries like the exact scan', () => {
+    for (const metric of ['euclidean', 'dotproduct'] as const) {
+      const index = new HnswIndex({ dimension, metric, efSearch: 200 });
+      const exact = new FlatIndex({ dimension, metric });
+      index.upsert(entries);
+      exact.upsert(entries);
+      expect({ metric, recall: recallAt10(index, exact, queries) >= 0.98 }).toEqual({ metric, recall: true });
+    }
+  });
+});

@@ -4,9 +4,9 @@ import { cloneJson } from './clone-json.ts';
 import { DistanceHeap } from './distance-heap.ts';
 import { hashFloat32 } from './float32-hash.ts';
 import { decodeHnswGraph, encodeHnswGraph, type HnswGraphState } from './hnsw-graph-codec.ts';
+import { HnswKernel } from './kernels/hnsw-kernel.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import { SeededRandom } from './seeded-random.ts';
-import { QuantizedRows } from './quantized-rows.ts';
 import { SlotTable } from './slot-table.ts';
 import { TopKHeap } from './top-k-heap.ts';
 import type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vector-index.ts';
@@ -61,6 +61,8 @@ export interface HnswIndexStats {
 }
 
 const sampleSize = 1024;
+/** The int8 walk ranks well enough that the best `max(2 * topK, this)` candidates hold the float32 top k (measured). */
+const rescoreMinimum = 20;
 const maxLevel = 15;
 
 interface ResolvedSettings {
@@ -136,15 +138,14 @@ export class HnswIndex implements VectorIndex {
   #upper: Array<Int32Array | undefined> = [];
   #visited = new Uint16Array(64);
   #epoch = 0;
-  #quantized: QuantizedRows | undefined;
-  #approximate = false;
+  #graph: HnswKernel | undefined;
+  readonly #int8: boolean;
   #distances = new Float64Array(64);
   readonly #candidates = new DistanceHeap(false);
   readonly #results = new DistanceHeap(true);
   #graphInserts = 0;
   #compactions = 0;
   #lastQueryPath: HnswQueryPath | undefined;
-  #queryNormSquared = 0;
 
   constructor(settings: HnswIndexSettings) {
     this.settings = resolveSettings(settings);
@@ -155,41 +156,29 @@ export class HnswIndex implements VectorIndex {
     this.#levelFactor = 1 / Math.log(this.settings.m);
     this.#table = new SlotTable({ dimension: this.dimension, metric: this.metric, kernel: settings.kernel });
     this.#random = new SeededRandom(this.settings.seed);
-    this.#links0 = new Int32Array(64 * (this.#m0 + 1));
-    this.#quantized = (settings.int8Search ?? this.dimension >= 128) && this.#table.matrix.kernel === 'wasm-simd' ? new QuantizedRows(this.dimension) : undefined;
+    this.#int8 = (settings.int8Search ?? this.dimension >= 128) && this.#table.matrix.kernel === 'wasm-simd';
+    this.#graph = this.#newGraph();
+    if (this.#graph === undefined) this.#links0 = new Int32Array(64 * (this.#m0 + 1));
   }
 
-  #quantizeAll(): void {
-    if (this.#quantized === undefined) return;
-    this.#quantized = new QuantizedRows(this.dimension);
-    for (let slot = 0; slot < this.#slotCount; slot++) this.#quantized.write(slot, this.#table.matrix.view(slot));
+  #newGraph(): HnswKernel | undefined {
+    return this.#int8 ? new HnswKernel({ dimension: this.dimension, m0: this.#m0, squared: this.#table.squared }) : undefined;
   }
 
-  /** Distances (lower is closer) from the query (or row `query`) to the rows listed in `matrix.slots[0..count]`. */
-  #score(query: number, count: number): Float64Array {
+  /** The list `#score` reads slots from. */
+  #scoreList(): Int32Array {
+    return this.#graph === undefined ? this.#table.matrix.slots : this.#graph.list;
+  }
+
+  /**
+   * Distances (lower is closer) from the query (or row `query`) to the slots in `#scoreList()[0..count]`. With the
+   * int8 graph, the query is whatever was last set on it (`setQuery` or `queryFrom`).
+   */
+  #score(query: number, count: number): ArrayLike<number> {
+    if (this.#graph !== undefined) return this.#graph.distances(count);
     if (this.#distances.length < count) this.#distances = new Float64Array(Math.max(count, this.#distances.length * 2));
     const distances = this.#distances;
     const table = this.#table;
-    const slots = table.matrix.slots;
-    const quantized = this.#quantized;
-    if (this.#approximate && query < 0 && quantized !== undefined) {
-      const listed = quantized.slots;
-      for (let index = 0; index < count; index++) listed[index] = slots[index]!;
-      const sums = quantized.gather(count);
-      const scale = quantized.queryScale;
-      const scales = quantized.scales;
-      if (table.squared) {
-        const norms = table.norms;
-        const queryNormSquared = this.#queryNormSquared;
-        for (let index = 0; index < count; index++) {
-          const slot = slots[index]!;
-          distances[index] = queryNormSquared - 2 * scale * scales[slot]! * sums[index]! + norms[slot]! * norms[slot]!;
-        }
-      } else {
-        for (let index = 0; index < count; index++) distances[index] = -scale * scales[slots[index]!]! * sums[index]!;
-      }
-      return distances;
-    }
     const out = table.matrix.gather(query, count, table.squared);
     if (table.squared) for (let index = 0; index < count; index++) distances[index] = out[index]!;
     else for (let index = 0; index < count; index++) distances[index] = -out[index]!;
@@ -216,7 +205,7 @@ export class HnswIndex implements VectorIndex {
       nodes: this.#slotCount,
       tombstones: this.#deletedCount,
       lastQueryPath: this.#lastQueryPath,
-      int8Search: this.#quantized !== undefined,
+      int8Search: this.#graph !== undefined,
     };
   }
 
@@ -234,7 +223,8 @@ export class HnswIndex implements VectorIndex {
     this.#hashes = grow(this.#hashes, capacity, (length) => new Uint32Array(length));
     this.#visited = new Uint16Array(capacity);
     this.#epoch = 0;
-    this.#links0 = grow(this.#links0, capacity * (this.#m0 + 1), (length) => new Int32Array(length));
+    if (this.#graph === undefined) this.#links0 = grow(this.#links0, capacity * (this.#m0 + 1), (length) => new Int32Array(length));
+    else this.#graph.ensureCapacity(capacity);
   }
 
   upsert(entries: readonly VectorIndexEntry[]): void {
@@ -254,7 +244,7 @@ export class HnswIndex implements VectorIndex {
       const slot = this.#slotCount++;
       this.#ensureSlots(this.#slotCount);
       table.write(slot, { ...entry, vector });
-      this.#quantized?.write(slot, table.matrix.view(slot));
+      this.#graph?.write(slot, table.matrix.view(slot));
       this.#hashes[slot] = hashFloat32(vector);
       this.#insert(slot);
     }
@@ -285,6 +275,7 @@ export class HnswIndex implements VectorIndex {
 
   #tombstone(slot: number): void {
     this.#deleted[slot] = 1;
+    this.#graph?.setDeleted(slot, true);
     this.#deletedCount++;
     this.#table.slotOf.delete(this.#table.ids[slot]!);
     this.#table.metadata[slot] = undefined;
@@ -321,7 +312,6 @@ export class HnswIndex implements VectorIndex {
     const table = new SlotTable({ dimension: this.dimension, metric: this.metric, kernel: this.#kernel });
     this.#table = table;
     this.#reset(oldCount - this.#deletedCount);
-    if (this.#quantized !== undefined) this.#quantized = new QuantizedRows(this.dimension);
     for (let slot = 0; slot < oldCount; slot++) {
       if (oldDeleted[slot] === 1) continue;
       const target = this.#slotCount++;
@@ -339,7 +329,7 @@ export class HnswIndex implements VectorIndex {
       table.documents[target] = old.documents[slot];
       table.slotOf.set(old.ids[slot]!, target);
       this.#hashes[target] = oldHashes[slot]!;
-      this.#quantized?.write(target, table.matrix.view(target));
+      this.#graph?.write(target, table.matrix.view(target));
       this.#insert(target);
     }
     this.#compactions++;
@@ -356,7 +346,9 @@ export class HnswIndex implements VectorIndex {
     this.#hashes = new Uint32Array(capacity);
     this.#visited = new Uint16Array(capacity);
     this.#epoch = 0;
-    this.#links0 = new Int32Array(capacity * (this.#m0 + 1));
+    this.#graph = this.#newGraph();
+    this.#graph?.ensureCapacity(capacity);
+    this.#links0 = this.#graph === undefined ? new Int32Array(capacity * (this.#m0 + 1)) : new Int32Array(0);
     this.#upper = [];
   }
 
@@ -375,7 +367,7 @@ export class HnswIndex implements VectorIndex {
 
   /** Offset of the link list (count first) of `slot` at `level` inside the returned array. */
   #links(slot: number, level: number): [Int32Array, number] {
-    if (level === 0) return [this.#links0, slot * (this.#m0 + 1)];
+    if (level === 0) return this.#graph === undefined ? [this.#links0, slot * (this.#m0 + 1)] : [this.#graph.words, this.#graph.linkWord(slot)];
     return [this.#upper[slot]!, (level - 1) * (this.settings.m + 1)];
   }
 
@@ -388,22 +380,20 @@ export class HnswIndex implements VectorIndex {
   }
 
   #pairDistance(from: number, to: number): number {
+    if (this.#graph !== undefined) return this.#graph.pair(from, to);
     const matrix = this.#table.matrix;
     matrix.slots[0] = to;
     return this.#distance(matrix.gather(from, 1, this.#table.squared)[0]!);
   }
 
   #greedy(query: number, start: number, startDistance: number, level: number): [number, number] {
-    const matrix = this.#table.matrix;
-    const squared = this.#table.squared;
     let current = start;
     let currentDistance = startDistance;
     for (let changed = true; changed; ) {
       changed = false;
-      const links = level === 0 ? this.#links0 : this.#upper[current]!;
-      const offset = level === 0 ? current * (this.#m0 + 1) : (level - 1) * (this.settings.m + 1);
+      const [links, offset] = this.#links(current, level);
       const count = links[offset]!;
-      const slots = matrix.slots;
+      const slots = this.#scoreList();
       for (let index = 0; index < count; index++) slots[index] = links[offset + 1 + index]!;
       const scored = this.#score(query, count);
       for (let index = 0; index < count; index++) {
@@ -420,14 +410,10 @@ export class HnswIndex implements VectorIndex {
 
   /** Best-first search of one layer; fills `#results` (a max-heap of at most `ef` accepted nodes). */
   #searchLayer(query: number, entry: number, entryDistance: number, ef: number, level: number, accept: ((slot: number) => boolean) | undefined): void {
-    const matrix = this.#table.matrix;
-    const squared = this.#table.squared;
     const visited = this.#visited;
     const epoch = this.#nextEpoch();
     const candidates = this.#candidates;
     const results = this.#results;
-    const stride0 = this.#m0 + 1;
-    const strideUpper = this.settings.m + 1;
     candidates.clear();
     results.clear();
     visited[entry] = epoch;
@@ -438,10 +424,9 @@ export class HnswIndex implements VectorIndex {
       const current = candidates.topSlot;
       if (candidates.topDistance > bound && results.size >= ef) break;
       candidates.pop();
-      const links = level === 0 ? this.#links0 : this.#upper[current]!;
-      const offset = level === 0 ? current * stride0 : (level - 1) * strideUpper;
+      const [links, offset] = this.#links(current, level);
       const count = links[offset]!;
-      const slots = matrix.slots;
+      const slots = this.#scoreList();
       let fresh = 0;
       for (let index = 0; index < count; index++) {
         const neighbor = links[offset + 1 + index]!;
@@ -470,20 +455,21 @@ export class HnswIndex implements VectorIndex {
   /** The diversity heuristic (algorithm 4 of the paper): keep a candidate only if it is closer to the base than to every kept one. */
   #selectNeighbors(slots: number[], distances: number[], limit: number): number[] {
     if (slots.length <= limit) return slots;
+    const graph = this.#graph;
     const matrix = this.#table.matrix;
     const squared = this.#table.squared;
     const kept: number[] = [];
     for (let index = 0; index < slots.length && kept.length < limit; index++) {
       const candidate = slots[index]!;
-      const scratch = matrix.slots;
-      for (let position = 0; position < kept.length; position++) scratch[position] = kept[position]!;
-      const out = matrix.gather(candidate, kept.length, squared);
+      const distance = distances[index]!;
       let good = true;
-      for (let position = 0; position < kept.length; position++) {
-        if ((squared ? out[position]! : -out[position]!) < distances[index]!) {
-          good = false;
-          break;
-        }
+      if (graph !== undefined) {
+        for (let position = 0; position < kept.length && good; position++) good = graph.pair(candidate, kept[position]!) >= distance;
+      } else {
+        const scratch = matrix.slots;
+        for (let position = 0; position < kept.length; position++) scratch[position] = kept[position]!;
+        const out = matrix.gather(candidate, kept.length, squared);
+        for (let position = 0; position < kept.length && good; position++) good = (squared ? out[position]! : -out[position]!) >= distance;
       }
       if (good) kept.push(candidate);
     }
@@ -497,6 +483,10 @@ export class HnswIndex implements VectorIndex {
   }
 
   #connect(from: number, to: number, level: number): void {
+    if (level === 0 && this.#graph !== undefined) {
+      this.#graph.connect(from, to);
+      return;
+    }
     const [links, offset] = this.#links(from, level);
     const limit = level === 0 ? this.#m0 : this.settings.m;
     const count = links[offset]!;
@@ -505,31 +495,41 @@ export class HnswIndex implements VectorIndex {
       links[offset] = count + 1;
       return;
     }
-    const matrix = this.#table.matrix;
     const candidates = [to];
     for (let index = 0; index < count; index++) candidates.push(links[offset + 1 + index]!);
-    for (let index = 0; index < candidates.length; index++) matrix.slots[index] = candidates[index]!;
-    const out = matrix.gather(from, candidates.length, this.#table.squared);
-    const order = candidates.map((slot, index) => ({ slot, distance: this.#distance(out[index]!) })).sort((a, b) => a.distance - b.distance);
-    this.#setLinks(from, level, this.#selectNeighbors(order.map((item) => item.slot), order.map((item) => item.distance), limit));
+    const distances = new Array<number>(candidates.length);
+    if (this.#graph !== undefined) {
+      for (let index = 0; index < candidates.length; index++) distances[index] = this.#graph.pair(from, candidates[index]!);
+    } else {
+      const matrix = this.#table.matrix;
+      for (let index = 0; index < candidates.length; index++) matrix.slots[index] = candidates[index]!;
+      const out = matrix.gather(from, candidates.length, this.#table.squared);
+      for (let index = 0; index < candidates.length; index++) distances[index] = this.#distance(out[index]!);
+    }
+    const order = candidates.map((_, index) => index).sort((a, b) => distances[a]! - distances[b]!);
+    this.#setLinks(from, level, this.#selectNeighbors(order.map((index) => candidates[index]!), order.map((index) => distances[index]!), limit));
   }
 
   #insert(slot: number): void {
     this.#graphInserts++;
+    const graph = this.#graph;
     const level = this.#randomLevel();
     this.#levels[slot] = level;
     this.#deleted[slot] = 0;
-    this.#links0[slot * (this.#m0 + 1)] = 0;
+    const [links0, offset0] = this.#links(slot, 0);
+    links0[offset0] = 0;
     this.#upper[slot] = level > 0 ? new Int32Array(level * (this.settings.m + 1)) : undefined;
     if (this.#entry < 0) {
       this.#entry = slot;
       this.#maxLevel = level;
       return;
     }
+    graph?.queryFrom(slot);
     let current = this.#entry;
     let currentDistance = this.#pairDistance(slot, current);
     for (let layer = this.#maxLevel; layer > level; layer--) [current, currentDistance] = this.#greedy(slot, current, currentDistance, layer);
-    for (let layer = Math.min(level, this.#maxLevel); layer >= 0; layer--) {
+    const lowest = graph === undefined ? 0 : 1;
+    for (let layer = Math.min(level, this.#maxLevel); layer >= lowest; layer--) {
       this.#searchLayer(slot, current, currentDistance, this.settings.efConstruction, layer, undefined);
       const { slots, distances } = this.#results.drainAscending();
       const neighbors = this.#selectNeighbors(slots, distances, this.settings.m);
@@ -538,10 +538,25 @@ export class HnswIndex implements VectorIndex {
       current = slots[0]!;
       currentDistance = distances[0]!;
     }
+    graph?.insert0(slot, current, this.settings.efConstruction, this.settings.m);
     if (level > this.#maxLevel) {
       this.#entry = slot;
       this.#maxLevel = level;
     }
+  }
+
+  /** Level-0 links as `count` lists of `2m + 1` words (count first), the saved layout. */
+  #packedLinks0(count: number): Int32Array {
+    const width = this.#m0 + 1;
+    const graph = this.#graph;
+    if (graph === undefined) return this.#links0.subarray(0, count * width);
+    const packed = new Int32Array(count * width);
+    const words = graph.words;
+    for (let slot = 0; slot < count; slot++) {
+      const start = graph.linkWord(slot);
+      packed.set(words.subarray(start, start + width), slot * width);
+    }
+    return packed;
   }
 
   /** The graph (links, levels, ids, hashes, tombstoned rows) as one compact blob; live vectors are not included. */
@@ -578,7 +593,7 @@ export class HnswIndex implements VectorIndex {
       hashes: this.#hashes.subarray(0, count),
       levels: this.#levels.subarray(0, count),
       deleted: this.#deleted.subarray(0, count),
-      links0: this.#links0.subarray(0, count * (this.#m0 + 1)),
+      links0: this.#packedLinks0(count),
       upper,
       tombstoneRows,
       tombstoneNorms,
@@ -631,7 +646,17 @@ export class HnswIndex implements VectorIndex {
     }
     index.#hashes.set(state.hashes);
     index.#levels.set(state.levels);
-    index.#links0.set(state.links0);
+    const kernel = index.#graph;
+    if (kernel === undefined) index.#links0.set(state.links0);
+    else {
+      const width = index.#m0 + 1;
+      const words = kernel.words;
+      for (let slot = 0; slot < count; slot++) {
+        kernel.write(slot, table.matrix.view(slot));
+        if (index.#deleted[slot] === 1) kernel.setDeleted(slot, true);
+        words.set(state.links0.subarray(slot * width, (slot + 1) * width), kernel.linkWord(slot));
+      }
+    }
     let upperOffset = 0;
     for (let slot = 0; slot < count; slot++) {
       const length = state.levels[slot]! * (index.settings.m + 1);
@@ -643,7 +668,6 @@ export class HnswIndex implements VectorIndex {
     index.#entry = state.entry;
     index.#maxLevel = state.maxLevel;
     index.#random.state = state.randomState;
-    index.#quantizeAll();
     if (pending.size > 0) index.upsert([...pending.values()]);
     else index.#maybeCompact();
     return index;
@@ -670,36 +694,49 @@ export class HnswIndex implements VectorIndex {
       ef = Math.min(live, Math.ceil(ef / selectivity));
       path = 'filtered-graph';
     }
-    const accept = filter === undefined ? (this.#deletedCount === 0 ? undefined : (slot: number) => deleted[slot] === 0) : (slot: number) => deleted[slot] === 0 && filter(metadata[slot]);
-    const quantized = this.#quantized;
-    if (quantized !== undefined) {
-      const query = table.matrix.floats.subarray(0, this.dimension);
-      quantized.setQuery(query);
-      let squares = 0;
-      for (let index = 0; index < query.length; index++) squares += query[index]! * query[index]!;
-      this.#queryNormSquared = squares;
-      this.#approximate = true;
-    }
-    try {
+    const graph = this.#graph;
+    let slots: ArrayLike<number>;
+    let distances: ArrayLike<number>;
+    let found: number;
+    if (graph !== undefined) {
+      graph.setQuery(table.matrix.floats.subarray(0, this.dimension));
+      let current = this.#entry;
+      let currentDistance = graph.distance(current);
+      for (let layer = this.#maxLevel; layer > 0; layer--) [current, currentDistance] = this.#greedy(-1, current, currentDistance, layer);
+      if (filter !== undefined) graph.accept = (slot) => filter(metadata[slot]);
+      found = graph.search(current, ef, filter !== undefined ? 'accept' : this.#deletedCount > 0 ? 'live' : 'all');
+      slots = graph.list;
+      distances = graph.out;
+    } else {
+      const accept = filter === undefined ? (this.#deletedCount === 0 ? undefined : (slot: number) => deleted[slot] === 0) : (slot: number) => deleted[slot] === 0 && filter(metadata[slot]);
       table.matrix.slots[0] = this.#entry;
       let [current, currentDistance] = [this.#entry, this.#score(-1, 1)[0]!];
       for (let layer = this.#maxLevel; layer > 0; layer--) [current, currentDistance] = this.#greedy(-1, current, currentDistance, layer);
       this.#searchLayer(-1, current, currentDistance, ef, 0, accept);
-    } finally {
-      this.#approximate = false;
+      const drained = this.#results.drainAscending();
+      slots = drained.slots;
+      distances = drained.distances;
+      found = drained.slots.length;
     }
-    const { slots, distances } = this.#results.drainAscending();
-    if (slots.length < Math.min(topK, live)) return this.#finish('exact-top-up', this.#exact(filter, topK), options);
-    if (quantized !== undefined) {
+    if (found < Math.min(topK, live)) return this.#finish('exact-top-up', this.#exact(filter, topK), options);
+    const heap = new TopKHeap(topK, table.ids);
+    if (graph !== undefined) {
       const matrix = table.matrix;
-      for (let index = 0; index < slots.length; index++) matrix.slots[index] = slots[index]!;
-      const out = matrix.gather(-1, slots.length, table.squared);
-      for (let index = 0; index < slots.length; index++) distances[index] = table.squared ? out[index]! : -out[index]!;
+      const listed = matrix.slots;
+      const rescored = Math.min(found, Math.max(2 * topK, rescoreMinimum));
+      for (let index = 0; index < rescored; index++) listed[index] = slots[index]!;
+      const out = matrix.gather(-1, rescored, table.squared);
+      for (let index = 0; index < rescored; index++) {
+        const key = table.squared ? -out[index]! : out[index]!;
+        if (key >= heap.threshold) heap.push(listed[index]!, key);
+      }
+    } else {
+      for (let index = 0; index < found; index++) {
+        const key = -distances[index]!;
+        if (key >= heap.threshold) heap.push(slots[index]!, key);
+      }
     }
-    const ranked = slots.map((slot, index) => ({ slot, key: -distances[index]! }));
-    const ids = table.ids;
-    ranked.sort((a, b) => b.key - a.key || (ids[a.slot]! < ids[b.slot]! ? -1 : 1));
-    return this.#finish(path, ranked.slice(0, topK), options);
+    return this.#finish(path, heap.sorted(), options);
   }
 
   #finish(path: HnswQueryPath, ranked: Array<{ slot: number; key: number }>, options: VectorSearchOptions): VectorQueryResult[] {
