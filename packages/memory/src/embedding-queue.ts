@@ -9,6 +9,8 @@ export interface EmbeddingJob {
   createdAt: Date;
   /** The text to embed; empty for messages that only advance the stored position (tool traffic). */
   text: string;
+  /** Its embedding when already known (the same text was embedded as a recall query): stored without an embedding call. */
+  vector?: number[] | undefined;
 }
 
 /** Settings of an `EmbeddingQueue`. */
@@ -32,9 +34,19 @@ export interface EmbeddingQueueSettings {
    * A few milliseconds turn one embedding call per saved turn into one call per many turns under load.
    */
   lingerMs?: number;
+  /**
+   * Queued texts sent along with a recall query's embedding call (default 8): under steady traffic the previous
+   * turn's messages are embedded by the next turn's query call, so a turn costs one embedding round trip.
+   */
+  piggybackLimit?: number;
 }
 
 const maxTextLength = 8000;
+
+/** Truncates a text as the queue and the query embedding do, so equal texts get equal keys. */
+export function embeddingInput(text: string): string {
+  return text.length > maxTextLength ? text.slice(0, maxTextLength) : text;
+}
 
 /**
  * Embeds saved messages in the background, in batches and in order. A failed batch stays at the head of
@@ -51,6 +63,8 @@ export class EmbeddingQueue {
   #failures = 0;
   #lastError: unknown;
   #indexDimension: number | undefined;
+  #enqueued = 0;
+  readonly #sequence = new WeakMap<EmbeddingJob, number>();
 
   constructor(settings: EmbeddingQueueSettings) {
     this.#settings = settings;
@@ -76,8 +90,90 @@ export class EmbeddingQueue {
 
   /** Queues jobs and schedules processing after the current turn of the event loop. */
   enqueue(jobs: EmbeddingJob[]): void {
-    for (const job of jobs) this.#jobs.push({ ...job, text: job.text.slice(0, maxTextLength) });
+    for (const job of jobs) {
+      const queued = { ...job, text: embeddingInput(job.text) };
+      this.#sequence.set(queued, this.#enqueued++);
+      this.#jobs.push(queued);
+    }
     this.#schedule();
+  }
+
+  /**
+   * Embeds a query text, taking the oldest queued texts along in the same call when the queue is idle (up to
+   * `piggybackLimit`, within the embedder's batch size). Their vectors are stored after the query's vector is
+   * returned, off the caller's path; when the shared call fails, the query is embedded alone and the jobs stay queued.
+   */
+  async embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {
+    const input = embeddingInput(text);
+    const limit = Math.min(this.#settings.piggybackLimit ?? 8, this.#batchSize - 1);
+    const taken: EmbeddingJob[] = [];
+    if (limit > 0 && !this.#running && !this.#retryTimer && this.#lastError === undefined) {
+      let values = 0;
+      for (const job of this.#jobs) {
+        const needs = job.vector === undefined && job.text.length > 0;
+        if (needs && values >= limit) break;
+        if (needs) values++;
+        taken.push(job);
+      }
+      if (values === 0) taken.length = 0;
+    }
+    if (taken.length === 0) return this.#embedOne(input, abortSignal);
+    const sent = taken.filter((job) => job.vector === undefined && job.text.length > 0);
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    this.#running = running;
+    let embeddings: number[][];
+    try {
+      ({ embeddings } = await this.#settings.embedder.doEmbed({ values: [input, ...sent.map((job) => job.text)], ...(abortSignal ? { abortSignal } : {}) }));
+      if (embeddings.length !== sent.length + 1) throw new Error(`embedder returned ${embeddings.length} embeddings for ${sent.length + 1} values`);
+    } catch (error) {
+      this.#running = undefined;
+      release();
+      if (this.#jobs.length > 0) this.#schedule();
+      if (abortSignal?.aborted) throw error;
+      return this.#embedOne(input, abortSignal);
+    }
+    const vectors = new Map(sent.map((job, index) => [job, embeddings[index + 1]!]));
+    for (const [job, vector] of vectors) job.vector = vector;
+    // stored on the next turn of the event loop: the caller searches with the query vector first
+    setImmediate(() => {
+      const live = new Set(this.#jobs);
+      const batch = taken.filter((job) => live.has(job));
+      const work = batch.length > 0 ? this.#store(batch, undefined) : Promise.resolve();
+      this.#inflight = work;
+      let failed = false;
+      work
+        .then(
+          () => {
+            this.#failures = 0;
+            this.#lastError = undefined;
+            const done = new Set(batch);
+            this.#jobs = this.#jobs.filter((job) => !done.has(job));
+          },
+          (error: unknown) => {
+            // the jobs stay queued with their vectors, so the retry does not embed them again
+            failed = true;
+            this.#failures++;
+            this.#lastError = error;
+            this.#settings.onError?.(error);
+          },
+        )
+        .finally(() => {
+          if (this.#inflight === work) this.#inflight = undefined;
+          this.#running = undefined;
+          release();
+          if (failed) this.#scheduleRetry();
+          else if (this.#jobs.length > 0) this.#schedule();
+        });
+    });
+    return embeddings[0]!;
+  }
+
+  async #embedOne(input: string, abortSignal: AbortSignal | undefined): Promise<number[]> {
+    const { embeddings } = await this.#settings.embedder.doEmbed({ values: [input], ...(abortSignal ? { abortSignal } : {}) });
+    const vector = embeddings[0];
+    if (!vector) throw new Error(`embedder ${this.#settings.embedder.provider}/${this.#settings.embedder.modelId} returned no embedding for the query`);
+    return vector;
   }
 
   /** Processes every queued job now (retrying failed ones once more); rejects with the error when a batch fails. */
@@ -116,16 +212,24 @@ export class EmbeddingQueue {
   #schedule(): void {
     if (this.#scheduled || this.#running || this.#retryTimer) return;
     this.#scheduled = true;
+    const linger = this.#settings.lingerMs ?? 0;
+    const lingering = linger > 0 && this.#jobs.length < this.#batchSize;
+    const dueBefore = this.#enqueued;
     const run = (): void => {
       this.#scheduled = false;
       if (this.#running || this.#jobs.length === 0) return;
+      // only jobs queued before the timer was set have lingered long enough; newer ones wait for a query to take them
+      // along (`embedQuery`) or for the next timer
+      if (lingering && this.#jobs.length < this.#batchSize && (this.#sequence.get(this.#jobs[0]!) ?? 0) >= dueBefore) {
+        this.#schedule();
+        return;
+      }
       this.#running = this.#drain(undefined, true).finally(() => {
         this.#running = undefined;
         if (this.#jobs.length > 0 && this.#lastError === undefined) this.#schedule();
       });
     };
-    const linger = this.#settings.lingerMs ?? 0;
-    if (linger > 0 && this.#jobs.length < this.#batchSize) setTimeout(run, linger).unref?.();
+    if (lingering) setTimeout(run, linger).unref?.();
     else setImmediate(run);
   }
 
@@ -184,9 +288,15 @@ export class EmbeddingQueue {
 
   async #embed(batch: EmbeddingJob[], abortSignal: AbortSignal | undefined): Promise<void> {
     const { embedder, vector, indexName } = this.#settings;
-    const { embeddings } = await embedder.doEmbed({ values: batch.map((job) => job.text), ...(abortSignal ? { abortSignal } : {}) });
-    if (embeddings.length !== batch.length) {
-      throw new Error(`embedder ${embedder.provider}/${embedder.modelId} returned ${embeddings.length} embeddings for ${batch.length} values`);
+    const missing = batch.filter((job) => job.vector === undefined);
+    const embeddings = batch.map((job) => job.vector);
+    if (missing.length > 0) {
+      const { embeddings: fresh } = await embedder.doEmbed({ values: missing.map((job) => job.text), ...(abortSignal ? { abortSignal } : {}) });
+      if (fresh.length !== missing.length) {
+        throw new Error(`embedder ${embedder.provider}/${embedder.modelId} returned ${fresh.length} embeddings for ${missing.length} values`);
+      }
+      let next = 0;
+      for (let index = 0; index < batch.length; index++) if (embeddings[index] === undefined) embeddings[index] = fresh[next++]!;
     }
     const dimension = embeddings[0]!.length;
     if (this.#indexDimension !== dimension) {
@@ -197,7 +307,7 @@ export class EmbeddingQueue {
     await vector.upsert({
       indexName,
       ids: batch.map((job) => job.id),
-      vectors: embeddings,
+      vectors: embeddings as number[][],
       metadata: batch.map((job) => ({
         threadId: job.threadId,
         ...(job.resourceId === undefined ? {} : { resourceId: job.resourceId }),

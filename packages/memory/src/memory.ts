@@ -20,7 +20,7 @@ import {
 } from '@mastra-ts/core';
 import { createLexicalEmbedder, LocalVectorStore } from '@mastra-ts/vector';
 import { runCleanup, type CleanupResult } from './cleanup.ts';
-import { EmbeddingQueue, type EmbeddingJob } from './embedding-queue.ts';
+import { EmbeddingQueue, embeddingInput, type EmbeddingJob } from './embedding-queue.ts';
 import { groupIntoUnits, sanitizeToolPairs, type HistoryEntry } from './history-units.ts';
 import { defaultImportanceScorer } from './importance.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -78,6 +78,7 @@ interface MemoryState {
 const stateKey = 'memoryState';
 const workingMemoryKey = 'workingMemory';
 const maxClockEntries = 10_000;
+const maxQueryVectors = 256;
 
 /**
  * Conversation memory for agents: threads, the last messages, semantic recall, working memory,
@@ -110,6 +111,8 @@ export class Memory implements AgentMemory {
   readonly #trustedWatermarks = new Set<string>();
   #indexExisted: Promise<boolean> | undefined;
   readonly #titling = new Set<string>();
+  /** Recent query embeddings by embedded text (this memory has one embedder), reused when that text is saved. */
+  readonly #queryVectors = new Map<string, number[]>();
   readonly #importance: ImportanceScorer;
   readonly #tokenizer: Tokenizer;
 
@@ -598,9 +601,16 @@ export class Memory implements AgentMemory {
   }
 
   async #embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {
-    const { embeddings } = await this.#embedder!.doEmbed({ values: [text.slice(0, 8000)], ...signalOptions(abortSignal) });
-    const vector = embeddings[0];
+    const input = embeddingInput(text);
+    const known = this.#queryVectors.get(input);
+    if (known) return known;
+    let vector: number[] | undefined;
+    if (this.#queue) vector = await this.#queue.embedQuery(input, abortSignal);
+    else vector = (await this.#embedder!.doEmbed({ values: [input], ...signalOptions(abortSignal) })).embeddings[0];
     if (!vector) throw new StorageError({ store: 'memory', operation: 'recall', message: `embedder ${this.#embedder!.modelId} returned no embedding for the query` });
+    // the new user message is usually saved after the call with this same text: its embedding is reused then
+    this.#queryVectors.set(input, vector);
+    if (this.#queryVectors.size > maxQueryVectors) this.#queryVectors.delete(this.#queryVectors.keys().next().value!);
     return vector;
   }
 
@@ -718,8 +728,13 @@ export class Memory implements AgentMemory {
 
   #enqueueEmbeddings(messages: StorageMessage[]): void {
     if (!this.#queue || !this.#resolved.semanticRecall) return;
+    const queryVectors = this.#queryVectors;
     this.#queue.enqueue(
-      messages.map((message): EmbeddingJob => ({ id: message.id, threadId: message.threadId, resourceId: message.resourceId, createdAt: message.createdAt, text: embeddableText(message) })),
+      messages.map((message): EmbeddingJob => {
+        const text = embeddingInput(embeddableText(message));
+        const vector = text.length > 0 && queryVectors.size > 0 ? queryVectors.get(text) : undefined;
+        return { id: message.id, threadId: message.threadId, resourceId: message.resourceId, createdAt: message.createdAt, text, ...(vector ? { vector } : {}) };
+      }),
     );
   }
 

@@ -1,0 +1,114 @@
+import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type EmbeddingModelV1CallOptions } from '@mastra-ts/core';
+import { MockEmbeddingModelV1 } from '@mastra-ts/core/testing';
+import { describe, expect, it } from 'vitest';
+import { Memory } from './memory.ts';
+import { scriptedModel, systemText } from './test-utils.ts';
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function setup(embedder = new MockEmbeddingModelV1({ dimensions: 64 })) {
+  const vector = new InMemoryVectorStore();
+  // a long linger: nothing is embedded by the background timer, only by queries and flush()
+  const memory = new Memory({ storage: new InMemoryMemoryStore(), vector, embedder, embeddingLingerMs: 60_000, options: { lastMessages: 2, semanticRecall: { topK: 1, messageRange: 0 } } });
+  const { model, prompts } = scriptedModel((_options, call) => `answer ${call}`);
+  const agent = new Agent({ name: 'a', instructions: 'x', model, memory });
+  return { memory, vector, embedder, agent, prompts };
+}
+
+describe('query embeddings', () => {
+  it('stores the query embedding for the saved user message and embeds the reply with the next query: one call per turn', async () => {
+    const { memory, vector, embedder, agent, prompts } = setup();
+    const options = { memory: { thread: 't1', resource: 'u1' } };
+    await agent.generate('My locker number is 4417', options);
+    await turn();
+    await agent.generate('What is the weather like?', options);
+    await turn();
+    await agent.generate('Tell me a joke', options);
+    await turn();
+    expect(embedder.doEmbedCalls.map((call) => call.values)).toEqual([
+      ['My locker number is 4417'],
+      ['What is the weather like?', 'answer 0'],
+      ['Tell me a joke', 'answer 1'],
+    ]);
+    await memory.flush();
+    expect(embedder.doEmbedCalls.at(-1)!.values).toEqual(['answer 2']);
+
+    const { messages } = await memory.recall({ threadId: 't1', last: 10 });
+    const question = messages.find((message) => message.content === 'My locker number is 4417')!;
+    const [stored] = await vector.query({ indexName: 'memory_messages', queryVector: await embed(embedder, 'My locker number is 4417'), topK: 1, includeVector: true });
+    expect(stored!.id).toBe(question.id);
+    expect(stored!.score).toBeCloseTo(1, 6);
+    expect(stored!.metadata).toMatchObject({ threadId: 't1', resourceId: 'u1' });
+    expect((await vector.describeIndex({ indexName: 'memory_messages' })).count).toBe(6);
+
+    await agent.generate('my locker number is?', options);
+    expect(systemText(prompts.at(-1)!)).toContain('My locker number is 4417');
+  });
+
+  it('embeds the query alone when the shared call fails, keeping the queued messages for the background', async () => {
+    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
+    const calls: string[][] = [];
+    let failShared = true;
+    const flaky = {
+      specificationVersion: 'v1' as const,
+      provider: inner.provider,
+      modelId: inner.modelId,
+      maxEmbeddingsPerCall: inner.maxEmbeddingsPerCall,
+      supportsParallelCalls: true,
+      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
+        calls.push(options.values);
+        if (options.values.length > 1 && failShared) {
+          failShared = false;
+          throw new Error('one of the texts was rejected');
+        }
+        return inner.doEmbed(options);
+      },
+    };
+    const { memory, vector, agent } = setup(flaky as unknown as MockEmbeddingModelV1);
+    const options = { memory: { thread: 't1', resource: 'u1' } };
+    await agent.generate('first question', options);
+    await turn();
+    await agent.generate('second question', options);
+    expect(calls).toEqual([['first question'], ['second question', 'answer 0'], ['second question']]);
+    expect(memory.pendingEmbeddings).toBe(4);
+    await memory.flush();
+    expect(memory.pendingEmbeddings).toBe(0);
+    expect((await vector.describeIndex({ indexName: 'memory_messages' })).count).toBe(4);
+  });
+
+  it('does not write the vectors of a thread deleted while its messages rode along with a query', async () => {
+    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
+    let release: (() => void) | undefined;
+    let shared: (() => void) | undefined;
+    const sharedStarted = new Promise<void>((resolve) => (shared = resolve));
+    const gated = {
+      specificationVersion: 'v1' as const,
+      provider: inner.provider,
+      modelId: inner.modelId,
+      maxEmbeddingsPerCall: inner.maxEmbeddingsPerCall,
+      supportsParallelCalls: true,
+      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
+        if (options.values.length > 1) {
+          shared!();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return inner.doEmbed(options);
+      },
+    };
+    const { memory, vector, agent } = setup(gated as unknown as MockEmbeddingModelV1);
+    await agent.generate('hello there', { memory: { thread: 'gone', resource: 'u1' } });
+    const pending = agent.generate('another thread', { memory: { thread: 'kept', resource: 'u1' } });
+    await sharedStarted;
+    await memory.deleteThread('gone');
+    release!();
+    await pending;
+    await memory.flush();
+    const hits = await vector.query({ indexName: 'memory_messages', queryVector: await embed(inner, 'hello there'), topK: 10 });
+    expect(hits.map((hit) => hit.metadata?.['threadId'])).toEqual(['kept', 'kept']);
+  });
+});
+
+async function embed(embedder: MockEmbeddingModelV1, text: string): Promise<number[]> {
+  const { embeddings } = await new MockEmbeddingModelV1({ dimensions: embedder.dimensions }).doEmbed({ values: [text] });
+  return embeddings[0]!;
+}
