@@ -79,6 +79,16 @@ describe('DeferredHnswIndex', () => {
     expect(index.search(vectors[300]!, { topK: 1 })[0]?.id).toBe('d300');
   });
 
+  it('drainedTo waits until at most that many vectors are pending', async () => {
+    const index = new DeferredHnswIndex({ dimension, sliceMs: 1 });
+    index.upsert(entries.slice(0, 600));
+    await index.drainedTo(100);
+    expect(index.stats.pending).toBeLessThanOrEqual(100);
+    expect(index.graph.size).toBeGreaterThanOrEqual(500);
+    await index.drainedTo(0);
+    expect(index.stats.pending).toBe(0);
+  });
+
   it('inline indexing inserts into the graph before upsert returns', () => {
     const index = new DeferredHnswIndex({ dimension, graphIndexing: 'inline' });
     index.upsert(entries.slice(0, 50));

@@ -79,6 +79,8 @@ export class DeferredHnswIndex implements VectorIndex {
   readonly #onGraphChange: ((changed: number) => void) | undefined;
   #timer: NodeJS.Immediate | undefined;
   #waiters: Array<() => void> = [];
+  /** Waiters of `drainedTo`, by the pending count they wait for. */
+  #drainWaiters: Array<{ limit: number; resolve: () => void }> = [];
   #compactions = 0;
   #closed = false;
 
@@ -259,6 +261,19 @@ export class DeferredHnswIndex implements VectorIndex {
     });
   }
 
+  /**
+   * Resolves once at most `limit` vectors wait for the graph (at once when a rebuild is under way: the tail is not
+   * drained meanwhile). Writers await it to apply backpressure, so the exact tail stays small enough to scan.
+   */
+  drainedTo(limit: number): Promise<void> {
+    if (this.#closed || this.#pending.size <= limit || this.#compaction !== undefined) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drainWaiters.push({ limit, resolve });
+      this.#schedule();
+      this.#timer?.ref();
+    });
+  }
+
   /** Stops background work (the index was dropped); pending waiters resolve. */
   close(): void {
     this.#closed = true;
@@ -279,6 +294,7 @@ export class DeferredHnswIndex implements VectorIndex {
       this.#timer = undefined;
       if (this.#closed) return;
       this.#work(this.#sliceMs);
+      this.#releaseDrained(false);
       if (this.#pending.size > 0) this.#schedule();
       else if (this.#needsCompaction()) {
         this.#compact().catch(() => {
@@ -290,14 +306,24 @@ export class DeferredHnswIndex implements VectorIndex {
       else this.#release();
     });
     // background work alone does not keep a process alive (rows are durable; a later open indexes what is missing)
-    if (this.#waiters.length === 0) timer.unref();
+    if (this.#waiters.length === 0 && this.#drainWaiters.length === 0) timer.unref();
     this.#timer = timer;
   }
 
   #release(): void {
+    this.#releaseDrained(true);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  #releaseDrained(all: boolean): void {
+    if (this.#drainWaiters.length === 0) return;
+    const size = this.#pending.size;
+    const ready = all ? this.#drainWaiters : this.#drainWaiters.filter((waiter) => size <= waiter.limit);
+    if (ready.length === 0) return;
+    this.#drainWaiters = all ? [] : this.#drainWaiters.filter((waiter) => size > waiter.limit);
+    for (const waiter of ready) waiter.resolve();
   }
 
   /** Inserts pending vectors into the graph for up to `budgetMs` (not while a rebuild runs). */
@@ -333,6 +359,7 @@ export class DeferredHnswIndex implements VectorIndex {
   async #compact(): Promise<void> {
     const compaction: Compaction = { removed: new Set(), updated: new Map() };
     this.#compaction = compaction;
+    this.#releaseDrained(true);
     const old = this.#graph;
     const next = new HnswIndex(this.#hnsw);
     const ids = old.matchingIds(() => true);

@@ -88,6 +88,18 @@ describe('LocalVectorStore persistence', () => {
     expect(reopened.stats).toMatchObject({ graphInserts: 0, nodes: 700, tombstones: 0 });
   });
 
+  it('maxPendingVectors makes an upsert wait for the graph to catch up (background inserts otherwise follow it)', async () => {
+    for (const [maxPendingVectors, savedByThen] of [[undefined, 0], [0, 1]] as const) {
+      const persistence = new InMemoryVectorPersistence();
+      const store = createVectorStore({ index: 'hnsw', persistence, graphSaveInterval: 100, maxPendingVectors });
+      await store.createIndex({ indexName: 'docs', dimension: 16 });
+      await store.upsert({ indexName: 'docs', vectors: vectors.slice(0, 300), ids: ids.slice(0, 300) });
+      expect(persistence.calls.saveGraph).toBe(savedByThen);
+      await store.whenIndexed();
+      expect(persistence.calls.saveGraph).toBe(1);
+    }
+  });
+
   it('rebuilds when the saved graph is unreadable', async () => {
     const persistence = new InMemoryVectorPersistence();
     const store = createVectorStore({ index: 'hnsw', persistence });
@@ -135,6 +147,7 @@ describe('LocalVectorStore arguments and cancellation', () => {
   it('validates settings and query arguments with typed errors', async () => {
     expect(() => createVectorStore({ index: 'ivf' as 'flat' })).toThrow(TypeValidationError);
     expect(() => createVectorStore({ index: 'hnsw', hnsw: { efSearch: 0 } })).toThrow(/efSearch must be an integer/);
+    expect(() => createVectorStore({ index: 'hnsw', maxPendingVectors: -1 })).toThrow(/maxPendingVectors must be a number from 0/);
     const store = createVectorStore();
     await store.createIndex({ indexName: 'docs', dimension: 2 });
     await expect(store.query({ indexName: 'docs', queryVector: [1, 0], topK: 0 })).rejects.toSatisfy(TypeValidationError.isInstance);

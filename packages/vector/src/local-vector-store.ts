@@ -47,6 +47,12 @@ export interface LocalVectorStoreSettings {
    * `whenIndexed`). `inline`: inside `upsert`, which then costs one graph insert per vector.
    */
   graphIndexing?: 'background' | 'inline' | undefined;
+  /**
+   * With background graph inserts, the most vectors that may wait for the graph: an upsert that leaves more waits
+   * (after its rows are committed) until the graph has caught up to this many, so the exact tail every query scans
+   * stays bounded (default 100,000; `Infinity` never waits).
+   */
+  maxPendingVectors?: number | undefined;
 }
 
 interface OpenIndex {
@@ -77,6 +83,10 @@ export class LocalVectorStore implements VectorStore {
       throw new TypeValidationError({ value: kind, context: 'vector store settings', issues: [{ path: ['index'], message: `index must be "flat" or "hnsw", got "${String(kind)}"` }] });
     }
     if (kind === 'hnsw') HnswIndex.validateSettings(settings.hnsw ?? {});
+    const maxPending = settings.maxPendingVectors;
+    if (maxPending !== undefined && !(maxPending >= 0)) {
+      throw new TypeValidationError({ value: maxPending, context: 'vector store settings', issues: [{ path: ['maxPendingVectors'], message: `maxPendingVectors must be a number from 0 (or Infinity), got ${String(maxPending)}` }] });
+    }
     this.#settings = settings;
   }
 
@@ -276,6 +286,7 @@ export class LocalVectorStore implements VectorStore {
         open.generation = written.generation;
       }
       open.index.upsert(entries);
+      if (open.index instanceof DeferredHnswIndex) await open.index.drainedTo(this.#settings.maxPendingVectors ?? 100_000);
       return ids;
     });
   }
