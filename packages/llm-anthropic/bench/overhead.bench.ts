@@ -16,7 +16,8 @@ server.setFallback(() => anthropicText(['Hello', ' from', ' the', ' fake', ' ser
 const sdk = new Anthropic({ apiKey: 'bench', baseURL: server.baseURL, maxRetries: 0 });
 const model = createAnthropic({ apiKey: 'bench', baseURL: server.baseURL })(modelId);
 const agent = new Agent({ name: 'bench', instructions: 'Be brief.', model });
-const params = { model: modelId, max_tokens: 1024, messages: [{ role: 'user' as const, content: 'Hello' }] };
+// the same request body on both sides: the user turn as the provider converts it (a text block)
+const params = { model: modelId, max_tokens: 1024, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }] };
 const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }];
 
 type Case = { name: string; run: () => Promise<number | void> };

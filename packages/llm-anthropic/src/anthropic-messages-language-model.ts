@@ -29,10 +29,11 @@ export interface AnthropicMessagesConfig {
   url: string;
 }
 
-type MessageCreateParams = Anthropic.MessageCreateParamsNonStreaming;
+/** The request body (the SDK's types lack the sampling fields some models still accept). */
+type RequestBody = Omit<Anthropic.MessageCreateParamsNonStreaming, 'stream'> & { stream?: boolean; temperature?: number; top_p?: number; top_k?: number; cache_control?: unknown };
 
 interface PreparedCall {
-  args: Omit<MessageCreateParams, 'stream'>;
+  args: RequestBody;
   warnings: LanguageModelV1CallWarning[];
   jsonTool: boolean;
   requestOptions: { signal?: AbortSignal; headers?: Record<string, string> };
@@ -65,15 +66,17 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
     this.config = config;
   }
 
-  private prepare(options: LanguageModelV1CallOptions): PreparedCall {
+  private prepare(options: LanguageModelV1CallOptions, stream: boolean): PreparedCall {
     const warnings: LanguageModelV1CallWarning[] = [];
     const anthropic = parseAnthropicProviderOptions(options.providerOptions?.anthropic, warnings);
     const { system, messages } = convertToAnthropicMessages(options.prompt, { sendReasoning: anthropic.sendReasoning ?? true, warnings });
     const thinking = anthropic.thinking;
     const thinkingOn = thinking !== undefined && thinking.type !== 'disabled';
 
-    for (const setting of ['presencePenalty', 'frequencyPenalty', 'seed'] as const) {
-      if (options[setting] !== undefined) warnings.push({ type: 'unsupported-setting', setting, details: 'the Anthropic Messages API has no such parameter' });
+    if (options.presencePenalty !== undefined || options.frequencyPenalty !== undefined || options.seed !== undefined) {
+      for (const setting of ['presencePenalty', 'frequencyPenalty', 'seed'] as const) {
+        if (options[setting] !== undefined) warnings.push({ type: 'unsupported-setting', setting, details: 'the Anthropic Messages API has no such parameter' });
+      }
     }
     let temperature = options.temperature;
     let topP = options.topP;
@@ -96,7 +99,7 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
     const outputLimit = options.maxOutputTokens ?? defaultMaxOutputTokens(this.modelId);
     const maxTokens = thinking?.type === 'enabled' ? (options.maxOutputTokens !== undefined ? outputLimit + thinking.budgetTokens : Math.max(outputLimit, thinking.budgetTokens + 1024)) : outputLimit;
 
-    const tools: Anthropic.ToolUnion[] = (options.tools ?? []).map((tool, index) => {
+    const tools: Anthropic.ToolUnion[] = options.tools === undefined || options.tools.length === 0 ? [] : options.tools.map((tool, index) => {
       const options_ = tool.providerOptions?.anthropic;
       const cache = options_ ? parseCacheControl(options_.cacheControl ?? options_.cache_control, [`tools[${index}]`, 'providerOptions', 'anthropic', 'cacheControl']) : undefined;
       return {
@@ -133,7 +136,7 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
 
     let jsonTool = false;
     let outputFormat: Anthropic.JSONOutputFormat | undefined;
-    const systemBlocks = system ? [...system] : [];
+    const systemBlocks = system ?? [];
     const format = options.responseFormat;
     if (format?.type === 'json') {
       const mode = anthropic.structuredOutputMode ?? 'auto';
@@ -148,41 +151,44 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
       }
     }
 
-    const args: Omit<MessageCreateParams, 'stream'> = {
-      model: this.modelId,
-      max_tokens: maxTokens,
-      messages,
-      ...(systemBlocks.length > 0 ? { system: systemBlocks } : {}),
-      ...(temperature !== undefined ? { temperature } : {}),
-      ...(topP !== undefined ? { top_p: topP } : {}),
-      ...(topK !== undefined ? { top_k: topK } : {}),
-      ...(options.stopSequences && options.stopSequences.length > 0 ? { stop_sequences: options.stopSequences } : {}),
-      ...(tools.length > 0 ? { tools } : {}),
-      ...(toolChoice ? { tool_choice: toolChoice } : {}),
-      ...(thinking?.type === 'enabled' ? { thinking: { type: 'enabled', budget_tokens: thinking.budgetTokens } } : {}),
-      ...(thinking?.type === 'adaptive' ? { thinking: { type: 'adaptive' } } : {}),
-      ...(thinking?.type === 'disabled' ? { thinking: { type: 'disabled' } } : {}),
-      ...(outputFormat || anthropic.effort ? { output_config: { ...(outputFormat ? { format: outputFormat } : {}), ...(anthropic.effort ? { effort: anthropic.effort } : {}) } } : {}),
-      ...(anthropic.cacheControl ? { cache_control: anthropic.cacheControl } : {}),
-      ...(anthropic.userId ? { metadata: { user_id: anthropic.userId } } : {}),
-      ...(anthropic.serviceTier ? { service_tier: anthropic.serviceTier } : {}),
-    };
+    // non-streaming calls send no `stream` field, as the SDK's own create() does
+    const args: RequestBody = stream ? { model: this.modelId, max_tokens: maxTokens, messages, stream } : { model: this.modelId, max_tokens: maxTokens, messages };
+    if (systemBlocks.length > 0) args.system = systemBlocks;
+    if (temperature !== undefined) args.temperature = temperature;
+    if (topP !== undefined) args.top_p = topP;
+    if (topK !== undefined) args.top_k = topK;
+    if (options.stopSequences !== undefined && options.stopSequences.length > 0) args.stop_sequences = options.stopSequences;
+    if (tools.length > 0) args.tools = tools;
+    if (toolChoice) args.tool_choice = toolChoice;
+    if (thinking !== undefined) args.thinking = thinking.type === 'enabled' ? { type: 'enabled', budget_tokens: thinking.budgetTokens } : { type: thinking.type } as Anthropic.ThinkingConfigParam;
+    if (outputFormat || anthropic.effort) args.output_config = { ...(outputFormat ? { format: outputFormat } : {}), ...(anthropic.effort ? { effort: anthropic.effort } : {}) };
+    if (anthropic.cacheControl) args.cache_control = anthropic.cacheControl;
+    if (anthropic.userId) args.metadata = { user_id: anthropic.userId };
+    if (anthropic.serviceTier) args.service_tier = anthropic.serviceTier;
 
-    const headers: Record<string, string> = {};
-    for (const [key, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[key] = value;
     const requestOptions: PreparedCall['requestOptions'] = {};
     if (options.abortSignal) requestOptions.signal = options.abortSignal;
-    if (Object.keys(headers).length > 0) requestOptions.headers = headers;
+    if (options.headers !== undefined) {
+      let headers: Record<string, string> | undefined;
+      for (const key in options.headers) {
+        const value = options.headers[key];
+        if (value !== undefined) (headers ??= {})[key] = value;
+      }
+      if (headers !== undefined) requestOptions.headers = headers;
+    }
     return { args, warnings, jsonTool, requestOptions };
   }
 
   async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
-    const { args, warnings, jsonTool, requestOptions } = this.prepare(options);
+    const { args, warnings, jsonTool, requestOptions } = this.prepare(options, false);
     const context = { url: this.config.url, requestBody: args, abortSignal: options.abortSignal };
     let message: Anthropic.Message;
-    let response: Response;
+    let response: Response | undefined;
     try {
-      ({ data: message, response } = await this.config.client().messages.create(args, requestOptions).withResponse());
+      const promise = this.config.client().messages.create(args as Anthropic.MessageCreateParamsNonStreaming, requestOptions);
+      promise.asResponse().then((value) => (response = value), ignore);
+      message = await promise;
+      response ??= await promise.asResponse();
     } catch (error) {
       throw mapAnthropicError(error, context);
     }
@@ -228,28 +234,38 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
   }
 
   async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
-    const { args, warnings, jsonTool, requestOptions } = this.prepare(options);
-    const body = { ...args, stream: true as const };
-    const context = { url: this.config.url, requestBody: body, abortSignal: options.abortSignal };
+    const { args, warnings, jsonTool, requestOptions } = this.prepare(options, true);
+    const context = { url: this.config.url, requestBody: args, abortSignal: options.abortSignal };
     let events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController };
-    let response: Response;
+    let response: Response | undefined;
     try {
-      ({ data: events, response } = await this.config.client().messages.create(body, requestOptions).withResponse());
+      const promise = this.config.client().messages.create(args as Anthropic.MessageCreateParamsStreaming, requestOptions);
+      // the response is taken from a reaction registered before the parse; no Promise.all of withResponse()
+      promise.asResponse().then((value) => (response = value), ignore);
+      events = await promise;
+      response ??= await promise.asResponse();
     } catch (error) {
       throw mapAnthropicError(error, context);
     }
     return {
       stream: new AnthropicPartStream(events, jsonTool, context, warnings),
-      request: { body },
+      request: { body: args },
       response: withLazyHeaders({}, response.headers),
     };
   }
 }
 
+const ignore = (): void => undefined;
+
 /** Adds `headers`, converted on first read: iterating fetch `Headers` costs tens of µs per call. */
 function withLazyHeaders<T extends object>(target: T, headers: Headers): T & { headers: Record<string, string> } {
   let record: Record<string, string> | undefined;
-  return Object.defineProperty(target, 'headers', { enumerable: true, get: () => (record ??= headersToRecord(headers) ?? {}) }) as T & { headers: Record<string, string> };
+  return {
+    ...target,
+    get headers(): Record<string, string> {
+      return (record ??= headersToRecord(headers) ?? {});
+    },
+  };
 }
 
 interface OpenBlock {

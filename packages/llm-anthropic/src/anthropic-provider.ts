@@ -39,12 +39,23 @@ export interface AnthropicProvider {
  */
 export function createAnthropic(settings: AnthropicProviderSettings = {}): AnthropicProvider {
   let cached: { apiKey: string; baseURL: string; client: Anthropic } | undefined;
-  const resolveBaseURL = (): string =>
-    withoutTrailingSlash(settings.baseURL ?? (typeof process === 'undefined' ? undefined : process.env.ANTHROPIC_BASE_URL) ?? 'https://api.anthropic.com')!.replace(/\/v1$/, '');
+  let lastRawBaseURL: string | undefined;
+  let lastBaseURL = '';
+  let lastURL = '';
+  // normalised once per distinct setting / ANTHROPIC_BASE_URL value, not on every call
+  const resolveBaseURL = (): string => {
+    const raw = settings.baseURL ?? (typeof process === 'undefined' ? undefined : process.env.ANTHROPIC_BASE_URL) ?? 'https://api.anthropic.com';
+    if (raw !== lastRawBaseURL) {
+      lastBaseURL = withoutTrailingSlash(raw)!.replace(/\/v1$/, '');
+      lastURL = `${lastBaseURL}/v1/messages`;
+      lastRawBaseURL = raw;
+    }
+    return lastBaseURL;
+  };
   const client = (): Anthropic => {
     const apiKey = loadApiKey({ apiKey: settings.apiKey, environmentVariableName: 'ANTHROPIC_API_KEY', description: 'Anthropic' });
     const baseURL = resolveBaseURL();
-    if (cached?.apiKey === apiKey && cached.baseURL === baseURL) return cached.client;
+    if (cached !== undefined && cached.apiKey === apiKey && cached.baseURL === baseURL) return cached.client;
     const instance = new Anthropic({
       apiKey,
       baseURL,
@@ -58,14 +69,15 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
     cached = { apiKey, baseURL, client: instance };
     return instance;
   };
-  const createModel = (modelId: AnthropicMessagesModelId): AnthropicMessagesLanguageModel =>
-    new AnthropicMessagesLanguageModel(modelId, {
-      provider: 'anthropic.messages',
-      client,
-      get url() {
-        return `${resolveBaseURL()}/v1/messages`;
-      },
-    });
+  const config = {
+    provider: 'anthropic.messages',
+    client,
+    get url(): string {
+      resolveBaseURL();
+      return lastURL;
+    },
+  };
+  const createModel = (modelId: AnthropicMessagesModelId): AnthropicMessagesLanguageModel => new AnthropicMessagesLanguageModel(modelId, config);
   const provider = ((modelId: AnthropicMessagesModelId) => createModel(modelId)) as AnthropicProvider;
   provider.languageModel = createModel;
   provider.messages = createModel;

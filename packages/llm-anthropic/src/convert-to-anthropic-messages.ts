@@ -13,9 +13,14 @@ export interface AnthropicPrompt {
   messages: Anthropic.MessageParam[];
 }
 
-function cacheControlOf(providerOptions: ProviderOptions | undefined, path: string): AnthropicCacheControl | undefined {
+function pathOf(messageIndex: number, partIndex?: number): string {
+  return partIndex === undefined ? `prompt[${messageIndex}]` : `prompt[${messageIndex}].content[${partIndex}]`;
+}
+
+/** The part's (or message's) cache control; the path for an error message is built only when there are options. */
+function cacheControlOf(providerOptions: ProviderOptions | undefined, messageIndex: number, partIndex?: number): AnthropicCacheControl | undefined {
   const options = providerOptions?.anthropic;
-  return options ? parseCacheControl(options.cacheControl ?? options.cache_control, [path, 'providerOptions', 'anthropic', 'cacheControl']) : undefined;
+  return options ? parseCacheControl(options.cacheControl ?? options.cache_control, [pathOf(messageIndex, partIndex), 'providerOptions', 'anthropic', 'cacheControl']) : undefined;
 }
 
 function withCache<T extends object>(block: T, cacheControl: AnthropicCacheControl | undefined): T {
@@ -62,95 +67,101 @@ export function convertToAnthropicMessages(prompt: LanguageModelV1Prompt, option
   const push = (role: 'user' | 'assistant', blocks: ContentBlock[]): void => {
     if (blocks.length === 0) return;
     const last = messages[messages.length - 1];
-    if (last && last.role === role) (last.content as ContentBlock[]).push(...blocks);
+    if (last !== undefined && last.role === role) (last.content as ContentBlock[]).push(...blocks);
     else messages.push({ role, content: blocks });
   };
 
-  prompt.forEach((message, messageIndex) => {
-    const path = `prompt[${messageIndex}]`;
-    const messageCache = cacheControlOf(message.providerOptions, path);
+  for (let messageIndex = 0; messageIndex < prompt.length; messageIndex++) {
+    const message = prompt[messageIndex]!;
+    const messageCache = message.providerOptions === undefined ? undefined : cacheControlOf(message.providerOptions, messageIndex);
     switch (message.role) {
       case 'system':
         system.push(withCache({ type: 'text', text: message.content }, messageCache));
-        return;
+        break;
       case 'user': {
-        const blocks = message.content.map((part, partIndex): ContentBlock => {
-          const partPath = `${path}.content[${partIndex}]`;
-          const cache = cacheControlOf(part.providerOptions, partPath) ?? (partIndex === message.content.length - 1 ? messageCache : undefined);
+        const content = message.content;
+        const blocks: ContentBlock[] = [];
+        for (let partIndex = 0; partIndex < content.length; partIndex++) {
+          const part = content[partIndex]!;
+          const cache = (part.providerOptions === undefined ? undefined : cacheControlOf(part.providerOptions, messageIndex, partIndex)) ?? (partIndex === content.length - 1 ? messageCache : undefined);
           switch (part.type) {
             case 'text':
-              return withCache({ type: 'text', text: part.text }, cache);
+              blocks.push(withCache({ type: 'text', text: part.text }, cache));
+              break;
             case 'image':
-              return withCache({ type: 'image', source: binarySource(part.image, part.mediaType, partPath, 'image') } as Anthropic.ImageBlockParam, cache);
+              blocks.push(withCache({ type: 'image', source: binarySource(part.image, part.mediaType, pathOf(messageIndex, partIndex), 'image') } as Anthropic.ImageBlockParam, cache));
+              break;
             case 'file': {
-              if (part.mediaType.startsWith('image/')) return withCache({ type: 'image', source: binarySource(part.data, part.mediaType, partPath, 'image') } as Anthropic.ImageBlockParam, cache);
-              if (part.mediaType === 'application/pdf') {
-                return withCache({ type: 'document', source: binarySource(part.data, part.mediaType, partPath, 'document'), ...(part.filename ? { title: part.filename } : {}) } as Anthropic.DocumentBlockParam, cache);
-              }
-              if (part.mediaType === 'text/plain' && !(part.data instanceof URL)) {
+              const partPath = pathOf(messageIndex, partIndex);
+              if (part.mediaType.startsWith('image/')) blocks.push(withCache({ type: 'image', source: binarySource(part.data, part.mediaType, partPath, 'image') } as Anthropic.ImageBlockParam, cache));
+              else if (part.mediaType === 'application/pdf') {
+                blocks.push(withCache({ type: 'document', source: binarySource(part.data, part.mediaType, partPath, 'document'), ...(part.filename ? { title: part.filename } : {}) } as Anthropic.DocumentBlockParam, cache));
+              } else if (part.mediaType === 'text/plain' && !(part.data instanceof URL)) {
                 const text = typeof part.data === 'string' ? Buffer.from(part.data, 'base64').toString('utf8') : Buffer.from(part.data).toString('utf8');
-                return withCache({ type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...(part.filename ? { title: part.filename } : {}) }, cache);
+                blocks.push(withCache({ type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...(part.filename ? { title: part.filename } : {}) }, cache));
+              } else {
+                throw new UnsupportedFunctionalityError({
+                  functionality: `file of type ${part.mediaType}`,
+                  message: `Anthropic accepts images, application/pdf and text/plain files; ${partPath} has mediaType "${part.mediaType}": convert it or send its text`,
+                });
               }
-              throw new UnsupportedFunctionalityError({
-                functionality: `file of type ${part.mediaType}`,
-                message: `Anthropic accepts images, application/pdf and text/plain files; ${partPath} has mediaType "${part.mediaType}": convert it or send its text`,
-              });
+              break;
             }
           }
-        });
+        }
         push('user', blocks);
-        return;
+        break;
       }
       case 'assistant': {
         const blocks: ContentBlock[] = [];
-        message.content.forEach((part, partIndex) => {
-          const partPath = `${path}.content[${partIndex}]`;
-          const cache = cacheControlOf(part.providerOptions, partPath) ?? (partIndex === message.content.length - 1 ? messageCache : undefined);
+        const content = message.content;
+        for (let partIndex = 0; partIndex < content.length; partIndex++) {
+          const part = content[partIndex]!;
+          const cache = (part.providerOptions === undefined ? undefined : cacheControlOf(part.providerOptions, messageIndex, partIndex)) ?? (partIndex === content.length - 1 ? messageCache : undefined);
           switch (part.type) {
             case 'text':
               if (part.text.length > 0) blocks.push(withCache({ type: 'text', text: part.text }, cache));
-              return;
+              break;
             case 'reasoning': {
-              if (!options.sendReasoning) return;
+              if (!options.sendReasoning) break;
               const anthropicOptions = part.providerOptions?.anthropic;
               const redacted = anthropicOptions?.redactedData;
               if (typeof redacted === 'string') {
                 blocks.push({ type: 'redacted_thinking', data: redacted });
-                return;
+                break;
               }
               const signature = part.signature ?? (typeof anthropicOptions?.signature === 'string' ? anthropicOptions.signature : undefined) ?? recallThinkingSignature(part.text);
               if (signature === undefined) {
-                options.warnings.push({ type: 'other', message: `${partPath}: reasoning without a signature cannot be sent back to Anthropic and was dropped` });
-                return;
+                options.warnings.push({ type: 'other', message: `${pathOf(messageIndex, partIndex)}: reasoning without a signature cannot be sent back to Anthropic and was dropped` });
+                break;
               }
               blocks.push({ type: 'thinking', thinking: part.text, signature });
-              return;
+              break;
             }
             case 'tool-call':
               blocks.push(withCache({ type: 'tool_use', id: part.toolCallId, name: part.toolName, input: part.input ?? {} }, cache));
-              return;
+              break;
             case 'file':
-              options.warnings.push({ type: 'other', message: `${partPath}: Anthropic does not accept files in assistant messages; the file was dropped` });
-              return;
+              options.warnings.push({ type: 'other', message: `${pathOf(messageIndex, partIndex)}: Anthropic does not accept files in assistant messages; the file was dropped` });
+              break;
           }
-        });
+        }
         push('assistant', blocks);
-        return;
+        break;
       }
       case 'tool': {
-        push(
-          'user',
-          message.content.map((part, partIndex) =>
-            withCache(
-              { type: 'tool_result', tool_use_id: part.toolCallId, content: toolResultContent(part.output), ...(part.isError ? { is_error: true } : {}) },
-              cacheControlOf(part.providerOptions, `${path}.content[${partIndex}]`) ?? (partIndex === message.content.length - 1 ? messageCache : undefined),
-            ),
-          ),
-        );
-        return;
+        const content = message.content;
+        const blocks: ContentBlock[] = [];
+        for (let partIndex = 0; partIndex < content.length; partIndex++) {
+          const part = content[partIndex]!;
+          const cache = (part.providerOptions === undefined ? undefined : cacheControlOf(part.providerOptions, messageIndex, partIndex)) ?? (partIndex === content.length - 1 ? messageCache : undefined);
+          blocks.push(withCache({ type: 'tool_result', tool_use_id: part.toolCallId, content: toolResultContent(part.output), ...(part.isError ? { is_error: true } : {}) }, cache));
+        }
+        push('user', blocks);
+        break;
       }
     }
-  });
+  }
 
   for (const message of messages) {
     // tool_result blocks must come first in a user turn
