@@ -37,8 +37,9 @@ export interface LocalVectorStoreSettings {
   /** Where indexes are saved; without it the store lives in memory only. */
   persistence?: VectorPersistence | undefined;
   /**
-   * Save the HNSW graph after this many changed vectors, or a quarter of the index when larger (default 1000).
-   * Unsaved changes are never lost: reopening inserts documents the saved graph lacks.
+   * Save the HNSW graph after this many changed vectors, or a quarter of the index when larger (default 1000), once
+   * the graph has caught up with the upserts (after four times that while it lags behind). Unsaved changes are never
+   * lost: reopening inserts documents the saved graph lacks.
    */
   graphSaveInterval?: number | undefined;
   /**
@@ -183,7 +184,7 @@ export class LocalVectorStore implements VectorStore {
         if (!this.#settings.persistence || this.#indexes.get(indexName) !== open) return;
         open.unsavedGraphChanges += changed;
         const index = open.index as DeferredHnswIndex;
-        if (open.saving === undefined && index.stats.pending === 0 && open.unsavedGraphChanges >= this.#saveInterval(index)) {
+        if (open.saving === undefined && this.#saveDue(open, index)) {
           open.saving = this.#saveGraph(indexName, open, undefined)
             .catch((error: unknown) => {
               if (this.#indexes.get(indexName) === open) open.saveError = error;
@@ -205,8 +206,10 @@ export class LocalVectorStore implements VectorStore {
     };
   }
 
-  #saveInterval(index: VectorIndex): number {
-    return Math.max(this.#settings.graphSaveInterval ?? 1000, Math.floor(index.size / 4));
+  /** A save is due after `interval` changes once the graph has caught up, or after four times that while it lags. */
+  #saveDue(open: OpenIndex, index: DeferredHnswIndex): boolean {
+    const interval = Math.max(this.#settings.graphSaveInterval ?? 1000, Math.floor(index.size / 4));
+    return open.unsavedGraphChanges >= (index.stats.pending === 0 ? interval : 4 * interval);
   }
 
   async #persist<T>(operation: string, run: () => Promise<T>): Promise<T> {
@@ -294,7 +297,7 @@ export class LocalVectorStore implements VectorStore {
   async #afterChange(indexName: string, open: OpenIndex, changed: number, abortSignal: AbortSignal | undefined): Promise<void> {
     if (!(open.index instanceof DeferredHnswIndex) || !this.#settings.persistence) return;
     open.unsavedGraphChanges += changed;
-    if (open.saving === undefined && open.index.stats.pending === 0 && open.unsavedGraphChanges >= this.#saveInterval(open.index)) await this.#saveGraph(indexName, open, abortSignal);
+    if (open.saving === undefined && this.#saveDue(open, open.index)) await this.#saveGraph(indexName, open, abortSignal);
   }
 
   async #saveGraph(indexName: string, open: OpenIndex, abortSignal: AbortSignal | undefined): Promise<void> {
