@@ -27,7 +27,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import type { GenerateTitleOptions, ImportanceScorer, MemoryMessageInput, MemoryOptions, Tokenizer, WorkingMemoryOptions } from './memory-types.ts';
 import { embeddableText, messageText, messageType, toModelMessage, toStorageContent } from './message-conversion.ts';
 import { resolveOptions, type ResolvedOptions } from './resolve-options.ts';
-import { recalledFrame, recallMessages, renderRecalled, type RecallGroup } from './semantic-recall.ts';
+import { recalledFrame, recallMessages, renderRecalled, type RecallGroup, type ScopeCoverage } from './semantic-recall.ts';
 import { generateThreadTitle } from './title-generation.ts';
 import { countMessageTokens, countTextTokens, estimateTokenizer, trimToBudget } from './token-budget.ts';
 import { applyWorkingMemoryUpdate, createUpdateWorkingMemoryTool, defaultWorkingMemoryTemplate, updateWorkingMemoryToolName, workingMemorySystemText } from './working-memory.ts';
@@ -79,6 +79,12 @@ const stateKey = 'memoryState';
 const workingMemoryKey = 'workingMemory';
 const maxClockEntries = 10_000;
 const maxQueryVectors = 256;
+/** Vector indexes up to this size keep recall's scope filter (see `#planUnfiltered`). */
+const smallIndex = 4096;
+/** Recalls between two reads of the vector index's size. */
+const indexSizeRefresh = 256;
+/** Recalls a scope seen to be narrow keeps its filter before an unfiltered query is tried again. */
+const narrowScopeRetry = 64;
 
 /**
  * Conversation memory for agents: threads, the last messages, semantic recall, working memory,
@@ -113,6 +119,11 @@ export class Memory implements AgentMemory {
   readonly #titling = new Set<string>();
   /** Recent query embeddings by embedded text (this memory has one embedder), reused when that text is saved. */
   readonly #queryVectors = new Map<string, number[]>();
+  #recallTick = 0;
+  #indexSize: number | undefined;
+  #indexSizeTick = 0;
+  /** Scopes whose unfiltered queries came back mostly out of scope, with the recall tick until which they keep their filter. */
+  readonly #narrowScopes = new Map<string, number>();
   readonly #importance: ImportanceScorer;
   readonly #tokenizer: Tokenizer;
 
@@ -491,7 +502,9 @@ export class Memory implements AgentMemory {
         excludeIds: new Set([...historyAll.map((entry) => entry.id), ...inputIds]),
         minScore: resolved.semanticRecall.minScore,
         abortSignal: args.abortSignal,
+        checkScopeOnResults: this.#planUnfiltered(resolved.semanticRecall.scope, args.threadId, args.resourceId),
       });
+      this.#learnCoverage(resolved.semanticRecall.scope, args.threadId, args.resourceId, recalled.coverage);
       groups = recalled.groups;
       if (thread) await this.#checkRecovery(thread, args.resourceId, resolved.semanticRecall.scope, historyAll[historyAll.length - 1]);
     }
@@ -582,7 +595,7 @@ export class Memory implements AgentMemory {
   async #recall(text: string, resolved: ResolvedOptions, threadId: string, resourceId: string, history: HistoryEntry[], abortSignal: AbortSignal | undefined): Promise<RecallGroup[]> {
     const recall = resolved.semanticRecall!;
     const queryVector = await this.#embedQuery(text, abortSignal);
-    const { groups } = await recallMessages({
+    const { groups, coverage } = await recallMessages({
       store: this.#store,
       vector: this.#vector,
       indexName: this.#indexName,
@@ -596,8 +609,42 @@ export class Memory implements AgentMemory {
       excludeIds: new Set(history.map((entry) => entry.id)),
       minScore: recall.minScore,
       abortSignal,
+      checkScopeOnResults: this.#planUnfiltered(recall.scope, threadId, resourceId),
     });
+    this.#learnCoverage(recall.scope, threadId, resourceId, coverage);
     return groups;
+  }
+
+  /**
+   * Whether recall should query without its scope filter and check scope on the results: when the index is large
+   * (a graph search, where a filter that matches nearly everything costs more than none) and this scope was not seen
+   * to hold only a small part of it. Small indexes keep the filter: a store scans their matches exactly.
+   */
+  #planUnfiltered(scope: 'thread' | 'resource', threadId: string, resourceId: string): boolean {
+    const tick = ++this.#recallTick;
+    if (this.#indexSize === undefined || tick - this.#indexSizeTick >= indexSizeRefresh) {
+      this.#indexSizeTick = tick;
+      this.#vector.describeIndex({ indexName: this.#indexName }).then(
+        (stats) => (this.#indexSize = stats.count),
+        () => (this.#indexSize = 0),
+      );
+    }
+    if (this.#indexSize === undefined || this.#indexSize <= smallIndex) return false;
+    const filteredUntil = this.#narrowScopes.get(`${scope}:${scope === 'thread' ? threadId : resourceId}`);
+    return filteredUntil === undefined || filteredUntil <= tick;
+  }
+
+  #learnCoverage(scope: 'thread' | 'resource', threadId: string, resourceId: string, coverage: ScopeCoverage | undefined): void {
+    if (!coverage) return;
+    const key = `${scope}:${scope === 'thread' ? threadId : resourceId}`;
+    if (coverage.inScope * 2 >= coverage.returned) {
+      this.#narrowScopes.delete(key);
+      return;
+    }
+    // a narrow scope: filtered queries for a while (the store scans few matches exactly), then probe again
+    this.#narrowScopes.delete(key);
+    this.#narrowScopes.set(key, this.#recallTick + narrowScopeRetry);
+    if (this.#narrowScopes.size > maxClockEntries) this.#narrowScopes.delete(this.#narrowScopes.keys().next().value!);
   }
 
   async #embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {

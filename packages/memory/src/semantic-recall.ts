@@ -1,4 +1,4 @@
-import { NotFoundError, type MemoryStore, type MetadataFilter, type StorageMessage, type VectorStore } from '@mastra-ts/core';
+import { NotFoundError, type MemoryStore, type MetadataFilter, type StorageMessage, type VectorQueryResult, type VectorStore } from '@mastra-ts/core';
 import type { HistoryEntry } from './history-units.ts';
 import { messageText, toModelMessage } from './message-conversion.ts';
 
@@ -25,6 +25,17 @@ export interface RecallArgs {
   excludeIds: ReadonlySet<string>;
   minScore: number | undefined;
   abortSignal: AbortSignal | undefined;
+  /**
+   * Query without the scope filter and keep the hits in scope (falling back to a filtered query when too few are):
+   * for a scope that holds most of the index, where a filtered graph search costs more than an unfiltered one.
+   */
+  checkScopeOnResults?: boolean;
+}
+
+/** How many hits of an unfiltered query were in scope (to learn whether the scope covers the index). */
+export interface ScopeCoverage {
+  returned: number;
+  inScope: number;
 }
 
 /**
@@ -32,19 +43,33 @@ export interface RecallArgs {
  * (cost independent of thread length). Messages already in context are skipped; each message appears once,
  * in the group of its best hit. Groups are returned best first.
  */
-export async function recallMessages(args: RecallArgs): Promise<{ groups: RecallGroup[]; indexMissing: boolean }> {
+export async function recallMessages(args: RecallArgs): Promise<{ groups: RecallGroup[]; indexMissing: boolean; coverage?: ScopeCoverage }> {
   // over-fetch instead of filtering on time: equality filters stay cheap on graph indexes
-  const filter: MetadataFilter = args.scope === 'thread' ? { threadId: args.threadId } : { resourceId: args.resourceId };
-  let found;
-  try {
-    found = await args.vector.query({
+  const scopeKey = args.scope === 'thread' ? 'threadId' : 'resourceId';
+  const scopeValue = args.scope === 'thread' ? args.threadId : args.resourceId;
+  const wanted = args.topK + args.excludeIds.size;
+  const query = (filter: MetadataFilter | undefined) =>
+    args.vector.query({
       indexName: args.indexName,
       queryVector: args.queryVector,
-      topK: args.topK + args.excludeIds.size,
-      filter,
+      topK: wanted,
+      ...(filter ? { filter } : {}),
       ...(args.minScore === undefined ? {} : { minScore: args.minScore }),
       ...(args.abortSignal ? { abortSignal: args.abortSignal } : {}),
     });
+  let found: VectorQueryResult[] | undefined;
+  let coverage: ScopeCoverage | undefined;
+  try {
+    if (args.checkScopeOnResults) {
+      const unfiltered = await query(undefined);
+      const inScope = unfiltered.filter((hit) => hit.metadata?.[scopeKey] === scopeValue);
+      coverage = { returned: unfiltered.length, inScope: inScope.length };
+      let usable = 0;
+      for (const hit of inScope) if (!args.excludeIds.has(hit.id)) usable++;
+      // complete when enough hits are in scope, or when the query returned everything it could (nothing was cut)
+      if (usable >= args.topK || unfiltered.length < wanted) found = inScope;
+    }
+    found ??= await query({ [scopeKey]: scopeValue });
   } catch (error) {
     if (NotFoundError.isInstance(error)) return { groups: [], indexMissing: true };
     throw error;
@@ -74,7 +99,7 @@ export async function recallMessages(args: RecallArgs): Promise<{ groups: Recall
     for (const entry of entries) seen.add(entry.id);
     if (entries.some((entry) => entry.id === neighbourhood.hitId)) groups.push({ score: neighbourhood.score, hitId: neighbourhood.hitId, entries });
   }
-  return { groups, indexMissing: false };
+  return { groups, indexMissing: false, ...(coverage ? { coverage } : {}) };
 }
 
 const recalledIntro =
