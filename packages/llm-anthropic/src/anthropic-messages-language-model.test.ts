@@ -23,6 +23,7 @@ import {
   type LanguageModelV1Prompt,
   type LanguageModelV1StreamPart,
 } from '@mastra-ts/core';
+import { getEventListeners } from 'node:events';
 import { collectAsyncIterable } from '@mastra-ts/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -681,6 +682,62 @@ describe('abort', () => {
     expect(AbortError.isInstance(error)).toBe(true);
     await server.requests[0]!.closed;
     expect(server.requests[0]!.clientAborted).toBe(true);
+  });
+});
+
+describe('stream decoding', () => {
+  const messageStart = { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: modelId, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 3, output_tokens: 1 } } };
+
+  it('decodes SSE as the SDK does: CRLF endings, comments, pings, multi-line data and events split across writes', async () => {
+    const start = `event: message_start\r\ndata: ${JSON.stringify(messageStart)}\r\n\r\n`;
+    server.enqueue({
+      kind: 'sse',
+      events: [
+        { raw: ': keep-alive comment\r\n' },
+        { raw: start.slice(0, 30) },
+        { raw: start.slice(30) },
+        { raw: 'event: ping\ndata: {"type": "ping"}\n\n' },
+        { raw: 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n' },
+        { raw: 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,\ndata: "delta":{"type":"text_delta","text":"Grü"}}\n\n' },
+        { raw: 'event: content_block_delta\ndata:{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"ße"}}\n\nevent: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n' },
+        { raw: 'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":7}}\n\n' },
+        { raw: 'event: message_stop\ndata: {"type":"message_stop"}\n\n' },
+      ],
+    });
+    const parts = await collectAsyncIterable((await model().doStream(call())).stream);
+    expect(parts.map((part) => part.type)).toEqual(['stream-start', 'response-metadata', 'text-start', 'text-delta', 'text-delta', 'text-end', 'finish']);
+    expect(parts.filter((part) => part.type === 'text-delta').map((part) => (part as { delta: string }).delta).join('')).toBe('Grüße');
+    expect(parts[parts.length - 1]).toMatchObject({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 7 } });
+  });
+
+  it('an error event whose data is not JSON still becomes an error part', async () => {
+    server.enqueue({ kind: 'sse', events: [{ event: 'message_start', data: messageStart }, { raw: 'event: error\ndata: upstream exploded\n\n' }] });
+    const parts = await collectAsyncIterable((await model().doStream(call())).stream);
+    expect(parts.map((part) => part.type)).toEqual(['stream-start', 'response-metadata', 'error', 'finish']);
+    expect(((parts[2] as { error: Error }).error).message).toContain('upstream exploded');
+  });
+
+  it('a reused abort signal keeps no listener once calls end, whether they stream, fail or are broken off', async () => {
+    const controller = new AbortController();
+    server.enqueue(anthropicText(['a', 'b']), anthropicText(['c']), anthropicOverloaded(), anthropicText(['d', 'e', 'f'], { holdAfterEvents: 4 }), anthropicText('g'));
+    await collectAsyncIterable((await model().doStream(call({ abortSignal: controller.signal }))).stream);
+    await collectAsyncIterable((await model().doStream(call({ abortSignal: controller.signal }))).stream);
+    await catchError(model().doStream(call({ abortSignal: controller.signal })));
+    for await (const part of (await model().doStream(call({ abortSignal: controller.signal }))).stream) if (part.type === 'text-delta') break;
+    await model().doGenerate(call({ abortSignal: controller.signal }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('aborting a stream before its response starts rejects with AbortError', async () => {
+    server.enqueue({ kind: 'hang' });
+    const controller = new AbortController();
+    const pending = model().doStream(call({ abortSignal: controller.signal }));
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    controller.abort();
+    expect(AbortError.isInstance(await catchError(pending))).toBe(true);
+    await server.requests[0]!.closed;
+    expect(server.requests[0]!.clientAborted).toBe(true);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
 

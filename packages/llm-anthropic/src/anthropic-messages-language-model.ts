@@ -236,23 +236,43 @@ export class AnthropicMessagesLanguageModel implements LanguageModelV1 {
   async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
     const { args, warnings, jsonTool, requestOptions } = this.prepare(options, true);
     const context = { url: this.config.url, requestBody: args, abortSignal: options.abortSignal };
-    let events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController };
-    let response: Response | undefined;
+    // The SDK sends the request and turns HTTP errors into its errors; the SSE body is read here, in one
+    // layer from bytes to parts, instead of through the SDK's three async generators per event.
+    // The caller's signal reaches the SDK through a per-call controller whose link is removed when the
+    // stream ends (the SDK only releases its listener when it parses the body itself).
+    const link = options.abortSignal === undefined ? undefined : linkSignal(options.abortSignal);
+    if (link !== undefined) requestOptions.signal = link.signal;
+    let response: Response;
     try {
-      const promise = this.config.client().messages.create(args as Anthropic.MessageCreateParamsStreaming, requestOptions);
-      // the response is taken from a reaction registered before the parse; no Promise.all of withResponse()
-      promise.asResponse().then((value) => (response = value), ignore);
-      events = await promise;
-      response ??= await promise.asResponse();
+      response = await this.config.client().messages.create(args as Anthropic.MessageCreateParamsStreaming, requestOptions).asResponse();
     } catch (error) {
+      link?.release();
       throw mapAnthropicError(error, context);
     }
+    if (response.body === null) {
+      link?.release();
+      throw new APICallError({ message: 'Anthropic answered a streaming request without a response body', url: context.url, requestBodyValues: args, isRetryable: true });
+    }
     return {
-      stream: new AnthropicPartStream(events, jsonTool, context, warnings),
+      stream: new AnthropicPartStream(response.body, response.headers, link, jsonTool, context, warnings),
       request: { body: args },
       response: withLazyHeaders({}, response.headers),
     };
   }
+}
+
+interface SignalLink {
+  signal: AbortSignal;
+  abort(): void;
+  release(): void;
+}
+
+function linkSignal(signal: AbortSignal): SignalLink {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort(signal.reason);
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, abort: () => controller.abort(), release: () => signal.removeEventListener('abort', abort) };
 }
 
 const ignore = (): void => undefined;
@@ -279,14 +299,22 @@ interface OpenBlock {
 type StreamContext = { url: string; requestBody: unknown; abortSignal: AbortSignal | undefined };
 
 /**
- * Maps SDK stream events to parts. A hand-written iterator rather than an async generator: most events
- * map synchronously to queued parts, which are then handed out without another await per part.
+ * Reads the SSE body and maps its events to parts through a queue: one await per network chunk, none per
+ * event or part, and a line is decoded only once the parts of the previous event have been handed out.
+ * Events are decoded as the SDK's stream decoder does (`ping` skipped, `error` events become the SDK's
+ * `APIError`, a `data` that is not JSON is a `SyntaxError`); lines end with `\n` or `\r\n`.
  */
 class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
   private readonly queue: LanguageModelV1StreamPart[] = [];
   private head = 0;
   private readonly blocks = new Map<number, OpenBlock>();
-  private readonly inner: AsyncIterator<Anthropic.RawMessageStreamEvent>;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  private firstRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  private buffer = '';
+  private position = 0;
+  private eventName: string | null = null;
+  private data: string | undefined;
   private usage: AnthropicWireUsage = {};
   private stopReason: string | null | undefined;
   private stopSequence: string | null = null;
@@ -294,16 +322,21 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
   private stopped = false;
   private failed = false;
   private finished = false;
+  private pending: unknown;
 
-  private readonly events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController };
+  private readonly headers: Headers;
+  private readonly link: SignalLink | undefined;
   private readonly jsonTool: boolean;
   private readonly context: StreamContext;
 
-  constructor(events: AsyncIterable<Anthropic.RawMessageStreamEvent> & { controller: AbortController }, jsonTool: boolean, context: StreamContext, warnings: LanguageModelV1CallWarning[]) {
-    this.events = events;
+  constructor(body: ReadableStream<Uint8Array>, headers: Headers, link: SignalLink | undefined, jsonTool: boolean, context: StreamContext, warnings: LanguageModelV1CallWarning[]) {
+    this.headers = headers;
+    this.link = link;
     this.jsonTool = jsonTool;
     this.context = context;
-    this.inner = events[Symbol.asyncIterator]();
+    this.reader = body.getReader();
+    this.firstRead = this.reader.read();
+    this.firstRead.catch(ignore);
     this.queue.push({ type: 'stream-start', warnings });
   }
 
@@ -313,18 +346,42 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
 
   async next(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
     while (this.head === this.queue.length) {
+      if (this.pending !== undefined) {
+        const error = this.pending;
+        this.pending = undefined;
+        throw error;
+      }
       if (this.finished) return { done: true, value: undefined };
       this.queue.length = 0;
       this.head = 0;
-      let result: IteratorResult<Anthropic.RawMessageStreamEvent>;
+      const end = this.buffer.indexOf('\n', this.position);
+      if (end >= 0) {
+        const start = this.position;
+        this.position = end + 1;
+        this.line(this.buffer.slice(start, end > start && this.buffer.charCodeAt(end - 1) === 13 ? end - 1 : end));
+        continue;
+      }
+      const rest = this.position === 0 ? this.buffer : this.buffer.slice(this.position);
+      this.position = 0;
+      let result: ReadableStreamReadResult<Uint8Array>;
       try {
-        result = await this.inner.next();
+        const read = this.firstRead ?? this.reader.read();
+        this.firstRead = undefined;
+        result = await read;
       } catch (error) {
+        this.buffer = '';
         this.fail(error);
         continue;
       }
-      if (result.done) this.end();
-      else this.handle(result.value);
+      if (!result.done) {
+        this.buffer = rest + this.decoder.decode(result.value, { stream: true });
+        continue;
+      }
+      this.buffer = '';
+      const last = rest + this.decoder.decode();
+      // a last line without its newline still counts; an event needs its blank line to be dispatched
+      if (last.length > 0) this.line(last.endsWith('\r') ? last.slice(0, -1) : last);
+      if (!this.finished) this.end();
     }
     return { done: false, value: this.queue[this.head++]! };
   }
@@ -332,24 +389,74 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
   async return(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
     if (!this.finished) {
       this.finished = true;
-      this.events.controller.abort();
-      await this.inner.return?.();
+      this.link?.release();
+      await this.reader.cancel().catch(ignore);
     }
+    this.pending = undefined;
     this.queue.length = 0;
     this.head = 0;
     return { done: true, value: undefined };
   }
 
+  /** One SSE line: a field of the current event, or the blank line that dispatches it. */
+  private line(line: string): void {
+    if (line.length === 0) {
+      const name = this.eventName;
+      const data = this.data;
+      this.eventName = null;
+      this.data = undefined;
+      if (name !== null || data !== undefined) this.dispatch(name, data ?? '');
+      return;
+    }
+    const colon = line.indexOf(':');
+    if (colon === 0) return;
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1);
+    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    else if (field === 'event') this.eventName = value;
+  }
+
+  private dispatch(name: string | null, data: string): void {
+    if (name === 'ping' || name === null) return;
+    if (name === 'error') {
+      let body: unknown = data;
+      try {
+        body = JSON.parse(data);
+      } catch {
+        // the raw text is the body
+      }
+      this.fail(new Anthropic.APIError(undefined, body as object, undefined, this.headers, (body as { error?: { type?: Anthropic.ErrorType } } | null)?.error?.type));
+      return;
+    }
+    if (data.length === 0) return;
+    let event: Anthropic.RawMessageStreamEvent;
+    try {
+      event = JSON.parse(data);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.handle(event);
+  }
+
+  /** An in-stream API error becomes an error part and a finish; anything else ends the stream with a typed error. */
   private fail(error: unknown): void {
     if (error instanceof Anthropic.APIError && error.status === undefined && !(error instanceof Anthropic.APIConnectionError)) {
       this.failed = true;
       this.queue.push({ type: 'error', error: mapAnthropicError(error, this.context) });
       this.finish();
+      void this.reader.cancel().catch(ignore);
       return;
     }
+    this.stop(mapAnthropicError(error, this.context));
+  }
+
+  /** Ends the stream with `error`, thrown once the parts already queued have been read. */
+  private stop(error: unknown): void {
     this.finished = true;
-    this.events.controller.abort();
-    throw mapAnthropicError(error, this.context);
+    this.pending = error;
+    this.link?.release();
+    void this.reader.cancel().catch(ignore);
   }
 
   private end(): void {
@@ -357,19 +464,22 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
       this.finish();
       return;
     }
-    this.finished = true;
-    this.events.controller.abort();
-    if (this.context.abortSignal?.aborted) throw new AbortError({ message: 'The Anthropic stream was aborted', cause: this.context.abortSignal.reason });
-    throw new APICallError({
-      message: 'The Anthropic stream ended before message_stop: the connection was closed mid-response. The call may be retried.',
-      url: this.context.url,
-      requestBodyValues: this.context.requestBody,
-      isRetryable: true,
-    });
+    if (this.context.abortSignal?.aborted) this.stop(new AbortError({ message: 'The Anthropic stream was aborted', cause: this.context.abortSignal.reason }));
+    else {
+      this.stop(
+        new APICallError({
+          message: 'The Anthropic stream ended before message_stop: the connection was closed mid-response. The call may be retried.',
+          url: this.context.url,
+          requestBodyValues: this.context.requestBody,
+          isRetryable: true,
+        }),
+      );
+    }
   }
 
   private finish(): void {
     this.finished = true;
+    this.link?.release();
     const finishReason: LanguageModelV1FinishReason = this.failed ? 'error' : mapAnthropicStopReason(this.stopReason, this.usedJsonTool);
     this.queue.push({
       type: 'finish',
