@@ -26,6 +26,7 @@ import type { AgentCallOptions, AgentGenerateResult, AgentStreamPart, StepResult
 import { toProviderToolChoice } from './agent-types.ts';
 import type { ModelMessage } from './model-message.ts';
 import type { RequestContext } from './request-context.ts';
+import { AbortableReader } from './abortable-reader.ts';
 import { addUsage, emptyUsage } from './usage.ts';
 
 /** A resolved model with its failover settings. */
@@ -324,14 +325,6 @@ function toPromptPart(part: LanguageModelV1Text | LanguageModelV1Reasoning): Lan
   return { type: 'reasoning', text: part.text, providerOptions: part.providerMetadata, ...(signature === undefined ? {} : { signature: signature as string }) };
 }
 
-/**
- * The iterator's next part, or an `AbortError` as soon as the signal aborts, even when the provider's stream ignores
- * its signal and never settles (the iterator is then told to return, without waiting for it).
- */
-function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
-  return raceAbort(iterator.next(), signal, { onAbort: () => void iterator.return?.()?.catch(() => {}) });
-}
-
 function makeToolCall(toolCallId: string, toolName: string, input: unknown): ToolCall {
   return { type: 'tool-call', toolCallId, toolName, input, payload: { toolCallId, toolName, args: input } };
 }
@@ -423,17 +416,22 @@ async function streamStep<Output>(
     callWithRetry(async (abortSignal) => {
       const streamResult = await candidate.doStream(abortSignal ? { ...call, abortSignal } : call);
       const streamIterator = streamResult.stream[Symbol.asyncIterator]();
+      const reader = new AbortableReader(streamIterator, abortSignal);
       const parts: LanguageModelV1StreamPart[] = [];
-      for (;;) {
-        const next = await nextOrAbort(streamIterator, abortSignal);
-        if (next.done) break;
-        const part = next.value;
-        if (part.type === 'error' && APICallError.isInstance(part.error) && part.error.isRetryable) {
-          await streamIterator.return?.();
-          throw part.error;
+      try {
+        for (;;) {
+          const next = await reader.next();
+          if (next.done) break;
+          const part = next.value;
+          if (part.type === 'error' && APICallError.isInstance(part.error) && part.error.isRetryable) {
+            await streamIterator.return?.();
+            throw part.error;
+          }
+          parts.push(part);
+          if (part.type !== 'stream-start' && part.type !== 'response-metadata') break;
         }
-        parts.push(part);
-        if (part.type !== 'stream-start' && part.type !== 'response-metadata') break;
+      } finally {
+        reader.dispose();
       }
       return { result: streamResult, iterator: streamIterator, leading: parts };
     }, policy),
@@ -441,7 +439,8 @@ async function streamStep<Output>(
 
   const content: LanguageModelV1Content[] = [];
   type Block = { type: 'text' | 'reasoning'; text: string; providerMetadata?: ProviderMetadata };
-  const open = new Map<string, Block>();
+  const openText = new Map<string, Block>();
+  const openReasoning = new Map<string, Block>();
   const mergeMetadata = (block: Block | undefined, metadata: ProviderMetadata | undefined): void => {
     if (!block || !metadata) return;
     const merged: ProviderMetadata = { ...block.providerMetadata };
@@ -478,17 +477,18 @@ async function streamStep<Output>(
         const kind = part.type === 'text-start' ? 'text' : 'reasoning';
         const block: Block = { type: kind, text: '' };
         mergeMetadata(block, part.providerMetadata);
-        open.set(`${kind}:${part.id}`, block);
+        (kind === 'text' ? openText : openReasoning).set(part.id, block);
         content.push(block as LanguageModelV1Content);
         break;
       }
       case 'text-delta':
       case 'reasoning-delta': {
         const kind = part.type === 'text-delta' ? 'text' : 'reasoning';
-        let block = open.get(`${kind}:${part.id}`);
+        const blocks = kind === 'text' ? openText : openReasoning;
+        let block = blocks.get(part.id);
         if (!block) {
           block = { type: kind, text: '' };
-          open.set(`${kind}:${part.id}`, block);
+          blocks.set(part.id, block);
           content.push(block as LanguageModelV1Content);
         }
         block.text += part.delta;
@@ -497,7 +497,7 @@ async function streamStep<Output>(
       }
       case 'text-end':
       case 'reasoning-end':
-        mergeMetadata(open.get(`${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`), part.providerMetadata);
+        mergeMetadata((part.type === 'text-end' ? openText : openReasoning).get(part.id), part.providerMetadata);
         break;
       case 'tool-call':
         content.push(part);
@@ -520,11 +520,12 @@ async function streamStep<Output>(
     emit(part);
   };
 
+  const reader = new AbortableReader(iterator, input.abortSignal);
   try {
     for (const part of leading) handle(part);
     if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') {
       for (;;) {
-        const next = await nextOrAbort(iterator, input.abortSignal);
+        const next = await reader.next();
         if (next.done) break;
         handle(next.value);
         if (input.abortSignal?.aborted) {
@@ -536,6 +537,8 @@ async function streamStep<Output>(
   } catch (error) {
     if (input.abortSignal?.aborted) throw new AbortError({ cause: error });
     throw error;
+  } finally {
+    reader.dispose();
   }
   throwIfAborted(input.abortSignal);
   start();

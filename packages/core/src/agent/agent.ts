@@ -20,6 +20,7 @@ import type {
   AgentStreamResult,
 } from './agent-types.ts';
 import { normalizeInput, toPromptMessage, type AgentInput, type ModelMessage } from './model-message.ts';
+import { AgentStreamResultImpl } from './agent-stream-result.ts';
 import { ReplayStream } from './replay-stream.ts';
 import { RequestContext } from './request-context.ts';
 
@@ -144,8 +145,7 @@ export class Agent {
   }
 
   async #resolveInstructions(instructions: AgentInstructions, requestContext: RequestContext): Promise<string[]> {
-    const value = typeof instructions === 'function' ? await instructions({ requestContext, mastra: this.#mastra }) : instructions;
-    return (Array.isArray(value) ? value : [value]).filter((text) => text.length > 0);
+    return instructionTexts(typeof instructions === 'function' ? await instructions({ requestContext, mastra: this.#mastra }) : instructions);
   }
 
   #mergeOptions<Output>(options: AgentCallOptions<Output> | undefined): AgentCallOptions<Output> {
@@ -177,7 +177,8 @@ export class Agent {
       configTools === undefined ? {} : typeof configTools === 'function' ? await configTools({ requestContext }) : configTools;
     if (options.tools) tools = { ...tools, ...options.tools };
 
-    const system = await this.#resolveInstructions(options.instructions ?? this.#config.instructions, requestContext);
+    const instructions = options.instructions ?? this.#config.instructions;
+    const system = typeof instructions === 'function' ? await this.#resolveInstructions(instructions, requestContext) : instructionTexts(instructions);
     const memory = options.memory ? this.#config.memory : undefined;
     if (options.memory && !memory) {
       throw new TypeError(`Agent "${this.name}": options.memory was given but the agent has no memory: pass memory: new Memory(...) to the Agent`);
@@ -257,7 +258,7 @@ export class Agent {
     run.loop.parentSpan = span;
     try {
       const result = await runAgentLoop(run.loop);
-      await this.#finish(run, result);
+      if (run.memory || run.loop.options.onFinish) await this.#finish(run, result);
       span?.end(usageAttributes(result));
       return result;
     } catch (error) {
@@ -296,7 +297,7 @@ export class Agent {
     const result = (async (): Promise<AgentGenerateResult<Output>> => {
       try {
         const value = await runAgentLoop(run.loop);
-        await this.#finish(run, value);
+        if (run.memory || run.loop.options.onFinish) await this.#finish(run, value);
         parts.push({ type: 'finish', finishReason: value.finishReason, usage: value.usage, totalUsage: value.totalUsage });
         span?.end(usageAttributes(value));
         return value;
@@ -312,27 +313,8 @@ export class Agent {
         external?.removeEventListener('abort', forwardAbort);
       }
     })();
-    const derive = <T>(pick: (value: AgentGenerateResult<Output>) => T): Promise<T> => {
-      const promise = result.then(pick);
-      promise.catch(() => {});
-      return promise;
-    };
     result.catch(() => {});
-    return {
-      runId: run.loop.runId,
-      fullStream: parts,
-      textStream: parts.map((part) => (part.type === 'text-delta' ? part.delta : undefined)),
-      text: derive((value) => value.text),
-      object: derive((value) => value.object),
-      usage: derive((value) => value.usage),
-      totalUsage: derive((value) => value.totalUsage),
-      finishReason: derive((value) => value.finishReason),
-      toolCalls: derive((value) => value.toolCalls),
-      toolResults: derive((value) => value.toolResults),
-      steps: derive((value) => value.steps),
-      result,
-      getFullOutput: () => result,
-    };
+    return new AgentStreamResultImpl(run.loop.runId, parts, result);
   }
 
   #spanAttributes(loop: Pick<LoopInput<unknown>, 'runId' | 'threadId' | 'resourceId' | 'models'>): Record<string, string | undefined> {
@@ -346,6 +328,11 @@ export class Agent {
       'gen_ai.system': model.provider,
     };
   }
+}
+
+function instructionTexts(value: string | string[]): string[] {
+  if (typeof value === 'string') return value.length > 0 ? [value] : [];
+  return value.filter((text) => text.length > 0);
 }
 
 function usageAttributes(result: AgentGenerateResult<unknown>): Record<string, number | string | undefined> {

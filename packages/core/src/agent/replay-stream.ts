@@ -1,14 +1,27 @@
+/** Where one reader of a `ReplayStream` is, and its pending read when it waits for a value. */
+interface Reader {
+  position: number;
+  finished: boolean;
+  resolve: ((result: IteratorResult<never>) => void) | undefined;
+  reject: ((error: unknown) => void) | undefined;
+  pending: Promise<IteratorResult<never>> | undefined;
+}
+
+const doneResult: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
+
 /**
  * A push-based, multi-reader async iterable. Every reader sees every value from the start.
  * Readers that break early call `onCancel` (the agent cancels its run).
+ *
+ * A waiting read is settled directly by `push`, without an async function in between: a stream part
+ * reaches the reader in one promise reaction.
  */
 export class ReplayStream<T> implements AsyncIterable<T> {
   readonly #values: T[] = [];
   #done = false;
   #error: unknown = undefined;
   #failed = false;
-  #wake: (() => void) | undefined;
-  #waiting: Promise<void> | undefined;
+  #waiting: Reader[] = [];
   readonly #onCancel: (() => void) | undefined;
 
   constructor(onCancel?: () => void) {
@@ -18,12 +31,12 @@ export class ReplayStream<T> implements AsyncIterable<T> {
   push(value: T): void {
     if (this.#done) return;
     this.#values.push(value);
-    this.#notify();
+    if (this.#waiting.length > 0) this.#notify();
   }
 
   close(): void {
     this.#done = true;
-    this.#notify();
+    if (this.#waiting.length > 0) this.#notify();
   }
 
   fail(error: unknown): void {
@@ -37,53 +50,93 @@ export class ReplayStream<T> implements AsyncIterable<T> {
   }
 
   #notify(): void {
-    const wake = this.#wake;
-    if (wake) {
-      this.#wake = undefined;
-      this.#waiting = undefined;
-      wake();
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const reader of waiting) {
+      const { resolve, reject } = reader;
+      reader.resolve = undefined;
+      reader.reject = undefined;
+      reader.pending = undefined;
+      if (reader.finished) resolve!(doneResult);
+      else if (reader.position < this.#values.length) resolve!({ value: this.#values[reader.position++] as never, done: false });
+      else {
+        reader.finished = true;
+        if (this.#failed) reject!(this.#error);
+        else resolve!(doneResult);
+      }
     }
   }
 
-  #wait(): Promise<void> {
-    return (this.#waiting ??= new Promise((resolve) => {
-      this.#wake = resolve;
-    }));
+  #next(reader: Reader): Promise<IteratorResult<T>> {
+    if (reader.pending) return reader.pending.then(() => this.#next(reader));
+    if (reader.finished) return Promise.resolve(doneResult);
+    if (reader.position < this.#values.length) return Promise.resolve({ value: this.#values[reader.position++]!, done: false });
+    if (this.#done) {
+      reader.finished = true;
+      return this.#failed ? Promise.reject(this.#error) : Promise.resolve(doneResult);
+    }
+    const pending = new Promise<IteratorResult<never>>((resolve, reject) => {
+      reader.resolve = resolve;
+      reader.reject = reject;
+    });
+    reader.pending = pending;
+    this.#waiting.push(reader);
+    return pending;
+  }
+
+  #return(reader: Reader): Promise<IteratorResult<T>> {
+    if (!reader.finished && !this.#done) this.#onCancel?.();
+    reader.finished = true;
+    const resolve = reader.resolve;
+    if (resolve) {
+      reader.resolve = undefined;
+      reader.reject = undefined;
+      reader.pending = undefined;
+      this.#waiting = this.#waiting.filter((waiting) => waiting !== reader);
+      resolve(doneResult);
+    }
+    return Promise.resolve(doneResult);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    let position = 0;
-    let finished = false;
+    const reader: Reader = { position: 0, finished: false, resolve: undefined, reject: undefined, pending: undefined };
     return {
-      next: async (): Promise<IteratorResult<T>> => {
-        while (!finished) {
-          if (position < this.#values.length) return { value: this.#values[position++]!, done: false };
-          if (this.#done) {
-            finished = true;
-            if (this.#failed) throw this.#error;
-            break;
-          }
-          await this.#wait();
-        }
-        return { value: undefined, done: true };
-      },
-      return: async (): Promise<IteratorResult<T>> => {
-        if (!finished && !this.#done) this.#onCancel?.();
-        finished = true;
-        return { value: undefined, done: true };
-      },
+      next: () => this.#next(reader),
+      return: () => this.#return(reader),
     };
   }
 
   /** A mapped view (values for which `map` returns undefined are skipped). */
   map<U>(map: (value: T) => U | undefined): AsyncIterable<U> {
-    const source = this;
+    return new MappedIterable(this, map);
+  }
+}
+
+/** A view of an async iterable through `map`, skipping undefined; breaking out of it returns the source. */
+class MappedIterable<T, U> implements AsyncIterable<U> {
+  readonly #source: AsyncIterable<T>;
+  readonly #map: (value: T) => U | undefined;
+
+  constructor(source: AsyncIterable<T>, map: (value: T) => U | undefined) {
+    this.#source = source;
+    this.#map = map;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<U> {
+    const source = this.#source[Symbol.asyncIterator]();
+    const map = this.#map;
     return {
-      async *[Symbol.asyncIterator]() {
-        for await (const value of source) {
-          const mapped = map(value);
-          if (mapped !== undefined) yield mapped;
+      next: async (): Promise<IteratorResult<U>> => {
+        for (;;) {
+          const result = await source.next();
+          if (result.done) return doneResult;
+          const mapped = map(result.value);
+          if (mapped !== undefined) return { value: mapped, done: false };
         }
+      },
+      return: async (): Promise<IteratorResult<U>> => {
+        await source.return?.();
+        return doneResult;
       },
     };
   }
