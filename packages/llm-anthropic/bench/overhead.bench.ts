@@ -4,7 +4,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { Agent } from '@mastra-ts/core';
-import { anthropicText, startFakeAnthropic } from '@mastra-ts/fake-providers/anthropic';
+import { anthropicText, anthropicToolCalls, startFakeAnthropic } from '@mastra-ts/fake-providers/anthropic';
 import { createAnthropic } from '../src/index.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -12,18 +12,25 @@ const callsPerRound = Number(process.env.BENCH_CALLS ?? 300);
 const modelId = 'claude-haiku-4-5';
 
 const server = await startFakeAnthropic();
-server.setFallback(() => anthropicText(['Hello', ' from', ' the', ' fake', ' server.']));
+server.setFallback((request) =>
+  Array.isArray(request.body?.tools) ? anthropicToolCalls([{ id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }]) : anthropicText(['Hello', ' from', ' the', ' fake', ' server.']),
+);
 const sdk = new Anthropic({ apiKey: 'bench', baseURL: server.baseURL, maxRetries: 0 });
 const model = createAnthropic({ apiKey: 'bench', baseURL: server.baseURL })(modelId);
 const agent = new Agent({ name: 'bench', instructions: 'Be brief.', model });
 // the same request body on both sides: the user turn as the provider converts it (a text block)
 const params = { model: modelId, max_tokens: 1024, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }] };
 const prompt = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Hello' }] }];
+const inputSchema = { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] };
+const tools = [{ type: 'function' as const, name: 'weather', description: 'Weather of a city', inputSchema }];
+const sdkTools = [{ name: 'weather', description: 'Weather of a city', input_schema: inputSchema }];
 
 type Case = { name: string; run: () => Promise<number | void> };
 const cases: Case[] = [
   { name: 'sdk generate', run: async () => void (await sdk.messages.create(params)) },
   { name: 'provider generate', run: async () => void (await model.doGenerate({ prompt, maxOutputTokens: 1024 })) },
+  { name: 'sdk tools', run: async () => void (await sdk.messages.create({ ...params, tools: sdkTools })) },
+  { name: 'provider tools', run: async () => void (await model.doGenerate({ prompt, maxOutputTokens: 1024, tools })) },
   { name: 'agent.generate', run: async () => void (await agent.generate('Hello')) },
   {
     name: 'sdk stream',
@@ -78,5 +85,6 @@ console.log(`Node ${process.version}, ${iterations} interleaved calls per case, 
 console.log(line('generate', micro('provider generate'), micro('sdk generate')));
 console.log(line('stream: first text delta', firstMicro('provider stream'), firstMicro('sdk stream')));
 console.log(line('stream: whole stream', micro('provider stream'), micro('sdk stream')));
+console.log(line('tool call (generate)', micro('provider tools'), micro('sdk tools')));
 console.log(line('agent.generate (1 step)', micro('agent.generate'), micro('sdk generate')));
 console.log(`calls/s (from medians): sdk ${(1e6 / micro('sdk generate')).toFixed(0)}, provider ${(1e6 / micro('provider generate')).toFixed(0)}, agent.generate ${(1e6 / micro('agent.generate')).toFixed(0)}`);
