@@ -72,7 +72,7 @@ export class DeferredHnswIndex implements VectorIndex {
   /** Tail entries in arrival order, with their embedding as given (its hash is what the saved graph records). */
   readonly #pending = new Map<string, VectorIndexEntry & { vector: Float32Array }>();
   /** Embedding hash of every live graph node, by id. */
-  readonly #graphHashes = new Map<string, number>();
+  #graphHashes = new Map<string, number>();
   readonly #inline: boolean;
   readonly #sliceMs: number;
   readonly #compactionThreshold: number;
@@ -146,7 +146,7 @@ export class DeferredHnswIndex implements VectorIndex {
       for (let position = 0; position < documents.ids.length; position++) rest.push(entry(position));
     }
     const index = new DeferredHnswIndex(settings, graph);
-    for (const [id, hash] of hashes) index.#graphHashes.set(id, hash);
+    index.#graphHashes = hashes;
     index.#enqueue(rest);
     return index;
   }
