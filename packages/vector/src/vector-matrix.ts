@@ -103,6 +103,19 @@ export class VectorMatrix {
 
   #writeAt(start: number, values: ArrayLike<number>, normalize: boolean): number {
     const dimension = this.dimension;
+    if (values instanceof Float32Array && values.length === dimension) {
+      const floats = this.floats;
+      floats.set(values, start);
+      const end = start + dimension;
+      let squares = 0;
+      for (let index = start; index < end; index++) squares += floats[index]! * floats[index]!;
+      const norm = Math.sqrt(squares);
+      if (normalize) {
+        const scale = norm === 0 ? 0 : 1 / norm;
+        for (let index = start; index < end; index++) floats[index] = floats[index]! * scale;
+      }
+      return norm;
+    }
     let squares = 0;
     for (let index = 0; index < dimension; index++) squares += values[index]! * values[index]!;
     const norm = Math.sqrt(squares);

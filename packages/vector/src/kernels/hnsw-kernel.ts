@@ -1,7 +1,7 @@
 import { hnswKernelBase64 } from './hnsw-kernel-bytes.ts';
 
 interface HnswKernelExports {
-  configure(stride: number, nodes: number, rec: number, visited: number, cand: number, res: number, squared: number, floats: number): void;
+  configure(stride: number, nodes: number, rec: number, visited: number, cand: number, res: number, squared: number, floats: number, scales: number): void;
   set_epoch(epoch: number): void;
   write_row(slot: number): void;
   write_query(): void;
@@ -19,6 +19,7 @@ interface HnswKernelExports {
 const pageBytes = 65_536;
 const maxPages = 65_536;
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
+const align64 = (bytes: number): number => (bytes + 63) & ~63;
 let cachedModule: WebAssembly.Module | undefined;
 
 function kernelModule(): WebAssembly.Module {
@@ -51,6 +52,8 @@ export class HnswKernel {
   #scratchOffset = 0;
   #visitedOffset = 0;
   #floatsIndex = 0;
+  readonly #nodes: number;
+  #scalesOffset = 0;
   /** Predicate asked in `accept` mode. */
   accept: (slot: number) => boolean = () => true;
   bytes: Int8Array = new Int8Array(0);
@@ -65,7 +68,8 @@ export class HnswKernel {
     this.dimension = dimension;
     this.m0 = m0;
     this.stride = align16(dimension);
-    this.recordBytes = align16(this.stride + 20 + 4 * m0);
+    this.recordBytes = align64(this.stride + 20 + 4 * m0);
+    this.#nodes = align64(this.stride);
     const instance = new WebAssembly.Instance(kernelModule(), {
       env: { memory: this.#memory, accept: (slot: number): number => (this.accept(slot) ? 1 : 0) },
     });
@@ -82,7 +86,7 @@ export class HnswKernel {
 
   /** Word index of the link count of `slot` in `words` (its links follow). */
   linkWord(slot: number): number {
-    return (this.stride + slot * this.recordBytes + this.stride + 16) >> 2;
+    return (this.#nodes + slot * this.recordBytes + this.stride + 16) >> 2;
   }
 
   /** Words per record: the distance between two slots' link lists in `words`. */
@@ -95,8 +99,9 @@ export class HnswKernel {
     if (rows <= this.#capacity) return;
     let capacity = Math.max(64, this.#capacity);
     while (capacity < rows) capacity *= 2;
-    const nodes = this.stride;
-    const visited = align16(nodes + capacity * this.recordBytes);
+    const nodes = this.#nodes;
+    const scales = nodes + capacity * this.recordBytes;
+    const visited = align64(scales + capacity * 4);
     const cand = visited + align16(capacity * 4);
     const res = cand + (capacity + 1) * 8;
     const list = res + (capacity + 1) * 8;
@@ -109,11 +114,13 @@ export class HnswKernel {
     if (pages > maxPages) throw new RangeError(`${rows} HNSW nodes of dimension ${this.dimension} exceed the 4 GiB of one index`);
     if (pages > current) this.#memory.grow(pages - current);
     const buffer = this.#memory.buffer;
+    if (this.#capacity > 0) new Uint8Array(buffer).copyWithin(scales, this.#scalesOffset, this.#scalesOffset + this.#capacity * 4);
+    this.#scalesOffset = scales;
     new Uint8Array(buffer, visited, capacity * 4).fill(0);
     new Uint8Array(buffer, floats, this.stride * 4).fill(0);
     this.#searches = 0;
     this.#exports.set_epoch(0);
-    this.#exports.configure(this.stride, nodes, this.recordBytes, visited, cand, res, this.#squared, floats);
+    this.#exports.configure(this.stride, nodes, this.recordBytes, visited, cand, res, this.#squared, floats, scales);
     this.#floatsIndex = floats >> 2;
     this.#capacity = capacity;
     this.#visitedOffset = visited;
@@ -135,7 +142,7 @@ export class HnswKernel {
   }
 
   setDeleted(slot: number, deleted: boolean): void {
-    this.words[((this.stride + slot * this.recordBytes + this.stride) >> 2) + 2] = deleted ? 1 : 0;
+    this.words[((this.#nodes + slot * this.recordBytes + this.stride) >> 2) + 2] = deleted ? 1 : 0;
   }
 
   /** Quantizes the (float, already normalised when cosine) query row. */
