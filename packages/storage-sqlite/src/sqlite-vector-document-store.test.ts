@@ -122,4 +122,15 @@ describe('SqliteVectorDocumentStore', () => {
     expect(plan).toContain('vector_documents_index_seq');
     expect(plan).not.toContain('TEMP B-TREE');
   });
+
+  it('refuses to load an index whose stored embedding has the wrong byte length', async () => {
+    const database = new Database(':memory:');
+    const { vectors } = await storages.open({ database });
+    await vectors.createIndex({ indexName: 'docs', dimension: 2, metric: 'cosine' });
+    await vectors.upsertDocuments({ indexName: 'docs', documents: [{ id: 'a', embedding: [1, 0] }, { id: 'b', embedding: [0, 1] }] });
+    database.prepare("update vector_documents set embedding = x'0000803f' where id = 'b'").run();
+    const error = await vectors.loadIndex({ indexName: 'docs' }).catch((caught: unknown) => caught);
+    expect(StorageError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('vector document "b" of index "docs" has a 4-byte embedding where dimension 2 needs 8');
+  });
 });
