@@ -282,6 +282,7 @@ describe('doStream', () => {
     expect(server.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect((request?.body as { stream: boolean }).stream).toBe(true);
     expect(response?.headers?.['content-type']).toContain('text/event-stream');
+    expect(JSON.parse(JSON.stringify(response)).headers['x-request-id']).toMatch(/^req_fake_/);
   });
 
   it('streams parallel tool calls with arguments in pieces and emits complete tool-call parts', async () => {

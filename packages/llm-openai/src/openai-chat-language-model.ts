@@ -18,6 +18,7 @@ import {
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { mapChatProviderOptions } from './openai-chat-options.ts';
+import { LazyResponseHeaders } from './lazy-response-headers.ts';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
 
 /** How one OpenAI-compatible dialect is called. Built by the provider factories. */
@@ -148,7 +149,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     return {
       stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: this.config.reasoningField, refusalKey: this.config.providerOptionsKey }),
       request: { body },
-      response: { headers: headersToRecord(result.response.headers)! },
+      response: new LazyResponseHeaders(result.response.headers),
     };
   }
 }
