@@ -110,7 +110,8 @@ function modelOptionsOf(options: LanguageModelV1CallOptions): Record<string, unk
 }
 
 function toOllamaTool(tool: LanguageModelV1FunctionTool): Tool {
-  return { type: 'function', function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.inputSchema as NonNullable<Tool['function']['parameters']> } };
+  const parameters = tool.inputSchema as NonNullable<Tool['function']['parameters']>;
+  return { type: 'function', function: tool.description ? { name: tool.name, description: tool.description, parameters } : { name: tool.name, parameters } };
 }
 
 /** An Ollama chat model (`/api/chat`) as a core `LanguageModelV1`, on the `ollama` client. */
@@ -119,6 +120,8 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
   readonly provider: string;
   readonly modelId: OllamaChatModelId;
   private readonly config: OllamaConfig;
+  private lastHost = '';
+  private lastURL = '';
 
   constructor(modelId: OllamaChatModelId, config: OllamaConfig) {
     this.modelId = modelId;
@@ -128,18 +131,20 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
 
   /** Builds the request; synchronous unless an image URL has to be downloaded. */
   private prepare(options: LanguageModelV1CallOptions, stream: boolean): PreparedChat | Promise<PreparedChat> {
+    const parsed = options.providerOptions?.ollama === undefined ? undefined : parseOllamaProviderOptions(options.providerOptions.ollama);
+    const messages = convertToOllamaMessages(options.prompt, { fetch: this.config.fetch ?? globalThis.fetch, abortSignal: options.abortSignal });
+    return Array.isArray(messages) ? this.build(options, stream, parsed, messages) : messages.then((converted) => this.build(options, stream, parsed, converted));
+  }
+
+  private build(options: LanguageModelV1CallOptions, stream: boolean, parsed: ParsedOllamaOptions | undefined, messages: Message[]): PreparedChat {
     const warnings: LanguageModelV1CallWarning[] = [];
     const host = this.config.host();
-    const client = createOllamaCallClient({ host, headers: this.config.headers, fetch: this.config.fetch, abortSignal: options.abortSignal, callHeaders: options.headers });
-    const modelOptions = modelOptionsOf(options);
-    let think: ParsedOllamaOptions['think'];
-    let keepAlive: ParsedOllamaOptions['keepAlive'];
-    if (options.providerOptions?.ollama !== undefined) {
-      const parsed = parseOllamaProviderOptions(options.providerOptions.ollama);
-      Object.assign(modelOptions, parsed.modelOptions);
-      think = parsed.think;
-      keepAlive = parsed.keepAlive;
+    if (host !== this.lastHost) {
+      this.lastURL = `${host}/api/chat`;
+      this.lastHost = host;
     }
+    const client = createOllamaCallClient({ host, headers: this.config.headers, fetch: this.config.fetch, abortSignal: options.abortSignal, callHeaders: options.headers });
+    const request: ChatRequest & { stream: boolean } = { model: this.modelId, messages, stream };
 
     let tools = options.tools;
     const choice = options.toolChoice;
@@ -149,20 +154,17 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
       tools = tools?.filter((tool) => tool.name === choice.toolName);
       warnings.push({ type: 'unsupported-setting', setting: 'toolChoice', details: `Ollama cannot force a tool call; only "${choice.toolName}" was offered` });
     }
-    const format = options.responseFormat?.type === 'json' ? (options.responseFormat.schema ?? 'json') : undefined;
-
-    const finish = (messages: Message[]): PreparedChat => {
-      const request: ChatRequest & { stream: boolean } = { model: this.modelId, messages, stream };
-      if (tools !== undefined && tools.length > 0) request.tools = tools.map(toOllamaTool);
-      if (format !== undefined) request.format = format as ChatRequest['format'];
-      if (think !== undefined) request.think = think;
-      if (keepAlive !== undefined) request.keep_alive = keepAlive;
-      if (modelOptions !== emptyOptions && hasKeys(modelOptions)) request.options = modelOptions as ChatRequest['options'];
-      const context: OllamaErrorContext = { url: `${host}/api/chat`, host, modelId: this.modelId, requestBody: request, abortSignal: options.abortSignal, responseHeaders: client.responseHeaders };
-      return { request, warnings, context, client };
-    };
-    const messages = convertToOllamaMessages(options.prompt, { fetch: this.config.fetch ?? globalThis.fetch, abortSignal: options.abortSignal });
-    return Array.isArray(messages) ? finish(messages) : messages.then(finish);
+    if (tools !== undefined && tools.length > 0) request.tools = tools.map(toOllamaTool);
+    if (options.responseFormat?.type === 'json') request.format = (options.responseFormat.schema ?? 'json') as ChatRequest['format'];
+    const modelOptions = modelOptionsOf(options);
+    if (parsed !== undefined) {
+      Object.assign(modelOptions, parsed.modelOptions);
+      if (parsed.think !== undefined) request.think = parsed.think;
+      if (parsed.keepAlive !== undefined) request.keep_alive = parsed.keepAlive;
+    }
+    if (modelOptions !== emptyOptions && hasKeys(modelOptions)) request.options = modelOptions as ChatRequest['options'];
+    const context: OllamaErrorContext = { url: this.lastURL, host, modelId: this.modelId, requestBody: request, abortSignal: options.abortSignal, responseHeaders: client.responseHeaders };
+    return { request, warnings, context, client };
   }
 
   async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
