@@ -81,6 +81,9 @@ const maxClockEntries = 10_000;
 const maxQueryVectors = 256;
 /** Vector indexes up to this size keep recall's scope filter (see `#planUnfiltered`). */
 const smallIndex = 4096;
+/** Embedded messages of a thread between two writes of its durable watermark. */
+const watermarkEvery = 64;
+const maxUnsavedWatermarks = 1000;
 /** Recalls between two reads of the vector index's size. */
 const indexSizeRefresh = 256;
 /** Recalls a scope seen to be narrow keeps its filter before an unfiltered query is tried again. */
@@ -119,6 +122,8 @@ export class Memory implements AgentMemory {
   readonly #titling = new Set<string>();
   /** Recent query embeddings by embedded text (this memory has one embedder), reused when that text is saved. */
   readonly #queryVectors = new Map<string, number[]>();
+  /** Embedded positions not yet written to thread metadata, with how many messages they cover. */
+  readonly #unsavedWatermarks = new Map<string, { cursor: MessageCursor; count: number }>();
   #recallTick = 0;
   #indexSize: number | undefined;
   #indexSizeTick = 0;
@@ -277,6 +282,7 @@ export class Memory implements AgentMemory {
     const existed = await this.#locks.run(threadId, () => this.#store.deleteThread(threadId, signalOptions(options.abortSignal)));
     await this.#deleteVectors({ threadId }, options.abortSignal);
     this.#clock.delete(threadId);
+    this.#unsavedWatermarks.delete(threadId);
     this.#knownThreads.delete(threadId);
     this.#recoveryChecked.delete(threadId);
     return existed;
@@ -450,6 +456,9 @@ export class Memory implements AgentMemory {
     while (this.#background.size > 0) await Promise.all([...this.#background]);
     await this.#queue?.flush(options);
     while (this.#background.size > 0) await Promise.all([...this.#background]);
+    const marks = [...this.#unsavedWatermarks].map(([threadId, pending]): [string, MessageCursor] => [threadId, pending.cursor]);
+    this.#unsavedWatermarks.clear();
+    await this.#saveWatermarks(marks);
   }
 
   /** Flushes and stops background retries. */
@@ -828,21 +837,40 @@ export class Memory implements AgentMemory {
     void tracked.finally(() => this.#background.delete(tracked));
   }
 
+  /**
+   * Records how far each thread is embedded. The durable watermark (thread metadata) is written once
+   * `watermarkEvery` messages of a thread were embedded since the last write, and by `flush()`: a crash re-embeds at
+   * most that many messages (upserts by id), and a steady turn does not pay a thread write for its embeddings.
+   */
   async #advanceWatermarks(jobs: EmbeddingJob[]): Promise<void> {
-    const newest = new Map<string, MessageCursor>();
+    const due: Array<[string, MessageCursor]> = [];
     for (const job of jobs) {
-      const current = newest.get(job.threadId);
-      if (!current || byPosition(current, job) < 0) newest.set(job.threadId, { createdAt: job.createdAt, id: job.id });
+      const pending = this.#unsavedWatermarks.get(job.threadId);
+      if (!pending) this.#unsavedWatermarks.set(job.threadId, { cursor: { createdAt: job.createdAt, id: job.id }, count: 1 });
+      else {
+        pending.count++;
+        if (byPosition(pending.cursor, job) < 0) pending.cursor = { createdAt: job.createdAt, id: job.id };
+      }
     }
+    if (this.#trustedWatermarks.size > maxClockEntries) this.#trustedWatermarks.clear();
+    const crowded = this.#unsavedWatermarks.size > maxUnsavedWatermarks;
+    for (const threadId of new Set(jobs.map((job) => job.threadId))) {
+      this.#trustedWatermarks.add(threadId);
+      const pending = this.#unsavedWatermarks.get(threadId)!;
+      if (crowded || pending.count >= watermarkEvery) due.push([threadId, pending.cursor]);
+    }
+    for (const [threadId] of due) this.#unsavedWatermarks.delete(threadId);
+    await this.#saveWatermarks(due);
+  }
+
+  async #saveWatermarks(marks: Array<[string, MessageCursor]>): Promise<void> {
     await Promise.all(
-      [...newest].map(([threadId, cursor]) =>
+      marks.map(([threadId, cursor]) =>
         this.#locks.run(threadId, async () => {
           const thread = await this.#store.getThread(threadId);
           if (!thread) return;
           const state = (thread.metadata?.[stateKey] ?? {}) as MemoryState;
           const mark = state.embeddedThrough;
-          if (this.#trustedWatermarks.size > maxClockEntries) this.#trustedWatermarks.clear();
-          this.#trustedWatermarks.add(threadId);
           if (mark && byPosition({ createdAt: new Date(mark.createdAt), id: mark.id }, cursor) >= 0) return;
           const next: MemoryState = { ...state, embeddedThrough: { createdAt: cursor.createdAt.getTime(), id: cursor.id } };
           await this.#store.saveThread({ ...thread, metadata: { ...thread.metadata, [stateKey]: next as JSONObject } });
@@ -889,7 +917,9 @@ export class Memory implements AgentMemory {
     if (this.#recoveryChecked.size > maxClockEntries) this.#recoveryChecked.clear();
     this.#recoveryChecked.add(thread.id);
     const mark = trustWatermark ? (thread.metadata?.[stateKey] as MemoryState | undefined)?.embeddedThrough : undefined;
-    const from = mark ? { createdAt: new Date(mark.createdAt), id: mark.id } : undefined;
+    const saved = mark ? { createdAt: new Date(mark.createdAt), id: mark.id } : undefined;
+    const unsaved = trustWatermark ? this.#unsavedWatermarks.get(thread.id)?.cursor : undefined;
+    const from = unsaved && (!saved || byPosition(saved, unsaved) < 0) ? unsaved : saved;
     if (from && byPosition(from, newest) >= 0) return;
     if (this.#queue.pendingFor(thread.id) > 0) return;
     this.#recovering.add(thread.id);
