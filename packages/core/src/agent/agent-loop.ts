@@ -55,6 +55,11 @@ function canFailOver(error: unknown, signal: AbortSignal | undefined): boolean {
 
 /** Runs `attempt` on each candidate model until one succeeds or an error is not worth failing over for. */
 async function withFailover<T>(input: LoopInput<unknown>, retry: RetryCallOptions, attempt: (model: LanguageModelV1, retry: RetryCallOptions) => Promise<T>): Promise<{ value: T; model: LanguageModelV1 }> {
+  if (input.models.length === 1) {
+    // one model: nothing to fail over to and nothing to cool down
+    const entry = input.models[0]!;
+    return { value: await attempt(entry.model, entry.maxRetries === undefined ? retry : { ...retry, maxRetries: entry.maxRetries }), model: entry.model };
+  }
   const list = candidates(input.models);
   for (let index = 0; ; index++) {
     const entry = list[index]!;
@@ -203,7 +208,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
 
     const toolCalls: ToolCall[] = [];
     const assistantContent: Array<LanguageModelV1TextPart | LanguageModelV1ReasoningPart | LanguageModelV1ToolCallPart> = [];
-    const parseFailures = new Map<string, unknown>();
+    let parseFailures: Map<string, unknown> | undefined;
     for (const part of output.content) {
       if (part.type !== 'tool-call') {
         if (part.type === 'text' || part.type === 'reasoning') assistantContent.push(toPromptPart(part));
@@ -214,7 +219,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
         parsed = part.input.trim() === '' ? {} : JSON.parse(part.input);
       } catch (cause) {
         parsed = part.input;
-        parseFailures.set(part.toolCallId, new JSONParseError({ text: part.input, cause }));
+        (parseFailures ??= new Map()).set(part.toolCallId, new JSONParseError({ text: part.input, cause }));
       }
       toolCalls.push(makeToolCall(part.toolCallId, part.toolName, parsed));
       assistantContent.push({
@@ -236,7 +241,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
     let toolResults: ToolResult[] = [];
     let pendingClientCalls = false;
     if (toolCalls.length > 0) {
-      const outcomes = await Promise.all(toolCalls.map((toolCall) => executeToolCall(input, toolCall, parseFailures.get(toolCall.toolCallId))));
+      const outcomes = await Promise.all(toolCalls.map((toolCall) => executeToolCall(input, toolCall, parseFailures?.get(toolCall.toolCallId))));
       toolResults = outcomes.filter((outcome): outcome is ToolResult => outcome !== undefined);
       pendingClientCalls = toolResults.length < toolCalls.length;
       if (toolResults.length > 0) {
@@ -253,12 +258,16 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
     }
     responseMessages.push(...stepMessages);
 
-    const text = output.content.filter((part) => part.type === 'text').map((part) => part.text).join('');
-    const reasoning = output.content.filter((part) => part.type === 'reasoning');
+    let text = '';
+    let reasoningText: string | undefined;
+    for (const part of output.content) {
+      if (part.type === 'text') text += part.text;
+      else if (part.type === 'reasoning') reasoningText = reasoningText === undefined ? part.text : reasoningText + part.text;
+    }
     const step: StepResult = {
       stepNumber,
       text,
-      reasoningText: reasoning.length > 0 ? reasoning.map((part) => part.text).join('') : undefined,
+      reasoningText,
       content: output.content,
       toolCalls,
       toolResults,
@@ -295,7 +304,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
     }
 
     const last = steps[steps.length - 1]!;
-    const warnings = steps.flatMap((item) => item.warnings);
+    const warnings = steps.length === 1 ? last.warnings.slice() : steps.flatMap((item) => item.warnings);
     return {
       runId: input.runId,
       text: last.text,
@@ -410,13 +419,15 @@ async function streamStep<Output>(
   // `response-metadata` are produced locally by providers, so an overload error right after them is still retried):
   // once content was emitted, a retry would duplicate output.
   const {
-    value: { result, iterator, leading },
+    value: { result, iterator, leading, reader: leadingReader },
     model,
   } = await withFailover(input as LoopInput<unknown>, retry, (candidate, policy) =>
     callWithRetry(async (abortSignal) => {
       const streamResult = await candidate.doStream(abortSignal ? { ...call, abortSignal } : call);
       const streamIterator = streamResult.stream[Symbol.asyncIterator]();
       const reader = new AbortableReader(streamIterator, abortSignal);
+      // the reader is kept for the rest of the stream when it listens to the run's own signal (no per-attempt timeout)
+      let keep = false;
       const parts: LanguageModelV1StreamPart[] = [];
       try {
         for (;;) {
@@ -430,10 +441,11 @@ async function streamStep<Output>(
           parts.push(part);
           if (part.type !== 'stream-start' && part.type !== 'response-metadata') break;
         }
+        keep = abortSignal === input.abortSignal;
       } finally {
-        reader.dispose();
+        if (!keep) reader.dispose();
       }
-      return { result: streamResult, iterator: streamIterator, leading: parts };
+      return { result: streamResult, iterator: streamIterator, leading: parts, reader: keep ? reader : undefined };
     }, policy),
   );
 
@@ -520,7 +532,7 @@ async function streamStep<Output>(
     emit(part);
   };
 
-  const reader = new AbortableReader(iterator, input.abortSignal);
+  const reader = leadingReader ?? new AbortableReader(iterator, input.abortSignal);
   try {
     for (const part of leading) handle(part);
     if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') {

@@ -39,7 +39,8 @@ export async function callWithRetry<T>(fn: (abortSignal: AbortSignal | undefined
   const maxRetries = options.maxRetries ?? 2;
   const errors: unknown[] = [];
   for (let attempt = 0; ; attempt++) {
-    const { signal, dispose } = attemptSignal(options.abortSignal, options.timeoutMs);
+    const timed = options.timeoutMs === undefined ? undefined : attemptSignal(options.abortSignal, options.timeoutMs);
+    const signal = timed === undefined ? options.abortSignal : timed.signal;
     try {
       return await fn(signal);
     } catch (error) {
@@ -62,7 +63,7 @@ export async function callWithRetry<T>(fn: (abortSignal: AbortSignal | undefined
       options.onRetry?.({ attempt: attempt + 1, delayMs, error: normalized });
       await sleep(delayMs, options.abortSignal);
     } finally {
-      dispose();
+      timed?.dispose();
     }
   }
 }

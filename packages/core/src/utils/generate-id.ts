@@ -1,4 +1,5 @@
 let lastTime = 0;
+let lastTimeText = '';
 let counter = 0;
 
 /**
@@ -10,9 +11,10 @@ export function generateId(): string {
   if (now === lastTime) counter++;
   else {
     lastTime = now;
+    lastTimeText = encode(now, 10);
     counter = 0;
   }
-  return encode(now, 10) + encode(counter, 4) + randomPart();
+  return lastTimeText + encode(counter, 4) + randomPart();
 }
 
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
