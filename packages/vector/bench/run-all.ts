@@ -3,7 +3,7 @@
  * measured in the same run (core's InMemoryVectorStore and a plain-JS brute force).
  *
  * Sizes (env): EXACT_SIZES (default "20000,100000"), EXACT_DIM (384), HNSW_CONFIGS (default "20000x384,100000x128"),
- * HNSW_EF_CONSTRUCTION (128), HNSW_M (16), HNSW_EF_SEARCH ("16,32,64,96,128,160,256"), QUERIES (200), PERSIST_N (20000, at HNSW dimension 384), PERSIST_INLINE (1: also an HNSW
+ * HNSW_EF_CONSTRUCTION (128), HNSW_M (24), HNSW_EF_SEARCH ("16,32,48,64,80,96,128,256"), QUERIES (200), PERSIST_N (20000, at HNSW dimension 384), PERSIST_INLINE (1: also an HNSW
  * store with inline graph inserts, the pre-tail behaviour). `--only=exact,hnsw,persistence` runs only those sections.
  * Times are CPU time of this (single-threaded) process, so other load on the machine inflates them less than wall time;
  * the header prints the load average.
@@ -27,8 +27,8 @@ const exactDim = env('EXACT_DIM', 384);
 const hnswConfigs = (process.env['HNSW_CONFIGS'] ?? '20000x384,100000x128').split(',').map((config) => config.split('x').map(Number) as [number, number]);
 const queryCount = env('QUERIES', 200);
 const efConstruction = env('HNSW_EF_CONSTRUCTION', 128);
-const hnswM = env('HNSW_M', 16);
-const efSearchValues = (process.env['HNSW_EF_SEARCH'] ?? '16,32,64,96,128,160,256').split(',').map(Number);
+const hnswM = env('HNSW_M', 24);
+const efSearchValues = (process.env['HNSW_EF_SEARCH'] ?? '16,32,48,64,80,96,128,256').split(',').map(Number);
 const persistN = env('PERSIST_N', 20_000);
 const persistDim = 384;
 

@@ -13,11 +13,11 @@ import type { VectorIndex, VectorIndexEntry, VectorSearchOptions } from './vecto
 
 /** Tuning of an HNSW graph. Every field has a default. */
 export interface HnswSettings {
-  /** Links per node on the upper layers; layer 0 keeps `2 * m` (default 16). */
+  /** Links per node on the upper layers; layer 0 keeps `2 * m` (default 24). */
   m?: number | undefined;
   /** Candidate list size while inserting: higher builds slower and recalls better (default 128). */
   efConstruction?: number | undefined;
-  /** Candidate list size while querying, raised to `topK` when smaller (default 96). */
+  /** Candidate list size while querying, raised to `topK` when smaller (default 80). */
   efSearch?: number | undefined;
   /** Seed of the level generator: the same inserts in the same order build the same graph (default 42). */
   seed?: number | undefined;
@@ -77,9 +77,9 @@ interface ResolvedSettings {
 
 function resolveSettings(settings: HnswSettings): ResolvedSettings {
   const resolved = {
-    m: settings.m ?? 16,
+    m: settings.m ?? 24,
     efConstruction: settings.efConstruction ?? 128,
-    efSearch: settings.efSearch ?? 96,
+    efSearch: settings.efSearch ?? 80,
     seed: settings.seed ?? 42,
     compactionThreshold: settings.compactionThreshold ?? 0.25,
     exactFilterSelectivity: settings.exactFilterSelectivity ?? 0.1,
@@ -113,7 +113,7 @@ function resolveSettings(settings: HnswSettings): ResolvedSettings {
  * back: a filter never silently drops matches.
  *
  * @example
- * const index = new HnswIndex({ dimension: 384, m: 16, efSearch: 128 });
+ * const index = new HnswIndex({ dimension: 384, m: 24, efSearch: 96 });
  * index.upsert(entries);
  * index.search(query, { topK: 10, filter: compileMetadataFilter({ lang: 'en' }) });
  */
