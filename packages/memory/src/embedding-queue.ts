@@ -9,6 +9,8 @@ export interface EmbeddingJob {
   createdAt: Date;
   /** The text to embed; empty for messages that only advance the stored position (tool traffic). */
   text: string;
+  /** Time of the message before it in its thread when known (stored in the vector's metadata: one read loads a neighbourhood). */
+  previousAt?: number | undefined;
   /** Its embedding when already known (the same text was embedded as a recall query): stored without an embedding call. */
   vector?: number[] | undefined;
 }
@@ -312,6 +314,7 @@ export class EmbeddingQueue {
         threadId: job.threadId,
         ...(job.resourceId === undefined ? {} : { resourceId: job.resourceId }),
         createdAt: job.createdAt.getTime(),
+        ...(job.previousAt === undefined ? {} : { previousAt: job.previousAt }),
       })),
       ...(abortSignal ? { abortSignal } : {}),
     });

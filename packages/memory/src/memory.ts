@@ -318,7 +318,7 @@ export class Memory implements AgentMemory {
     if (clonedMessages.length > 0) {
       await this.#store.saveMessages(clonedMessages, signalOptions(args.abortSignal));
       this.#clock.set(thread.id, clonedMessages[clonedMessages.length - 1]!.createdAt.getTime());
-      this.#enqueueEmbeddings(clonedMessages);
+      this.#enqueueEmbeddings(clonedMessages, { previousAt: undefined });
     }
     return { thread: (await this.#store.getThread(thread.id)) ?? thread, clonedMessages };
   }
@@ -425,7 +425,7 @@ export class Memory implements AgentMemory {
       let after: MessageCursor | undefined;
       for (;;) {
         const page = await this.#store.listMessages({ threadId, order: 'asc', limit: 256, ...(after ? { after } : {}), ...signalOptions(options.abortSignal) });
-        this.#enqueueEmbeddings(page);
+        this.#enqueueEmbeddings(page, { previousAt: after?.createdAt.getTime() });
         queued += page.length;
         if (page.length < 256) break;
         after = page[page.length - 1]!;
@@ -751,6 +751,7 @@ export class Memory implements AgentMemory {
         const [newest] = await this.#store.listMessages({ threadId, order: 'desc', limit: 1, ...signalOptions(abortSignal) });
         if (newest) this.#observeTime(threadId, newest.createdAt.getTime());
       }
+      const newestBefore = this.#clock.get(threadId);
       const byId = new Map<string, { stored: StorageMessage; source: MemoryMessageInput; known: boolean }>();
       for (const message of messages) {
         validateMessage(message);
@@ -774,22 +775,36 @@ export class Memory implements AgentMemory {
       const batch = [...byId.values()];
       await this.#store.saveMessages(batch.map((item) => item.stored), signalOptions(abortSignal));
       for (const item of batch) this.#identities.set(item.source, { id: item.stored.id, createdAt: item.stored.createdAt, threadId });
-      return batch;
+      return { batch, newestBefore };
     });
-    const stored = saved.map((item) => item.stored);
-    if (this.#resolved.semanticRecall && this.#queue) this.#enqueueEmbeddings(stored);
+    const stored = saved.batch.map((item) => item.stored);
+    if (this.#resolved.semanticRecall && this.#queue) {
+      const appended = saved.batch.every((item) => !item.known) && (saved.newestBefore === undefined || stored.every((message) => message.createdAt.getTime() > saved.newestBefore!));
+      // new messages after the thread's newest: each one's predecessor is known (the newest before, then each other)
+      if (appended) this.#enqueueEmbeddings([...stored].sort(byPosition), { previousAt: saved.newestBefore });
+      else this.#enqueueEmbeddings(stored);
+    }
     this.#afterSave(threadId, stored);
     return stored;
   }
 
-  #enqueueEmbeddings(messages: StorageMessage[]): void {
+  /**
+   * Queues messages for embedding. With `inOrder`, the messages are consecutive in their thread (after the message at
+   * `previousAt`, when known), so each job records its predecessor's time.
+   */
+  #enqueueEmbeddings(messages: StorageMessage[], inOrder?: { previousAt: number | undefined }): void {
     if (!this.#queue || !this.#resolved.semanticRecall) return;
     const queryVectors = this.#queryVectors;
+    const previousAt = inOrder?.previousAt;
+    let previous: { threadId: string; time: number } | undefined = previousAt === undefined || messages.length === 0 ? undefined : { threadId: messages[0]!.threadId, time: previousAt };
     this.#queue.enqueue(
       messages.map((message): EmbeddingJob => {
         const text = embeddingInput(embeddableText(message));
         const vector = text.length > 0 && queryVectors.size > 0 ? queryVectors.get(text) : undefined;
-        return { id: message.id, threadId: message.threadId, resourceId: message.resourceId, createdAt: message.createdAt, text, ...(vector ? { vector } : {}) };
+        const time = message.createdAt.getTime();
+        const before = previous?.threadId === message.threadId && previous.time < time ? previous.time : undefined;
+        if (inOrder) previous = { threadId: message.threadId, time };
+        return { id: message.id, threadId: message.threadId, resourceId: message.resourceId, createdAt: message.createdAt, text, ...(vector ? { vector } : {}), ...(before === undefined ? {} : { previousAt: before }) };
       }),
     );
   }
@@ -929,7 +944,10 @@ export class Memory implements AgentMemory {
         for (;;) {
           const page = await this.#store.listMessages({ threadId: thread.id, order: 'asc', limit: 256, ...(after ? { after } : {}) });
           if (page.length === 0) break;
-          this.#enqueueEmbeddings(page.map((message) => ({ ...message, resourceId: message.resourceId ?? resourceId })));
+          this.#enqueueEmbeddings(
+            page.map((message) => ({ ...message, resourceId: message.resourceId ?? resourceId })),
+            { previousAt: after?.createdAt.getTime() },
+          );
           after = page[page.length - 1]!;
           if (page.length < 256) break;
         }

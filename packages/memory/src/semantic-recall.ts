@@ -80,6 +80,13 @@ export async function recallMessages(args: RecallArgs): Promise<{ groups: Recall
       const threadId = String(hit.metadata?.['threadId'] ?? '');
       const createdAt = new Date(Number(hit.metadata?.['createdAt'] ?? 0));
       const options = args.abortSignal ? { abortSignal: args.abortSignal } : {};
+      const previousAt = Number(hit.metadata?.['previousAt']);
+      if (args.before === 1 && Number.isFinite(previousAt) && previousAt < createdAt.getTime()) {
+        // one read from the previous message's time: the window is contiguous, so when the hit is second, the first
+        // is its predecessor and the rest follow it (otherwise something moved: the two reads below)
+        const window = await args.store.listMessages({ threadId, fromDate: new Date(previousAt), order: 'asc', limit: args.after + 2, ...options });
+        if (window[1]?.id === hit.id) return { score: hit.score, hitId: hit.id, messages: window };
+      }
       const [earlier, later] = await Promise.all([
         args.before > 0 ? args.store.listMessages({ threadId, before: { createdAt, id: hit.id }, order: 'desc', limit: args.before, ...options }) : [],
         args.store.listMessages({ threadId, fromDate: createdAt, order: 'asc', limit: args.after + 1, ...options }),
