@@ -15,7 +15,8 @@ const server = await startFakeAnthropic();
 server.setFallback((request) =>
   Array.isArray(request.body?.tools) ? anthropicToolCalls([{ id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }]) : anthropicText(['Hello', ' from', ' the', ' fake', ' server.']),
 );
-const sdk = new Anthropic({ apiKey: 'bench', baseURL: server.baseURL, maxRetries: 0 });
+// the same client options the provider uses (retries off, logging off, 10-minute timeout), created once as the provider's is
+const sdk = new Anthropic({ apiKey: 'bench', baseURL: server.baseURL, maxRetries: 0, logLevel: 'off', timeout: 600_000 });
 const model = createAnthropic({ apiKey: 'bench', baseURL: server.baseURL })(modelId);
 const agent = new Agent({ name: 'bench', instructions: 'Be brief.', model });
 // the same request body on both sides: the user turn as the provider converts it (a text block)
