@@ -36,6 +36,45 @@ export class AbortableReader<T> {
     });
   }
 
+  /**
+   * Reads to the end, handing each value to `onValue` as it arrives; resolves when the iterator is done, rejects with
+   * `AbortError` as soon as the signal aborts, or with the iterator's error. Values are pulled by promise callbacks,
+   * without a promise of its own per value.
+   */
+  forEach(onValue: (value: T) => void): Promise<void> {
+    const signal = this.#signal;
+    if (signal?.aborted) {
+      this.#abandon();
+      return Promise.reject(new AbortError({ cause: signal.reason }));
+    }
+    if (signal !== undefined && !this.#listening) {
+      this.#listening = true;
+      signal.addEventListener('abort', this.#onAbort);
+    }
+    const iterator = this.#iterator;
+    return new Promise<void>((resolve, reject) => {
+      this.#reject = reject;
+      const onResult = (result: IteratorResult<T>): void => {
+        if (this.#reject !== reject) return;
+        if (result.done) {
+          resolve();
+          return;
+        }
+        try {
+          onValue(result.value);
+          if (this.#reject === reject) iterator.next().then(onResult, reject);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      try {
+        iterator.next().then(onResult, reject);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
   /** Removes the abort listener. */
   dispose(): void {
     if (this.#listening) {

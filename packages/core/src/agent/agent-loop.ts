@@ -535,17 +535,7 @@ async function streamStep<Output>(
   const reader = leadingReader ?? new AbortableReader(iterator, input.abortSignal);
   try {
     for (const part of leading) handle(part);
-    if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') {
-      for (;;) {
-        const next = await reader.next();
-        if (next.done) break;
-        handle(next.value);
-        if (input.abortSignal?.aborted) {
-          await iterator.return?.();
-          break;
-        }
-      }
-    }
+    if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') await reader.forEach(handle);
   } catch (error) {
     if (input.abortSignal?.aborted) throw new AbortError({ cause: error });
     throw error;
