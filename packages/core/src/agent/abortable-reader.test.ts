@@ -64,4 +64,32 @@ describe('AbortableReader', () => {
     controller.abort();
     expect(iterator.returned).toBe(false);
   });
+
+  it('forEach hands every value over and resolves at the end', async () => {
+    const seen: number[] = [];
+    await new AbortableReader(numbers(), new AbortController().signal).forEach((value) => seen.push(value));
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('forEach rejects with AbortError when the signal aborts while the iterator hangs, and returns it', async () => {
+    const controller = new AbortController();
+    const iterator = hangingIterator();
+    const reading = new AbortableReader(iterator, controller.signal).forEach(() => {});
+    controller.abort();
+    await expect(reading).rejects.toSatisfy(AbortError.isInstance);
+    expect(iterator.returned).toBe(true);
+  });
+
+  it('forEach rejects with the error of the iterator or of the handler', async () => {
+    async function* failing(): AsyncGenerator<number> {
+      yield 1;
+      throw new Error('connection reset');
+    }
+    await expect(new AbortableReader(failing(), undefined).forEach(() => {})).rejects.toThrow('connection reset');
+    await expect(
+      new AbortableReader(numbers(), undefined).forEach(() => {
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
+  });
 });
