@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { createParser } from 'eventsource-parser';
 import {
   AbortError,
   APICallError,
@@ -299,10 +300,9 @@ interface OpenBlock {
 type StreamContext = { url: string; requestBody: unknown; abortSignal: AbortSignal | undefined };
 
 /**
- * Reads the SSE body and maps its events to parts through a queue: one await per network chunk, none per
- * event or part, and a line is decoded only once the parts of the previous event have been handed out.
- * Events are decoded as the SDK's stream decoder does (`ping` skipped, `error` events become the SDK's
- * `APIError`, a `data` that is not JSON is a `SyntaxError`); lines end with `\n` or `\r\n`.
+ * Reads the SSE body (parsed by `eventsource-parser`) and maps its events to parts through a queue: one await
+ * per network chunk, none per event or part. Events are treated as the SDK's stream decoder treats them (`ping`
+ * skipped, `error` events become the SDK's `APIError`, a `data` that is not JSON is a `SyntaxError`).
  */
 class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
   private readonly queue: LanguageModelV1StreamPart[] = [];
@@ -311,10 +311,7 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private firstRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  private buffer = '';
-  private position = 0;
-  private eventName: string | null = null;
-  private data: string | undefined;
+  private readonly parser = createParser({ onEvent: (event) => this.dispatch(event.event ?? null, event.data) });
   private usage: AnthropicWireUsage = {};
   private stopReason: string | null | undefined;
   private stopSequence: string | null = null;
@@ -354,33 +351,22 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
       if (this.finished) return { done: true, value: undefined };
       this.queue.length = 0;
       this.head = 0;
-      const end = this.buffer.indexOf('\n', this.position);
-      if (end >= 0) {
-        const start = this.position;
-        this.position = end + 1;
-        this.line(this.buffer.slice(start, end > start && this.buffer.charCodeAt(end - 1) === 13 ? end - 1 : end));
-        continue;
-      }
-      const rest = this.position === 0 ? this.buffer : this.buffer.slice(this.position);
-      this.position = 0;
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         const read = this.firstRead ?? this.reader.read();
         this.firstRead = undefined;
         result = await read;
       } catch (error) {
-        this.buffer = '';
         this.fail(error);
         continue;
       }
       if (!result.done) {
-        this.buffer = rest + this.decoder.decode(result.value, { stream: true });
+        this.parser.feed(this.decoder.decode(result.value, { stream: true }));
         continue;
       }
-      this.buffer = '';
-      const last = rest + this.decoder.decode();
       // a last line without its newline still counts; an event needs its blank line to be dispatched
-      if (last.length > 0) this.line(last.endsWith('\r') ? last.slice(0, -1) : last);
+      this.parser.feed(this.decoder.decode());
+      this.parser.reset({ consume: true });
       if (!this.finished) this.end();
     }
     return { done: false, value: this.queue[this.head++]! };
@@ -398,26 +384,9 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
     return { done: true, value: undefined };
   }
 
-  /** One SSE line: a field of the current event, or the blank line that dispatches it. */
-  private line(line: string): void {
-    if (line.length === 0) {
-      const name = this.eventName;
-      const data = this.data;
-      this.eventName = null;
-      this.data = undefined;
-      if (name !== null || data !== undefined) this.dispatch(name, data ?? '');
-      return;
-    }
-    const colon = line.indexOf(':');
-    if (colon === 0) return;
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1);
-    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
-    else if (field === 'event') this.eventName = value;
-  }
-
+  /** One SSE event, as the SDK's decoder treats it: `ping` skipped, `error` becomes the SDK's `APIError`. */
   private dispatch(name: string | null, data: string): void {
-    if (name === 'ping' || name === null) return;
+    if (this.finished || name === 'ping' || name === null) return;
     if (name === 'error') {
       let body: unknown = data;
       try {
