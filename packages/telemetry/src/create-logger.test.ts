@@ -74,6 +74,30 @@ describe('createLogger', () => {
     expect(parsed[4]).toMatchObject({ runId: 'r1', token: '[REDACTED]', msg: 'Bearer [REDACTED]' });
   });
 
+  it('writes records with nothing to redact byte for byte as pino does', () => {
+    const error = new Error('boom "quoted"');
+    const write = (logger: PinoLogger): void => {
+      logger.info('message only');
+      logger.info({});
+      logger.info({ count: 1, ratio: 0.5, nan: Number.NaN, infinite: Number.POSITIVE_INFINITY, zero: -0, yes: true, no: false, none: null, missing: undefined, fn: () => 1 }, 'scalars');
+      logger.info({ quoted: 'say "hi" \\ there', newline: 'a\nb', unicode: 'h\u00e9llo \u{1F600}', long: 'x'.repeat(150), tab: 'a\tb' }, 'strings');
+      logger.info({ nested: { a: [1, 'two', { three: 3 }], when: new Date(0) }, list: [1, 2], empty: [] }, 'objects');
+      logger.error({ err: error }, 'failed');
+      logger.error(error);
+      logger.warn('interpolated %s %d %o %j %%', 'text', 42, { a: 1 }, [1, 2]);
+      logger.info(42 as unknown as string);
+      logger.info({ msg: 'inner message', other: 1 });
+      logger.child({ runId: 'run-1', agentId: 'support' }).child({ stepId: 'fetch' }, { serializers: { custom: () => 'serialized' } }).info({ custom: { a: 1 } }, 'child');
+    };
+    const redacted = capture();
+    const plain = capture();
+    write(createLogger({ destination: redacted.destination, pretty: false, name: 'api', level: 'trace' }) as unknown as PinoLogger);
+    write(createLogger({ destination: plain.destination, pretty: false, name: 'api', level: 'trace', redact: false }) as unknown as PinoLogger);
+    const withoutTime = (line: string): string => line.replace(/"time":\d+,/, '');
+    expect(redacted.lines.map(withoutTime)).toEqual(plain.lines.map(withoutTime));
+    expect(redacted.lines).toHaveLength(11);
+  });
+
   it('does not mutate the logged objects, and leaves clean values alone', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ destination, pretty: false });

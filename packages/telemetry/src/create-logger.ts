@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { ConfigError, type Logger, type LogFunction } from '@mastra-ts/core';
 import { pino, type DestinationStream, type Level, type LevelWithSilent, type LoggerOptions } from 'pino';
 import type { LogBuffer } from './log-buffer.ts';
-import { createRedactor, type RedactOptions } from './redact.ts';
+import { createRedactorState, redactValue, type RedactOptions, type RedactorState } from './redact.ts';
+import { installRedactingSerializer, redactingSerializerSupported } from './redacting-serializer.ts';
 
 /** Log levels, most verbose first. */
 export const logLevels: readonly LevelWithSilent[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -63,6 +64,8 @@ function resolveLevel(level: string | undefined): LevelWithSilent {
 }
 
 const require = createRequire(import.meta.url);
+// loggers with the default redaction share its key decisions and string memo
+let defaultRedaction: RedactorState | undefined;
 
 type PrettyFormatter = (line: string) => string;
 
@@ -115,16 +118,22 @@ export function createLogger(settings: LoggerSettings = {}): TelemetryLogger {
   }
 
   const options: LoggerOptions = { level, ...(settings.name === undefined ? {} : { name: settings.name }) };
-  const redact = settings.redact === false ? undefined : createRedactor(settings.redact ?? {});
-  if (redact) {
-    // redaction runs inside pino's own serialization, so a log call pays no extra wrapper: the merging object goes
-    // through formatters.log, the (already interpolated) message through the message serializer, objects interpolated
-    // with %o/%O/%j through the format stringifier, and bindings once when a child is made
-    options.formatters = { log: redact as (object: Record<string, unknown>) => Record<string, unknown>, bindings: redact as (bindings: Record<string, unknown>) => Record<string, unknown> };
-    options.serializers = { msg: redact };
+  const redaction = settings.redact === false ? undefined : settings.redact === undefined ? (defaultRedaction ??= createRedactorState()) : createRedactorState(settings.redact);
+  if (redaction) {
+    const redact = (object: Record<string, unknown>): Record<string, unknown> => redactValue(redaction, object) as Record<string, unknown>;
+    options.formatters = { bindings: redact };
+    // fallback for a pino without the internals used below: redact the logged object and the message through pino's options
+    if (!redactingSerializerSupported) {
+      options.formatters.log = redact;
+      options.serializers = { msg: redact };
+    }
   }
   const logger = pino(options, destination);
-  if (redact) {
+  if (redaction) {
+    const redact = (value: unknown): unknown => redactValue(redaction, value);
+    // each line is redacted while pino serializes it, in the same pass over its keys (no hook, no second walk)
+    if (redactingSerializerSupported) installRedactingSerializer(logger, redaction);
+    // objects interpolated with %o, %O or %j
     const internals = logger as unknown as Record<symbol, { stringify: (value: unknown) => string }>;
     const stringify = internals[pino.symbols.formatOptsSym]!.stringify;
     internals[pino.symbols.formatOptsSym] = { stringify: (value: unknown) => stringify(redact(value)) };

@@ -88,9 +88,12 @@ function keyEndings(names: readonly string[]): Uint8Array | undefined {
   return pairs;
 }
 
-// Per-redactor settings and caches. The walk below is made of module-level functions taking this state (rather than
-// closures made per redactor), so that V8 optimizes and inlines one copy of them however many loggers exist.
-interface RedactorState {
+/**
+ * Settings and caches of one redactor (opaque outside this file). The walk below is made of module-level functions
+ * taking this state, rather than closures made per redactor, so that V8 optimizes and inlines one copy of them
+ * however many loggers exist.
+ */
+export interface RedactorState {
   readonly censor: string;
   readonly keys: ReadonlySet<string>;
   readonly withSuffixes: boolean;
@@ -203,19 +206,18 @@ function redactError(state: RedactorState, error: Error, seen: number): unknown 
   return Object.assign(copy, extra);
 }
 
-function redactValue(state: RedactorState, value: unknown): unknown {
+/** Redacts a value at any depth (a copy where something changed). */
+export function redactValue(state: RedactorState, value: unknown): unknown {
+  if (typeof value === 'string') return state.strings ? scrub(state, value) : value;
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) return visitObject(state, value as Record<string, unknown>, 1);
   return visit(state, value, 0);
 }
 
-/**
- * Creates a redactor: values under secret keys (at any depth, in objects, arrays, `Map`s and `Headers`) are replaced,
- * and secrets inside strings are scrubbed. Objects are copied only where something changed; cycles are kept safe.
- */
-export function createRedactor(options: RedactOptions = {}): Redactor {
+/** Creates the settings and caches of a redactor, for `redactValue`, `redactField` and `isSecretKey`. */
+export function createRedactorState(options: RedactOptions = {}): RedactorState {
   const keys = new Set([...(options.replaceDefaults ? [] : defaultRedactKeys), ...(options.keys ?? [])].map(normalize));
   const withSuffixes = !options.replaceDefaults;
-  const state: RedactorState = {
+  return {
     censor: options.censor ?? REDACTED,
     keys,
     withSuffixes,
@@ -224,5 +226,23 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     decisions: new Map(),
     memo: new Map(),
   };
+}
+
+/** Redacts a value found under a top-level key (the top level's keys being checked by the caller). */
+export function redactField(state: RedactorState, value: unknown): unknown {
+  return visit(state, value, 1);
+}
+
+/** Whether values under this key are replaced by the censor. */
+export function isSecretKey(state: RedactorState, key: string): boolean {
+  return secretKey(state, key);
+}
+
+/**
+ * Creates a redactor: values under secret keys (at any depth, in objects, arrays, `Map`s and `Headers`) are replaced,
+ * and secrets inside strings are scrubbed. Objects are copied only where something changed; cycles are kept safe.
+ */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const state = createRedactorState(options);
   return (value: unknown) => redactValue(state, value);
 }
