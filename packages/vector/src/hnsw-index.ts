@@ -4,7 +4,7 @@ import { cloneJson } from './clone-json.ts';
 import { DistanceHeap } from './distance-heap.ts';
 import { hashFloat32 } from './float32-hash.ts';
 import { decodeHnswGraph, encodeHnswGraph, type HnswGraphState } from './hnsw-graph-codec.ts';
-import { HnswKernel } from './kernels/hnsw-kernel.ts';
+import { HnswKernel, hnswKernelModule } from './kernels/hnsw-kernel.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { SlotTable } from './slot-table.ts';
@@ -156,7 +156,7 @@ export class HnswIndex implements VectorIndex {
     this.#levelFactor = 1 / Math.log(this.settings.m);
     this.#table = new SlotTable({ dimension: this.dimension, metric: this.metric, kernel: settings.kernel });
     this.#random = new SeededRandom(this.settings.seed);
-    this.#int8 = (settings.int8Search ?? this.dimension >= 128) && this.#table.matrix.kernel === 'wasm-simd';
+    this.#int8 = (settings.int8Search ?? (this.dimension >= 128 && hnswKernelModule() !== null)) && this.#table.matrix.kernel === 'wasm-simd';
     this.#graph = this.#newGraph();
     if (this.#graph === undefined) this.#links0 = new Int32Array(64 * (this.#m0 + 1));
   }

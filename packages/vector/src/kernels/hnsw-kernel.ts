@@ -1,3 +1,4 @@
+import { StorageError } from '@mastra-ts/core';
 import { hnswKernelBase64 } from './hnsw-kernel-bytes.ts';
 
 interface HnswKernelExports {
@@ -20,11 +21,21 @@ const pageBytes = 65_536;
 const maxPages = 65_536;
 const align16 = (bytes: number): number => (bytes + 15) & ~15;
 const align64 = (bytes: number): number => (bytes + 63) & ~63;
-let cachedModule: WebAssembly.Module | undefined;
+let cachedModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel module (`hnsw-kernel.wat`), or null when this runtime lacks relaxed SIMD. */
+export function hnswKernelModule(): WebAssembly.Module | null {
+  if (cachedModule === undefined) {
+    const bytes = new Uint8Array(Buffer.from(hnswKernelBase64, 'base64'));
+    cachedModule = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  }
+  return cachedModule;
+}
 
 function kernelModule(): WebAssembly.Module {
-  cachedModule ??= new WebAssembly.Module(Buffer.from(hnswKernelBase64, 'base64'));
-  return cachedModule;
+  const module = hnswKernelModule();
+  if (module === null) throw new StorageError({ store: 'vector', operation: 'createIndex', message: 'int8Search needs WebAssembly relaxed SIMD, which this runtime lacks: set int8Search: false' });
+  return module;
 }
 
 /** Which nodes a search may return: all (inserts), live ones, or live ones the `accept` predicate takes. */

@@ -483,4 +483,36 @@
         (local.set $index (i32.add (local.get $index) (i32.const 1)))
         (br $next)))
     (local.get $closest))
+
+  ;; Exact integer dot products of `count` int8 rows (`stride` bytes apart from `base`, values in [-127, 127]) with an
+  ;; int8 query q, written as i32 to `out`. The query comes split as q + 127 = 2 * high + low (0 on padding) with `high` in [0, 127]
+  ;; and `low` in {0, 1} (at `high` / `low`), so both relaxed i8 x i7 dots are exact: q . row = 2 * (high . row) +
+  ;; low . row - 127 * sum(row), with the row sums as i32 at `sums`. Independent of the globals above.
+  (func (export "i8_scan") (param $high i32) (param $low i32) (param $base i32) (param $stride i32) (param $count i32)
+        (param $out i32) (param $sums i32)
+    (local $row i32) (local $addr i32) (local $offset i32) (local $hi v128) (local $lo v128) (local $x v128)
+    (block $rows
+      (loop $next_row
+        (br_if $rows (i32.ge_u (local.get $row) (local.get $count)))
+        (local.set $addr (i32.add (local.get $base) (i32.mul (local.get $row) (local.get $stride))))
+        (local.set $hi (v128.const i32x4 0 0 0 0))
+        (local.set $lo (v128.const i32x4 0 0 0 0))
+        (local.set $offset (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $offset) (local.get $stride)))
+            (local.set $x (v128.load (i32.add (local.get $addr) (local.get $offset))))
+            (local.set $hi (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $x) (v128.load (i32.add (local.get $high) (local.get $offset))) (local.get $hi)))
+            (local.set $lo (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $x) (v128.load (i32.add (local.get $low) (local.get $offset))) (local.get $lo)))
+            (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+            (br $next)))
+        (local.set $hi (i32x4.add (i32x4.shl (local.get $hi) (i32.const 1)) (local.get $lo)))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $row) (i32.const 2)))
+          (i32.sub
+            (i32.add
+              (i32.add (i32x4.extract_lane 0 (local.get $hi)) (i32x4.extract_lane 1 (local.get $hi)))
+              (i32.add (i32x4.extract_lane 2 (local.get $hi)) (i32x4.extract_lane 3 (local.get $hi))))
+            (i32.mul (i32.load (i32.add (local.get $sums) (i32.shl (local.get $row) (i32.const 2)))) (i32.const 127))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $next_row))))
 )
