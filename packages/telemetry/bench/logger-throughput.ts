@@ -1,6 +1,6 @@
 // Logging throughput (lines per CPU second): createLogger (redaction on) vs a plain pino logger, same run.
 // Baseline: `pino({}, destination)` with pino's defaults (level info, pid/hostname, epoch time), writing the same record
-// (an object with six fields + a message) to the same kind of destination: one that only counts characters, so the
+// (an object with six fields + a message; and a second record with secrets in it) to the same kind of destination: one that only counts characters, so the
 // figure is the loggers' own CPU cost (a real file or pipe adds the same I/O to both).
 // Each round measures every subject once, in a shuffled order, after a full GC (so that no subject pays for the
 // previous one's garbage, e.g. the log buffer's retained lines); a round's ratio compares subjects measured seconds
@@ -19,8 +19,12 @@ const destination = (): { write(line: string): void } => ({ write: (line: string
 // a new object per call, as real call sites build it
 const record = (index: number): Record<string, unknown> => ({ runId: 'run_8f3a2c', agentId: 'support', model: 'gpt-4o-mini', inputTokens: 1234 + (index & 7), outputTokens: 321, url: 'https://api.openai.com/v1/chat/completions' });
 
+// the same shape with secrets in it (a header, a URL token): redaction copies and rewrites, plain pino writes them as is
+const secretRecord = (index: number): Record<string, unknown> => ({ runId: 'run_8f3a2c', headers: { authorization: 'Bearer sk-live-abcdefghijklmnop', 'content-type': 'application/json' }, inputTokens: 1234 + (index & 7), url: 'https://generativelanguage.googleapis.com/v1/models?key=AIzaSyA1234567890abcdef' });
+
 interface Subject {
   name: string;
+  record?: (index: number) => Record<string, unknown>;
   make: () => { info: (fields: Record<string, unknown>, message: string) => void };
 }
 
@@ -31,6 +35,8 @@ const subjects: Subject[] = [
   { name: 'createLogger child({ runId })', make: () => createLogger({ destination: destination(), pretty: false }).child({ runId: 'run_8f3a2c' }) },
   { name: 'createLogger (redaction off)', make: () => createLogger({ destination: destination(), pretty: false, redact: false }) },
   { name: 'createLogger + log buffer', make: () => createLogger({ destination: destination(), pretty: false, buffer: createLogBuffer({ capacity: 10_000 }) }) },
+  { name: 'pino, record with secrets', record: secretRecord, make: () => pino({}, destination()) },
+  { name: 'createLogger, record with secrets', record: secretRecord, make: () => createLogger({ destination: destination(), pretty: false }) },
 ];
 
 setFlagsFromString('--expose-gc');
@@ -39,9 +45,10 @@ const collect = runInNewContext('gc') as () => void;
 // process CPU time (user + system) rather than wall time
 function run(subject: Subject): number {
   const logger = subject.make();
+  const make = subject.record ?? record;
   collect();
   const start = process.cpuUsage();
-  for (let index = 0; index < lines; index++) logger.info(record(index), 'model call finished');
+  for (let index = 0; index < lines; index++) logger.info(make(index), 'model call finished');
   const usage = process.cpuUsage(start);
   return lines / ((usage.user + usage.system) / 1_000_000);
 }
@@ -81,3 +88,4 @@ report('createLogger child / pino child', 'createLogger child({ runId })', 'pino
 report('createLogger (redaction off) / pino', 'createLogger (redaction off)', 'pino (plain)');
 report('createLogger + buffer / pino', 'createLogger + log buffer', 'pino (plain)');
 report('redaction on / off (createLogger)', 'createLogger (redaction)', 'createLogger (redaction off)');
+report('with secrets: createLogger / pino', 'createLogger, record with secrets', 'pino, record with secrets');

@@ -1,3 +1,4 @@
+import { tracingChannel } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import { ConfigError } from '@mastra-ts/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -96,6 +97,22 @@ describe('createLogger', () => {
     const withoutTime = (line: string): string => line.replace(/"time":\d+,/, '');
     expect(redacted.lines.map(withoutTime)).toEqual(plain.lines.map(withoutTime));
     expect(redacted.lines).toHaveLength(11);
+  });
+
+  it("still reports each line on pino's pino_asJson tracing channel", () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ destination, pretty: false });
+    const seen: unknown[] = [];
+    const handlers = { start: (message: unknown) => void seen.push(message), end: () => {}, asyncStart: () => {}, asyncEnd: () => {}, error: () => {} };
+    const channel = tracingChannel('pino_asJson');
+    channel.subscribe(handlers);
+    try {
+      logger.info({ apiKey: 'sk-should-not-appear-123456' }, 'traced');
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    expect(seen).toEqual([expect.objectContaining({ instance: logger })]);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ apiKey: '[REDACTED]', msg: 'traced' });
   });
 
   it('does not mutate the logged objects, and leaves clean values alone', () => {

@@ -119,8 +119,8 @@ export function createLogger(settings: LoggerSettings = {}): TelemetryLogger {
 
   const options: LoggerOptions = { level, ...(settings.name === undefined ? {} : { name: settings.name }) };
   const redaction = settings.redact === false ? undefined : settings.redact === undefined ? (defaultRedaction ??= createRedactorState()) : createRedactorState(settings.redact);
-  if (redaction) {
-    const redact = (object: Record<string, unknown>): Record<string, unknown> => redactValue(redaction, object) as Record<string, unknown>;
+  const redact = redaction && (<T>(value: T): T => redactValue(redaction, value) as T);
+  if (redact) {
     options.formatters = { bindings: redact };
     // fallback for a pino without the internals used below: redact the logged object and the message through pino's options
     if (!redactingSerializerSupported) {
@@ -129,8 +129,7 @@ export function createLogger(settings: LoggerSettings = {}): TelemetryLogger {
     }
   }
   const logger = pino(options, destination);
-  if (redaction) {
-    const redact = (value: unknown): unknown => redactValue(redaction, value);
+  if (redaction && redact) {
     // each line is redacted while pino serializes it, in the same pass over its keys (no hook, no second walk)
     if (redactingSerializerSupported) installRedactingSerializer(logger, redaction);
     // objects interpolated with %o, %O or %j
@@ -140,7 +139,7 @@ export function createLogger(settings: LoggerSettings = {}): TelemetryLogger {
     // pino resets formatters.bindings to the identity for children: redact child bindings here (children inherit it)
     const child = logger.child;
     logger.child = function (this: typeof logger, bindings, childOptions) {
-      return child.call(this, redact(bindings) as typeof bindings, childOptions);
+      return child.call(this, redact(bindings), childOptions);
     } as typeof logger.child;
   }
   const withBindings = settings.bindings ? logger.child(settings.bindings) : logger;

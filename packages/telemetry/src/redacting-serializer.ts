@@ -37,6 +37,17 @@ function asString(text: string): string {
   return point < 32 ? JSON.stringify(text) : `"${result}"`;
 }
 
+// `,"key":` for each key seen (log records reuse a small set of keys), so that a line escapes no key twice
+const keyPrefixes = new Map<string, string>();
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `,${asString(key)}:`;
+    if (keyPrefixes.size < 4096) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 // one value as pino writes it (undefined: left out)
 function serializeValue(value: unknown, stringifier: Serialize | undefined, stringify: Serialize, stringifySafe: unknown): unknown {
   switch (typeof value) {
@@ -81,7 +92,7 @@ function redactingAsJson(this: Internals, obj: Record<string, unknown>, msg: unk
     else if (key === errorKey && serializers.err) value = serializers.err(value);
     value = serializeValue(value, stringifiers[key] ?? wildcardStringifier, stringify, stringifySafe);
     if (value === undefined) continue;
-    properties += `,${asString(key)}:${value as string}`;
+    properties += keyPrefix(key) + (value as string);
   }
   let message = '';
   if (msg !== undefined) {
