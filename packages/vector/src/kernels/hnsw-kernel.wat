@@ -291,7 +291,30 @@
         (br $down)))
     (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (local.get $last)))
 
-  ;; Whether `slot` may enter the results: mode 0 takes all, 1 skips tombstones, 2 also asks the imported `accept`.
+;; Replaces the worst result with a closer one (one sift-down instead of a push and a pop).
+  (func $res_replace (param $distance f32) (param $slot i32)
+    (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $at i32)
+    (local.set $base (global.get $res))
+    (local.set $size (global.get $resSize))
+    (block $placed
+      (loop $down
+        (local.set $child (i32.add (i32.shl (local.get $index) (i32.const 1)) (i32.const 1)))
+        (br_if $placed (i32.ge_u (local.get $child) (local.get $size)))
+        (local.set $at (i32.add (local.get $base) (i32.shl (local.get $child) (i32.const 3))))
+        (if (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
+          (then (if (f32.gt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))
+            (then
+              (local.set $child (i32.add (local.get $child) (i32.const 1)))
+              (local.set $at (i32.add (local.get $at) (i32.const 8)))))))
+        (br_if $placed (f32.le (f32.load (local.get $at)) (local.get $distance)))
+        (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (i64.load (local.get $at)))
+        (local.set $index (local.get $child))
+        (br $down)))
+    (local.set $at (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))))
+    (f32.store (local.get $at) (local.get $distance))
+    (i32.store offset=4 (local.get $at) (local.get $slot)))
+
+    ;; Whether `slot` may enter the results: mode 0 takes all, 1 skips tombstones, 2 also asks the imported `accept`.
   (func $accepts (param $slot i32) (param $mode i32) (result i32)
     (if (i32.eqz (local.get $mode)) (then (return (i32.const 1))))
     (if (i32.load (i32.add (i32.add (global.get $nodes) (i32.mul (local.get $slot) (global.get $rec))) (i32.add (global.get $stride) (i32.const 8))))
@@ -358,8 +381,9 @@
                 (call $cand_push (local.get $distance) (local.get $neighbor))
                 (if (call $accepts (local.get $neighbor) (local.get $mode))
                   (then
-                    (call $res_push (local.get $distance) (local.get $neighbor))
-                    (if (i32.gt_u (global.get $resSize) (local.get $ef)) (then (call $res_pop)))))
+                    (if (i32.lt_u (global.get $resSize) (local.get $ef))
+                      (then (call $res_push (local.get $distance) (local.get $neighbor)))
+                      (else (call $res_replace (local.get $distance) (local.get $neighbor))))))
                 (if (global.get $resSize) (then (local.set $bound (f32.load (global.get $res)))))))
             (br $score)))
         (br $expand)))
