@@ -5,6 +5,7 @@ import { JSONParseError } from '../errors/json-parse-error.ts';
 import { StructuredOutputError } from '../errors/structured-output-error.ts';
 import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import type { LanguageModelV1 } from '../language-model/v1/language-model-v1.ts';
+import type { LanguageModelV1GenerateResult } from '../language-model/v1/language-model-v1-generate-result.ts';
 import type { LanguageModelV1CallOptions, LanguageModelV1FunctionTool } from '../language-model/v1/language-model-v1-call-options.ts';
 import type { LanguageModelV1Content, LanguageModelV1Reasoning, LanguageModelV1Text } from '../language-model/v1/language-model-v1-content.ts';
 import type {
@@ -55,11 +56,6 @@ function canFailOver(error: unknown, signal: AbortSignal | undefined): boolean {
 
 /** Runs `attempt` on each candidate model until one succeeds or an error is not worth failing over for. */
 async function withFailover<T>(input: LoopInput<unknown>, retry: RetryCallOptions, attempt: (model: LanguageModelV1, retry: RetryCallOptions) => Promise<T>): Promise<{ value: T; model: LanguageModelV1 }> {
-  if (input.models.length === 1) {
-    // one model: nothing to fail over to and nothing to cool down
-    const entry = input.models[0]!;
-    return { value: await attempt(entry.model, entry.maxRetries === undefined ? retry : { ...retry, maxRetries: entry.maxRetries }), model: entry.model };
-  }
   const list = candidates(input.models);
   for (let index = 0; ; index++) {
     const entry = list[index]!;
@@ -72,6 +68,13 @@ async function withFailover<T>(input: LoopInput<unknown>, retry: RetryCallOption
       coolingUntil.set(entry.model, Date.now() + entry.coolDownMs);
     }
   }
+}
+
+/** The retry policy of the only model, or undefined when there is a failover list (see `withFailover`). */
+function singleModelRetry(input: LoopInput<unknown>, retry: RetryCallOptions): RetryCallOptions | undefined {
+  if (input.models.length !== 1) return undefined;
+  const { maxRetries } = input.models[0]!;
+  return maxRetries === undefined ? retry : { ...retry, maxRetries };
 }
 
 /** Everything one run of the loop needs, resolved by `Agent`. */
@@ -393,9 +396,12 @@ async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1Ca
 }
 
 async function generateStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions): Promise<StepOutput> {
-  const { value: result, model } = await withFailover(input as LoopInput<unknown>, retry, (candidate, policy) =>
-    callWithRetry((abortSignal) => candidate.doGenerate(abortSignal ? { ...call, abortSignal } : call), policy),
-  );
+  const attempt = (candidate: LanguageModelV1, policy: RetryCallOptions): Promise<LanguageModelV1GenerateResult> =>
+    callWithRetry((abortSignal) => candidate.doGenerate(abortSignal ? { ...call, abortSignal } : call), policy);
+  // one model: nothing to fail over to or cool down, so no failover layer
+  const single = singleModelRetry(input as LoopInput<unknown>, retry);
+  const { value: result, model } =
+    single === undefined ? await withFailover(input as LoopInput<unknown>, retry, attempt) : { model: input.models[0]!.model, value: await attempt(input.models[0]!.model, single) };
   return {
     model,
     content: result.content,
@@ -418,10 +424,7 @@ async function streamStep<Output>(
   // Retry and failover cover connecting and the parts before the first content part (`stream-start` and
   // `response-metadata` are produced locally by providers, so an overload error right after them is still retried):
   // once content was emitted, a retry would duplicate output.
-  const {
-    value: { result, iterator, leading, reader: leadingReader },
-    model,
-  } = await withFailover(input as LoopInput<unknown>, retry, (candidate, policy) =>
+  const attempt = (candidate: LanguageModelV1, policy: RetryCallOptions) =>
     callWithRetry(async (abortSignal) => {
       const streamResult = await candidate.doStream(abortSignal ? { ...call, abortSignal } : call);
       const streamIterator = streamResult.stream[Symbol.asyncIterator]();
@@ -446,8 +449,13 @@ async function streamStep<Output>(
         if (!keep) reader.dispose();
       }
       return { result: streamResult, iterator: streamIterator, leading: parts, reader: keep ? reader : undefined };
-    }, policy),
-  );
+    }, policy);
+  // one model: nothing to fail over to or cool down, so no failover layer
+  const single = singleModelRetry(input as LoopInput<unknown>, retry);
+  const {
+    value: { result, iterator, leading, reader: leadingReader },
+    model,
+  } = single === undefined ? await withFailover(input as LoopInput<unknown>, retry, attempt) : { model: input.models[0]!.model, value: await attempt(input.models[0]!.model, single) };
 
   const content: LanguageModelV1Content[] = [];
   type Block = { type: 'text' | 'reasoning'; text: string; providerMetadata?: ProviderMetadata };
@@ -557,6 +565,8 @@ async function streamStep<Output>(
   return { model, content, finishReason, usage, warnings, request: result.request ?? {}, response, headerSource: result.response };
 }
 
+const toolCallEnded = new AbortError({ message: 'The tool call ended' });
+
 /** Executes one tool call. Returns undefined for client-side tools (no `execute`). Never throws except on abort. */
 async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall, parseFailure: unknown): Promise<ToolResult | undefined> {
   const tool = input.tools[call.toolName];
@@ -579,11 +589,14 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
   }
   if (!tool.execute) return undefined;
 
-  const span = input.tracer.startSpan('tool.call', {
-    kind: 'tool',
-    parent: input.parentSpan,
-    attributes: { 'gen_ai.tool.name': call.toolName, 'gen_ai.tool.call.id': call.toolCallId, 'mastra.run.id': input.runId, 'mastra.agent.id': input.agentId },
-  });
+  const span =
+    input.tracer === noopTracer
+      ? noopTracer.startSpan('tool.call')
+      : input.tracer.startSpan('tool.call', {
+          kind: 'tool',
+          parent: input.parentSpan,
+          attributes: { 'gen_ai.tool.name': call.toolName, 'gen_ai.tool.call.id': call.toolCallId, 'mastra.run.id': input.runId, 'mastra.agent.id': input.agentId },
+        });
   const controller = new AbortController();
   const timeout = attemptSignal(input.abortSignal, tool.timeoutMs);
   const signal = timeout.signal ? AbortSignal.any([controller.signal, timeout.signal]) : controller.signal;
@@ -617,6 +630,7 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
     return report(error.message, true);
   } finally {
     timeout.dispose();
-    controller.abort();
+    // a shared reason: abort() without one builds a DOMException with a stack trace on every tool call
+    controller.abort(toolCallEnded);
   }
 }

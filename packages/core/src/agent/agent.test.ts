@@ -532,6 +532,22 @@ describe('tool timeouts', () => {
   });
 });
 
+describe('tool signals', () => {
+  it("a tool's abort signal aborts once its call has ended, so work it left running stops", async () => {
+    let toolSignal: AbortSignal | undefined;
+    const quick = createTool({ id: 'quick', execute: (_input, { abortSignal }) => {
+      toolSignal = abortSignal;
+      expect(abortSignal.aborted).toBe(false);
+      return 'done';
+    } });
+    const model = new MockLanguageModelV1({ doGenerate: [toolCallResult([{ toolCallId: 'c1', toolName: 'quick', input: {} }]), textResult('ok')] });
+    const result = await new Agent({ name: 't', instructions: 'x', model, tools: { quick } }).generate('go');
+    expect(result.steps[0]?.toolResults[0]).toMatchObject({ isError: false, output: 'done' });
+    expect(toolSignal?.aborted).toBe(true);
+    expect(AbortError.isInstance(toolSignal?.reason)).toBe(true);
+  });
+});
+
 describe('failover', () => {
   const unavailable = (): never => {
     throw new APICallError({ message: 'Service Unavailable', url: 'https://primary.example/v1', statusCode: 503, responseHeaders: { 'retry-after-ms': '0' } });
