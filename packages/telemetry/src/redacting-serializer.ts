@@ -3,14 +3,27 @@ import { pino, type Logger as PinoLogger } from 'pino';
 import { isSecretKey, redactField, redactValue, type RedactorState } from './redact.ts';
 
 const symbols = pino.symbols as unknown as Record<string, symbol | undefined>;
-const names = ['asJsonSym', 'chindingsSym', 'endSym', 'errorKeySym', 'formattersSym', 'lsCacheSym', 'messageKeySym', 'nestedKeyStrSym', 'nestedKeySym', 'serializersSym', 'stringifiersSym', 'stringifySafeSym', 'stringifySym', 'wildcardFirstSym'] as const;
-const [asJsonSym, chindingsSym, endSym, errorKeySym, formattersSym, lsCacheSym, messageKeySym, nestedKeyStrSym, nestedKeySym, serializersSym, stringifiersSym, stringifySafeSym, stringifySym, wildcardFirstSym] = names.map((name) => symbols[name]) as symbol[] as [symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol, symbol];
+const symbol = (name: string): symbol => symbols[name] as symbol;
+const asJsonSym = symbol('asJsonSym');
+const chindingsSym = symbol('chindingsSym');
+const endSym = symbol('endSym');
+const errorKeySym = symbol('errorKeySym');
+const formattersSym = symbol('formattersSym');
+const lsCacheSym = symbol('lsCacheSym');
+const messageKeySym = symbol('messageKeySym');
+const nestedKeyStrSym = symbol('nestedKeyStrSym');
+const nestedKeySym = symbol('nestedKeySym');
+const serializersSym = symbol('serializersSym');
+const stringifiersSym = symbol('stringifiersSym');
+const stringifySafeSym = symbol('stringifySafeSym');
+const stringifySym = symbol('stringifySym');
+const wildcardFirstSym = symbol('wildcardFirstSym');
 
 /** Whether the installed pino exposes every internal the redacting serializer needs (else redaction uses pino's formatters). */
-export const redactingSerializerSupported: boolean = names.every((name) => typeof symbols[name] === 'symbol');
+export const redactingSerializerSupported: boolean = [asJsonSym, chindingsSym, endSym, errorKeySym, formattersSym, lsCacheSym, messageKeySym, nestedKeyStrSym, nestedKeySym, serializersSym, stringifiersSym, stringifySafeSym, stringifySym, wildcardFirstSym].every((value) => typeof value === 'symbol');
 
 type Serialize = (value: unknown, ...rest: unknown[]) => unknown;
-type Internals = Record<symbol, any>;
+type Internals = Record<symbol, unknown>;
 
 const hasOwnProperty = Object.prototype.hasOwnProperty;
 // the channel pino's own serializer reports on, so that tracing integrations keep seeing every line
