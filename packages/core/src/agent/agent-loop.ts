@@ -26,7 +26,7 @@ import type { AnyTool, ToolSet } from '../tools/tool.ts';
 import type { AgentCallOptions, AgentGenerateResult, AgentStreamPart, StepResult, ToolCall, ToolResult, Usage } from './agent-types.ts';
 import { toProviderToolChoice } from './agent-types.ts';
 import type { ModelMessage } from './model-message.ts';
-import type { RequestContext } from './request-context.ts';
+import { RequestContext } from './request-context.ts';
 import { AbortableReader } from './abortable-reader.ts';
 import { addUsage, emptyUsage } from './usage.ts';
 
@@ -90,7 +90,8 @@ export interface LoopInput<Output> {
   tools: ToolSet;
   options: AgentCallOptions<Output>;
   abortSignal: AbortSignal | undefined;
-  requestContext: RequestContext;
+  /** Made on first use when the caller gave none (see `Agent`). */
+  requestContext: RequestContext | undefined;
   mastra: unknown;
   tracer: Tracer;
   parentSpan: Span | undefined;
@@ -605,7 +606,7 @@ async function executeToolCall<Output>(input: LoopInput<Output>, call: ToolCall,
       tool.execute(toolInput, {
         toolCallId: call.toolCallId,
         abortSignal: signal,
-        requestContext: input.requestContext,
+        requestContext: (input.requestContext ??= new RequestContext()),
         mastra: input.mastra,
         agent: { agentId: input.agentId, toolCallId: call.toolCallId, messages: input.messages, threadId: input.threadId, resourceId: input.resourceId },
       }),

@@ -169,16 +169,17 @@ export class Agent {
   ): Promise<PreparedRun<Output>> {
     const options = this.#mergeOptions(callOptions);
     const inputMessages = normalizeInput(input);
-    const requestContext = options.requestContext ?? new RequestContext();
+    // made when something reads it (dynamic tools or instructions, memory, a tool call): most calls never do
+    let requestContext = options.requestContext;
     const runId = options.runId ?? generateId();
     const models = this.#models ?? (await this.#resolveModels());
     const configTools = this.#config.tools;
     let tools: ToolSet =
-      configTools === undefined ? {} : typeof configTools === 'function' ? await configTools({ requestContext }) : configTools;
+      configTools === undefined ? {} : typeof configTools === 'function' ? await configTools({ requestContext: (requestContext ??= new RequestContext()) }) : configTools;
     if (options.tools) tools = { ...tools, ...options.tools };
 
     const instructions = options.instructions ?? this.#config.instructions;
-    const system = typeof instructions === 'function' ? await this.#resolveInstructions(instructions, requestContext) : instructionTexts(instructions);
+    const system = typeof instructions === 'function' ? await this.#resolveInstructions(instructions, (requestContext ??= new RequestContext())) : instructionTexts(instructions);
     const memory = options.memory ? this.#config.memory : undefined;
     if (options.memory && !memory) {
       throw new TypeError(`Agent "${this.name}": options.memory was given but the agent has no memory: pass memory: new Memory(...) to the Agent`);
@@ -193,7 +194,7 @@ export class Agent {
         thread,
         input: inputMessages,
         options: options.memory.options,
-        requestContext,
+        requestContext: (requestContext ??= new RequestContext()),
         abortSignal,
       });
       if (context.system) system.push(...context.system);

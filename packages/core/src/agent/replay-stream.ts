@@ -50,8 +50,8 @@ export class ReplayStream<T> implements AsyncIterable<T> {
   }
 
   #notify(): void {
+    // settling a read runs no reader code synchronously, so no reader re-registers while this loop runs
     const waiting = this.#waiting;
-    this.#waiting = [];
     for (const reader of waiting) {
       const { resolve, reject } = reader;
       reader.resolve = undefined;
@@ -65,6 +65,7 @@ export class ReplayStream<T> implements AsyncIterable<T> {
         else resolve!(doneResult);
       }
     }
+    waiting.length = 0;
   }
 
   #next(reader: Reader): Promise<IteratorResult<T>> {
