@@ -18,9 +18,36 @@ const quick = process.argv.includes('--quick');
 const sizes = quick ? [100, 10_000] : [100, 10_000, 100_000];
 const words = ['weather', 'lunch', 'travel', 'budget', 'music', 'garden', 'coffee', 'project', 'meeting', 'holiday', 'books', 'running', 'dinner', 'train', 'paris', 'lisbon'];
 
+// Chat-like filler: 8-15 words per message drawn (seeded, by message index) from common English words and the topic
+// words, so that messages overlap as real conversation does. (Three topic words per message made 16 clusters of
+// near-duplicates, a pathological case for a graph index: a fact that shares no word with them was unreachable.)
+const common = (
+  'i you we they it is was are be have had do did not no yes my your our the a an this that these those in on at to ' +
+  'for of with from about after before today tomorrow yesterday week weekend morning evening time think know want ' +
+  'need like love hate good bad great fine maybe really very just also still again next last new old small big ' +
+  'go going went come came get got make made take took see saw tell told ask asked call called meet plan plans idea ' +
+  'work home office friend friends family kids mom dad team boss doctor bank shop store car bus flight hotel room ' +
+  'price money pay paid cheap late early soon long short left right place city street park beach'
+).split(' ');
+const vocabulary = [...common, ...words];
+
+function filler(index: number): string {
+  let state = (index * 2654435761 + 0x9e3779b9) >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const length = 8 + Math.floor(next() * 8);
+  const picked: string[] = [];
+  for (let position = 0; position < length; position++) picked.push(vocabulary[Math.floor(next() * vocabulary.length)]!);
+  return `${picked.join(' ')} (note ${index})`;
+}
+
 function message(index: number): ModelMessage {
-  const text = `${words[index % words.length]} ${words[(index * 7) % words.length]} ${words[(index * 13) % words.length]} note ${index}`;
-  return { role: index % 2 === 0 ? 'user' : 'assistant', content: text };
+  return { role: index % 2 === 0 ? 'user' : 'assistant', content: filler(index) };
 }
 
 interface Figure {
