@@ -111,6 +111,7 @@ interface StepOutput {
   response: { id?: string | undefined; modelId?: string | undefined; timestamp?: Date | undefined };
   /** Where the response headers are read from, when someone asks for them. */
   headerSource: { headers?: Record<string, string> | undefined } | undefined;
+  providerMetadata: ProviderMetadata | undefined;
 }
 
 /**
@@ -281,6 +282,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       request: output.request,
       response: new StepResponse(output.response, output.headerSource, stepMessages),
       model: { provider: output.model.provider, modelId: output.model.modelId },
+      providerMetadata: output.providerMetadata,
     };
     steps.push(step);
     emit?.({ type: 'step-end', stepNumber, finishReason: step.finishReason, usage: step.usage, response: step.response });
@@ -289,6 +291,8 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
     const wantsMore = toolCalls.length > 0 && !pendingClientCalls && output.finishReason !== 'length';
     if (wantsMore && steps.length < maxSteps) continue;
 
+    const refusal = structured && toolCalls.length === 0 ? refusalOf(output.providerMetadata) : undefined;
+    if (refusal !== undefined) throw new StructuredOutputError({ text, cause: new Error(`the model refused: ${refusal}`), attempts: 1 });
     if (structured && toolCalls.length === 0) {
       const parsed = await parseStructured(structured.schema, text);
       if (parsed.success) object = parsed.value;
@@ -323,8 +327,19 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
       warnings,
       response: { id: last.response.id, modelId: last.response.modelId, timestamp: last.response.timestamp, messages: responseMessages },
       model: last.model,
+      providerMetadata: last.providerMetadata,
     };
   }
+}
+
+/** A refusal reported by the provider (`providerMetadata.<provider>.refusal`, as OpenAI's structured outputs send it). */
+function refusalOf(metadata: ProviderMetadata | undefined): string | undefined {
+  if (metadata === undefined) return undefined;
+  for (const key in metadata) {
+    const refusal = metadata[key]?.refusal;
+    if (typeof refusal === 'string' && refusal.length > 0) return refusal;
+  }
+  return undefined;
 }
 
 /**
@@ -412,6 +427,7 @@ async function generateStep<Output>(input: LoopInput<Output>, call: LanguageMode
     request: result.request ?? {},
     response: { id: result.response?.id, modelId: result.response?.modelId ?? model.modelId, timestamp: result.response?.timestamp },
     headerSource: result.response,
+    providerMetadata: result.providerMetadata,
   };
 }
 
@@ -469,6 +485,7 @@ async function streamStep<Output>(
     block.providerMetadata = merged;
   };
   let finishReason: StepResult['finishReason'] = 'unknown';
+  let providerMetadata: ProviderMetadata | undefined;
   let usage = emptyUsage();
   let warnings: StepResult['warnings'] = [];
   const response: StepOutput['response'] = { modelId: model.modelId };
@@ -528,6 +545,7 @@ async function streamStep<Output>(
       case 'finish':
         finishReason = part.finishReason;
         usage = part.usage;
+        providerMetadata = part.providerMetadata;
         return;
       case 'error':
         start();
@@ -563,7 +581,7 @@ async function streamStep<Output>(
     }
     emit(makeToolCall(part.toolCallId, part.toolName, parsed));
   }
-  return { model, content, finishReason, usage, warnings, request: result.request ?? {}, response, headerSource: result.response };
+  return { model, content, finishReason, usage, warnings, request: result.request ?? {}, response, headerSource: result.response, providerMetadata };
 }
 
 const toolCallEnded = new AbortError({ message: 'The tool call ended' });

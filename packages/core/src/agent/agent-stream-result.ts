@@ -1,4 +1,5 @@
 import type { AgentGenerateResult, AgentStreamPart, AgentStreamResult, FinishReason, StepResult, ToolCall, ToolResult, Usage } from './agent-types.ts';
+import type { ProviderMetadata } from '../shared/json-value.ts';
 import type { ReplayStream } from './replay-stream.ts';
 
 const textDelta = (part: AgentStreamPart): string | undefined => (part.type === 'text-delta' ? part.delta : undefined);
@@ -55,6 +56,10 @@ export class AgentStreamResultImpl<Output> implements AgentStreamResult<Output> 
 
   get steps(): Promise<StepResult[]> {
     return this.#derive('steps', (value) => value.steps);
+  }
+
+  get providerMetadata(): Promise<ProviderMetadata | undefined> {
+    return this.#derive('providerMetadata', (value) => value.providerMetadata);
   }
 
   /** Reads the stream to the end and returns the result (Mastra's `getFullOutput`). */

@@ -7,7 +7,7 @@ import type { LanguageModelV1StreamPart } from '../language-model/v1/language-mo
 import type { Logger } from '../observability/logger.ts';
 import type { Tracer } from '../observability/tracer.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
-import type { ProviderOptions } from '../shared/json-value.ts';
+import type { ProviderMetadata, ProviderOptions } from '../shared/json-value.ts';
 import type { Schema } from '../tools/schema.ts';
 import type { ToolSet } from '../tools/tool.ts';
 import type { AgentInput, ModelMessage } from './model-message.ts';
@@ -59,6 +59,8 @@ export interface StepResult {
   response: { id?: string | undefined; modelId?: string | undefined; timestamp?: Date | undefined; headers?: Record<string, string> | undefined; messages: ModelMessage[] };
   /** The model that answered this step (after failover, not necessarily the first one). */
   model: { provider: string; modelId: string };
+  /** Provider-specific output of the step, e.g. `{ openai: { refusal } }` or Anthropic's cache figures. */
+  providerMetadata: ProviderMetadata | undefined;
 }
 
 /** Memory wiring for one call, Mastra style: `{ memory: { thread: 'id', resource: 'user-1' } }`. */
@@ -157,6 +159,8 @@ export interface AgentGenerateResult<Output = unknown> {
   response: { id?: string | undefined; modelId?: string | undefined; timestamp?: Date | undefined; messages: ModelMessage[] };
   /** The model that answered the last step. */
   model: { provider: string; modelId: string };
+  /** Provider-specific output of the last step (e.g. `{ openai: { refusal } }`). */
+  providerMetadata: ProviderMetadata | undefined;
 }
 
 /** A part of `agent.stream().fullStream`. */
@@ -186,6 +190,8 @@ export interface AgentStreamResult<Output = unknown> {
   toolCalls: Promise<ToolCall[]>;
   toolResults: Promise<ToolResult[]>;
   steps: Promise<StepResult[]>;
+  /** Provider-specific output of the last step (e.g. `{ openai: { refusal } }`). */
+  providerMetadata: Promise<ProviderMetadata | undefined>;
   /** The whole result, as `generate` returns it. Rejects when the run failed. */
   result: Promise<AgentGenerateResult<Output>>;
   /** Reads the stream to the end and returns the result (Mastra's `getFullOutput`). */

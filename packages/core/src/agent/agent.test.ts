@@ -216,6 +216,28 @@ describe('Agent.generate', () => {
     expect(model.doGenerateCalls).toHaveLength(2);
   });
 
+  it('a refusal fails structured output at once (no repair turn), and providerMetadata reaches steps and results', async () => {
+    const schema = z.object({ name: z.string() });
+    const refused = { ...textResult(''), content: [], providerMetadata: { openai: { refusal: 'I cannot help with that.' } } };
+    const model = new MockLanguageModelV1({ doGenerate: [refused, refused] });
+    const error = await new Agent({ name: 's', instructions: 'x', model }).generate('who?', { structuredOutput: { schema } }).catch((caught: unknown) => caught);
+    expect(StructuredOutputError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('the model refused: I cannot help with that.');
+    expect(model.doGenerateCalls).toHaveLength(1);
+
+    const plain = await new Agent({ name: 's', instructions: 'x', model: new MockLanguageModelV1({ doGenerate: refused }) }).generate('who?');
+    expect(plain.providerMetadata).toEqual({ openai: { refusal: 'I cannot help with that.' } });
+    expect(plain.steps[0]!.providerMetadata).toEqual({ openai: { refusal: 'I cannot help with that.' } });
+
+    const parts: LanguageModelV1StreamPart[] = [
+      { type: 'stream-start', warnings: [] },
+      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 }, providerMetadata: { openai: { refusal: 'No.' } } },
+    ];
+    const streamed = await new Agent({ name: 's', instructions: 'x', model: new MockLanguageModelV1({ doStream: parts }) }).stream('who?');
+    expect(await streamed.providerMetadata).toEqual({ openai: { refusal: 'No.' } });
+    expect((await streamed.steps)[0]!.providerMetadata).toEqual({ openai: { refusal: 'No.' } });
+  });
+
   it('loads memory before the call and saves input and response after it', async () => {
     const saved: ModelMessage[][] = [];
     const memory: AgentMemory = {
