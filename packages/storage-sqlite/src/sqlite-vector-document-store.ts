@@ -1,12 +1,21 @@
 import { ConflictError, NotFoundError, StorageError, throwIfAborted, TypeValidationError } from '@mastra-ts/core';
 import type { JSONObject, StoreCallOptions } from '@mastra-ts/core';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, OnConflictBuilder, OnConflictUpdateBuilder, Selectable } from 'kysely';
 import { decodeFloat32Blob, encodeFloat32Blob } from './float32-blob.ts';
 import { chunk, fromJsonColumn, toJsonColumn } from './json-column.ts';
 import { PreparedQuery, slot } from './prepared-query.ts';
 import type { SqliteConnection } from './sqlite-connection.ts';
 import type { SqliteSchema, VectorDocumentRow, VectorGraphRow, VectorIndexRow } from './sqlite-schema.ts';
 import type { LoadedVectorIndex, VectorDocument, VectorDocumentInput, VectorDocumentStore, VectorGraph, VectorIndexDefinition } from './vector-documents.ts';
+
+/** An upsert of a document replaces its content, embedding, metadata and time. */
+const replaceDocument = (conflict: OnConflictBuilder<SqliteSchema, 'vector_documents'>): OnConflictUpdateBuilder<SqliteSchema, 'vector_documents'> =>
+  conflict.columns(['index_name', 'id']).doUpdateSet((eb) => ({
+    content: eb.ref('excluded.content'),
+    embedding: eb.ref('excluded.embedding'),
+    metadata: eb.ref('excluded.metadata'),
+    created_at: eb.ref('excluded.created_at'),
+  }));
 
 const documentChunkSize = 1000;
 const idChunkSize = 900;
@@ -41,14 +50,7 @@ class VectorStatements {
       db
         .insertInto('vector_documents')
         .values(Object.fromEntries(documentSlots.map((column) => [column, slot(column)])) as unknown as Insertable<VectorDocumentRow>)
-        .onConflict((conflict) =>
-          conflict.columns(['index_name', 'id']).doUpdateSet((eb) => ({
-            content: eb.ref('excluded.content'),
-            embedding: eb.ref('excluded.embedding'),
-            metadata: eb.ref('excluded.metadata'),
-            created_at: eb.ref('excluded.created_at'),
-          })),
-        ),
+        .onConflict(replaceDocument),
       documentSlots,
     );
     this.deleteDocument = new PreparedQuery(
@@ -173,14 +175,7 @@ export class SqliteVectorDocumentStore implements VectorDocumentStore {
               created_at: document.createdAt?.getTime() ?? now,
             })),
           )
-          .onConflict((conflict) =>
-            conflict.columns(['index_name', 'id']).doUpdateSet((eb) => ({
-              content: eb.ref('excluded.content'),
-              embedding: eb.ref('excluded.embedding'),
-              metadata: eb.ref('excluded.metadata'),
-              created_at: eb.ref('excluded.created_at'),
-            })),
-          )
+          .onConflict(replaceDocument)
           .execute();
       }
       return { generation: await bumpGeneration(db, args.indexName, now) };
