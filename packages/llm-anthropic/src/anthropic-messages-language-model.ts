@@ -13,7 +13,7 @@ import {
   type LanguageModelV1StreamPart,
   type LanguageModelV1StreamResult,
 } from '@mastra-ts/core';
-import { headersToRecord } from '@mastra-ts/core/provider-utils';
+import { BodyPartStream, headersToRecord } from '@mastra-ts/core/provider-utils';
 import { mapAnthropicError } from './anthropic-error.ts';
 import { defaultMaxOutputTokens, parseAnthropicProviderOptions, parseCacheControl, supportsNativeStructuredOutput, type AnthropicMessagesModelId } from './anthropic-messages-options.ts';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.ts';
@@ -304,13 +304,8 @@ type StreamContext = { url: string; requestBody: unknown; abortSignal: AbortSign
  * per network chunk, none per event or part. Events are treated as the SDK's stream decoder treats them (`ping`
  * skipped, `error` events become the SDK's `APIError`, a `data` that is not JSON is a `SyntaxError`).
  */
-class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
-  private readonly queue: LanguageModelV1StreamPart[] = [];
-  private head = 0;
+class AnthropicPartStream extends BodyPartStream {
   private readonly blocks = new Map<number, OpenBlock>();
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private firstRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
-  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   private readonly parser = createParser({ onEvent: (event) => this.dispatch(event.event ?? null, event.data) });
   private usage: AnthropicWireUsage = {};
   private stopReason: string | null | undefined;
@@ -318,8 +313,6 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
   private usedJsonTool = false;
   private stopped = false;
   private failed = false;
-  private finished = false;
-  private pending: unknown;
 
   private readonly headers: Headers;
   private readonly link: SignalLink | undefined;
@@ -327,61 +320,27 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
   private readonly context: StreamContext;
 
   constructor(body: ReadableStream<Uint8Array>, headers: Headers, link: SignalLink | undefined, jsonTool: boolean, context: StreamContext, warnings: LanguageModelV1CallWarning[]) {
+    super(body, warnings);
     this.headers = headers;
     this.link = link;
     this.jsonTool = jsonTool;
     this.context = context;
-    this.reader = body.getReader();
-    this.firstRead = this.reader.read();
-    this.firstRead.catch(ignore);
-    this.queue.push({ type: 'stream-start', warnings });
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
+  protected receive(text: string, last: boolean): void {
+    this.parser.feed(text);
+    if (!last) return;
+    // a last line without its newline still counts; an event needs its blank line to be dispatched
+    this.parser.reset({ consume: true });
+    if (!this.finished) this.end();
   }
 
-  async next(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
-    while (this.head === this.queue.length) {
-      if (this.pending !== undefined) {
-        const error = this.pending;
-        this.pending = undefined;
-        throw error;
-      }
-      if (this.finished) return { done: true, value: undefined };
-      this.queue.length = 0;
-      this.head = 0;
-      let result: ReadableStreamReadResult<Uint8Array>;
-      try {
-        const read = this.firstRead ?? this.reader.read();
-        this.firstRead = undefined;
-        result = await read;
-      } catch (error) {
-        this.fail(error);
-        continue;
-      }
-      if (!result.done) {
-        this.parser.feed(this.decoder.decode(result.value, { stream: true }));
-        continue;
-      }
-      // a last line without its newline still counts; an event needs its blank line to be dispatched
-      this.parser.feed(this.decoder.decode());
-      this.parser.reset({ consume: true });
-      if (!this.finished) this.end();
-    }
-    return { done: false, value: this.queue[this.head++]! };
+  protected readFailed(error: unknown): void {
+    this.fail(error);
   }
 
-  async return(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
-    if (!this.finished) {
-      this.finished = true;
-      this.link?.release();
-      await this.reader.cancel().catch(ignore);
-    }
-    this.pending = undefined;
-    this.queue.length = 0;
-    this.head = 0;
-    return { done: true, value: undefined };
+  protected override onClose(): void {
+    this.link?.release();
   }
 
   /** One SSE event, as the SDK's decoder treats it: `ping` skipped, `error` becomes the SDK's `APIError`. */
@@ -414,18 +373,10 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
       this.failed = true;
       this.queue.push({ type: 'error', error: mapAnthropicError(error, this.context) });
       this.finish();
-      void this.reader.cancel().catch(ignore);
+      this.cancelBody();
       return;
     }
     this.stop(mapAnthropicError(error, this.context));
-  }
-
-  /** Ends the stream with `error`, thrown once the parts already queued have been read. */
-  private stop(error: unknown): void {
-    this.finished = true;
-    this.pending = error;
-    this.link?.release();
-    void this.reader.cancel().catch(ignore);
   }
 
   private end(): void {
@@ -447,8 +398,6 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
   }
 
   private finish(): void {
-    this.finished = true;
-    this.link?.release();
     const finishReason: LanguageModelV1FinishReason = this.failed ? 'error' : mapAnthropicStopReason(this.stopReason, this.usedJsonTool);
     this.queue.push({
       type: 'finish',
@@ -456,6 +405,7 @@ class AnthropicPartStream implements AsyncIterableIterator<LanguageModelV1Stream
       usage: mapAnthropicUsage(this.usage),
       providerMetadata: { anthropic: { cacheCreationInputTokens: this.usage.cache_creation_input_tokens ?? null, stopSequence: this.stopSequence } },
     });
+    this.complete();
   }
 
   private handle(event: Anthropic.RawMessageStreamEvent): void {

@@ -14,6 +14,7 @@ import {
   type LanguageModelV1StreamResult,
   type LanguageModelV1Usage,
 } from '@mastra-ts/core';
+import { BodyPartStream } from '@mastra-ts/core/provider-utils';
 import type { ChatRequest, ChatResponse, Message, Tool } from 'ollama';
 import { createOllamaCallClient, type OllamaCallClient } from './ollama-client.ts';
 import { isInStreamError, mapOllamaError, type OllamaErrorContext } from './ollama-error.ts';
@@ -231,17 +232,12 @@ export class OllamaChatLanguageModel implements LanguageModelV1 {
 }
 
 /**
- * Reads the NDJSON body and maps it to parts through a queue: one await per network chunk, none per part,
- * and a line is parsed only when the parts of the previous one have been handed out.
+ * Maps the NDJSON body to parts (core's `BodyPartStream` reads it): a line is parsed only when the parts of the
+ * previous one have been handed out.
  */
-class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPart> {
-  private readonly queue: LanguageModelV1StreamPart[] = [];
-  private head = 0;
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private firstRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+class OllamaPartStream extends BodyPartStream {
   private readonly abort: () => void;
   private readonly context: OllamaErrorContext;
-  private readonly decoder = new TextDecoder();
   private buffer = '';
   private position = 0;
   private open: { type: 'text' | 'reasoning'; id: string } | undefined;
@@ -250,74 +246,43 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
   private hasToolCalls = false;
   private final: ChatResponse | undefined;
   private failed = false;
-  private finished = false;
-  private pending: unknown;
 
   constructor(body: ReadableStream<Uint8Array>, abort: () => void, warnings: LanguageModelV1CallWarning[], context: OllamaErrorContext) {
-    this.reader = body.getReader();
-    this.firstRead = this.reader.read();
-    this.firstRead.catch(() => undefined);
+    super(body, warnings);
     this.abort = abort;
     this.context = context;
-    this.queue.push({ type: 'stream-start', warnings });
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
+  /** One line at a time: the first part goes out before the rest of a network chunk is parsed. */
+  protected override pull(): boolean {
+    const end = this.buffer.indexOf('\n', this.position);
+    if (end < 0) return false;
+    const start = this.position;
+    this.position = end + 1;
+    this.line(this.buffer.slice(start, end));
+    return true;
   }
 
-  async next(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
-    while (this.head === this.queue.length) {
-      if (this.pending !== undefined) {
-        const error = this.pending;
-        this.pending = undefined;
-        throw error;
-      }
-      if (this.finished) return { done: true, value: undefined };
-      this.queue.length = 0;
-      this.head = 0;
-      // one line at a time: the first part goes out before the rest of a network chunk is parsed
-      const end = this.buffer.indexOf('\n', this.position);
-      if (end >= 0) {
-        const start = this.position;
-        this.position = end + 1;
-        this.line(this.buffer.slice(start, end));
-        continue;
-      }
-      const rest = this.position === 0 ? this.buffer : this.buffer.slice(this.position);
-      this.position = 0;
-      let result: ReadableStreamReadResult<Uint8Array>;
-      try {
-        const read = this.firstRead ?? this.reader.read();
-        this.firstRead = undefined;
-        result = await read;
-      } catch (error) {
-        this.buffer = '';
-        this.fail(error);
-        continue;
-      }
-      if (!result.done) {
-        this.buffer = rest + this.decoder.decode(result.value, { stream: true });
-        continue;
-      }
-      this.buffer = '';
-      const last = rest + this.decoder.decode();
-      if (last.length > 0) this.line(last);
-      if (!this.finished) this.fail(new Error('Did not receive done or success response in stream.'));
-    }
-    return { done: false, value: this.queue[this.head++]! };
+  protected receive(text: string, last: boolean): void {
+    this.buffer = (this.position === 0 ? this.buffer : this.buffer.slice(this.position)) + text;
+    this.position = 0;
+    if (!last) return;
+    while (!this.finished && this.pull());
+    const rest = this.buffer.slice(this.position);
+    this.buffer = '';
+    this.position = 0;
+    if (!this.finished && rest.length > 0) this.line(rest);
+    if (!this.finished) this.fail(new Error('Did not receive done or success response in stream.'));
   }
 
-  async return(): Promise<IteratorResult<LanguageModelV1StreamPart>> {
-    if (!this.finished) {
-      this.finished = true;
-      this.abort();
-      await this.reader.cancel().catch(() => undefined);
-    }
-    this.pending = undefined;
-    this.queue.length = 0;
-    this.head = 0;
-    return { done: true, value: undefined };
+  protected readFailed(error: unknown): void {
+    this.buffer = '';
+    this.position = 0;
+    this.fail(error);
+  }
+
+  protected override onClose(completed: boolean): void {
+    if (!completed) this.abort();
   }
 
   private line(text: string): void {
@@ -339,13 +304,6 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
     }
     this.handle(chunk);
     if (chunk.done || chunk.status === 'success') this.end();
-  }
-
-  /** Ends the stream with `error`, thrown once the parts of the lines before it have been read. */
-  private stop(error: unknown): void {
-    this.finished = true;
-    this.pending = error;
-    this.abort();
   }
 
   private fail(error: unknown): void {
@@ -370,7 +328,6 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
     else this.stop(new APICallError({ message: 'The Ollama stream ended before its final "done" line: the connection was closed mid-response. The call may be retried.', url: this.context.url, requestBodyValues: this.context.requestBody, isRetryable: true }));
   }
   private finish(): void {
-    this.finished = true;
     const final = this.final;
     this.queue.push({
       type: 'finish',
@@ -378,6 +335,7 @@ class OllamaPartStream implements AsyncIterableIterator<LanguageModelV1StreamPar
       usage: final ? usageOf(final) : { inputTokens: undefined, outputTokens: undefined, totalTokens: undefined },
       ...(final ? { providerMetadata: { ollama: durations(final) } } : {}),
     });
+    this.complete();
   }
 
   private closeBlock(): void {
