@@ -163,6 +163,24 @@ function startOptions(input: z.output<typeof startBody>, requestContext: Request
   return { inputData: input.inputData, ...(input.initialState === undefined ? {} : { initialState: input.initialState }), requestContext };
 }
 
+/**
+ * Creates a run and starts it to its result (recorded for observers). With a `runId` the call is idempotent: a
+ * repeated request gets the first one's result.
+ */
+async function startToResult(
+  mastra: Mastra,
+  state: ServerState,
+  input: { workflowId: string; runId?: string | undefined; resourceId?: string | undefined },
+  options: Parameters<ServerRun['start']>[0],
+): Promise<unknown> {
+  const workflow = getWorkflow(mastra, input.workflowId);
+  const work = async (): Promise<unknown> => {
+    const run = await workflow.createRun(runOptions(input));
+    return serializeResult(await recorded(state, run, () => run.start(options)));
+  };
+  return input.runId === undefined ? work() : idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work);
+}
+
 const terminal = new Set<WorkflowRunStatus>(['success', 'failed', 'canceled']);
 
 /** Workflow routes: list, details, runs (create, start, resume, stream, observe, cancel, status, list, delete), and `/execute`. */
@@ -244,12 +262,7 @@ export function workflowRoutes(): RouteDefinition[] {
       query: z.object({ runId: optionalString() }),
       body: startBody,
       async handler({ mastra, input, requestContext, state }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        const work = async (): Promise<unknown> => {
-          const run = await workflow.createRun(runOptions(input));
-          return serializeResult(await recorded(state, run, () => run.start(startOptions(input, requestContext))));
-        };
-        return json(input.runId === undefined ? await work() : await idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work));
+        return json(await startToResult(mastra, state, input, startOptions(input, requestContext)));
       },
     }),
     defineRoute({
@@ -260,12 +273,7 @@ export function workflowRoutes(): RouteDefinition[] {
       params: workflowParams,
       body: startBody.extend({ input: z.unknown().optional(), runId: z.string().min(1).optional() }),
       async handler({ mastra, input, requestContext, state }) {
-        const workflow = getWorkflow(mastra, input.workflowId);
-        const work = async (): Promise<unknown> => {
-          const run = await workflow.createRun(runOptions(input));
-          return serializeResult(await recorded(state, run, () => run.start({ ...startOptions(input, requestContext), inputData: input.inputData ?? input.input })));
-        };
-        return json(input.runId === undefined ? await work() : await idempotent(state, `workflow:${workflow.id}:start:${input.runId}`, work));
+        return json(await startToResult(mastra, state, input, { ...startOptions(input, requestContext), inputData: input.inputData ?? input.input }));
       },
     }),
     defineRoute({
