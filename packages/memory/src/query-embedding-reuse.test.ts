@@ -1,12 +1,12 @@
-import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type EmbeddingModelV1CallOptions } from '@mastra-ts/core';
+import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type EmbeddingModelV1 } from '@mastra-ts/core';
 import { MockEmbeddingModelV1 } from '@mastra-ts/core/testing';
 import { describe, expect, it } from 'vitest';
 import { Memory } from './memory.ts';
-import { scriptedModel, systemText } from './test-utils.ts';
+import { interceptedEmbedder, scriptedModel, systemText } from './test-utils.ts';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function setup(embedder = new MockEmbeddingModelV1({ dimensions: 64 })) {
+function setup<E extends EmbeddingModelV1 = MockEmbeddingModelV1>(embedder: E = new MockEmbeddingModelV1({ dimensions: 64 }) as EmbeddingModelV1 as E) {
   const vector = new InMemoryVectorStore();
   // a long linger: nothing is embedded by the background timer, only by queries and flush()
   const memory = new Memory({ storage: new InMemoryMemoryStore(), vector, embedder, embeddingLingerMs: 60_000, options: { lastMessages: 2, semanticRecall: { topK: 1, messageRange: 0 } } });
@@ -46,25 +46,16 @@ describe('query embeddings', () => {
   });
 
   it('embeds the query alone when the shared call fails, keeping the queued messages for the background', async () => {
-    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
     const calls: string[][] = [];
     let failShared = true;
-    const flaky = {
-      specificationVersion: 'v1' as const,
-      provider: inner.provider,
-      modelId: inner.modelId,
-      maxEmbeddingsPerCall: inner.maxEmbeddingsPerCall,
-      supportsParallelCalls: true,
-      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
-        calls.push(options.values);
-        if (options.values.length > 1 && failShared) {
-          failShared = false;
-          throw new Error('one of the texts was rejected');
-        }
-        return inner.doEmbed(options);
-      },
-    };
-    const { memory, vector, agent } = setup(flaky as unknown as MockEmbeddingModelV1);
+    const { embedder: flaky } = interceptedEmbedder((options) => {
+      calls.push(options.values);
+      if (options.values.length > 1 && failShared) {
+        failShared = false;
+        throw new Error('one of the texts was rejected');
+      }
+    });
+    const { memory, vector, agent } = setup(flaky);
     const options = { memory: { thread: 't1', resource: 'u1' } };
     await agent.generate('first question', options);
     await turn();
@@ -77,25 +68,16 @@ describe('query embeddings', () => {
   });
 
   it('does not write the vectors of a thread deleted while its messages rode along with a query', async () => {
-    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
     let release: (() => void) | undefined;
     let shared: (() => void) | undefined;
     const sharedStarted = new Promise<void>((resolve) => (shared = resolve));
-    const gated = {
-      specificationVersion: 'v1' as const,
-      provider: inner.provider,
-      modelId: inner.modelId,
-      maxEmbeddingsPerCall: inner.maxEmbeddingsPerCall,
-      supportsParallelCalls: true,
-      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
-        if (options.values.length > 1) {
-          shared!();
-          await new Promise<void>((resolve) => (release = resolve));
-        }
-        return inner.doEmbed(options);
-      },
-    };
-    const { memory, vector, agent } = setup(gated as unknown as MockEmbeddingModelV1);
+    const { embedder: gated, inner } = interceptedEmbedder(async (options) => {
+      if (options.values.length > 1) {
+        shared!();
+        await new Promise<void>((resolve) => (release = resolve));
+      }
+    });
+    const { memory, vector, agent } = setup(gated);
     await agent.generate('hello there', { memory: { thread: 'gone', resource: 'u1' } });
     const pending = agent.generate('another thread', { memory: { thread: 'kept', resource: 'u1' } });
     await sharedStarted;

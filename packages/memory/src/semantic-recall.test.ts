@@ -1,8 +1,8 @@
-import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type EmbeddingModelV1CallOptions, type ModelMessage } from '@mastra-ts/core';
+import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type ModelMessage } from '@mastra-ts/core';
 import { MockEmbeddingModelV1 } from '@mastra-ts/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Memory } from './memory.ts';
-import { promptLines, scriptedModel, systemText } from './test-utils.ts';
+import { interceptedEmbedder, promptLines, scriptedModel, systemText } from './test-utils.ts';
 
 const filler = ['How is the weather today?', 'It is sunny and warm.', 'Any plans for lunch?', 'Maybe a salad at noon.', 'Did you see the match?', 'Yes, a great game.'];
 
@@ -103,20 +103,10 @@ describe('semantic recall', () => {
   it('keeps failed embeddings queued and retries them instead of losing them', async () => {
     const store = new InMemoryMemoryStore();
     const vector = new InMemoryVectorStore();
-    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
     let failures = 1;
-    const flaky = {
-      ...inner,
-      specificationVersion: 'v1' as const,
-      provider: inner.provider,
-      modelId: inner.modelId,
-      maxEmbeddingsPerCall: inner.maxEmbeddingsPerCall,
-      supportsParallelCalls: true,
-      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
-        if (options.values.length > 1 && failures-- > 0) throw new Error('embedding service unavailable');
-        return inner.doEmbed(options);
-      },
-    };
+    const { embedder: flaky } = interceptedEmbedder((options) => {
+      if (options.values.length > 1 && failures-- > 0) throw new Error('embedding service unavailable');
+    });
     const memory = new Memory({ storage: store, vector, embedder: flaky, embeddingRetryDelayMs: 60_000, options: { semanticRecall: true } });
     await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(4, {}) });
     await expect(memory.flush()).rejects.toThrow('embedding service unavailable');
@@ -146,14 +136,10 @@ describe('semantic recall', () => {
 
   it('retries a failed background batch on its own after the backoff delay', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const inner = new MockEmbeddingModelV1({ dimensions: 64 });
     let calls = 0;
-    const flaky = Object.assign(Object.create(inner) as MockEmbeddingModelV1, {
-      doEmbed: async (options: EmbeddingModelV1CallOptions) => {
-        calls++;
-        if (calls === 1) throw new Error('503 from the embedding service');
-        return inner.doEmbed(options);
-      },
+    const { embedder: flaky } = interceptedEmbedder(() => {
+      calls++;
+      if (calls === 1) throw new Error('503 from the embedding service');
     });
     const memory = new Memory({ storage: new InMemoryMemoryStore(), vector: new InMemoryVectorStore(), embedder: flaky, embeddingRetryDelayMs: 1000, embeddingLingerMs: 0, options: { semanticRecall: true } });
     await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(3, {}) });

@@ -1,5 +1,5 @@
-import type { LanguageModelV1CallOptions, LanguageModelV1GenerateResult, LanguageModelV1Prompt } from '@mastra-ts/core';
-import { MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
+import type { EmbeddingModelV1, EmbeddingModelV1CallOptions, LanguageModelV1CallOptions, LanguageModelV1GenerateResult, LanguageModelV1Prompt } from '@mastra-ts/core';
+import { MockEmbeddingModelV1, MockLanguageModelV1, textResult } from '@mastra-ts/core/testing';
 
 type Step = LanguageModelV1GenerateResult | string | ((options: LanguageModelV1CallOptions, call: number) => LanguageModelV1GenerateResult | string);
 
@@ -35,4 +35,24 @@ export function promptLines(prompt: LanguageModelV1Prompt): string[] {
 export function systemText(prompt: LanguageModelV1Prompt): string {
   const first = prompt[0];
   return first?.role === 'system' ? first.content : '';
+}
+
+/**
+ * A 64-dimension mock embedder whose calls go through `before` first (record, fail, or wait there), and `inner`, the
+ * mock that computes the vectors.
+ */
+export function interceptedEmbedder(before: (options: EmbeddingModelV1CallOptions) => void | Promise<void>): { embedder: EmbeddingModelV1; inner: MockEmbeddingModelV1 } {
+  const inner = new MockEmbeddingModelV1({ dimensions: 64 });
+  const embedder: EmbeddingModelV1 = {
+    specificationVersion: 'v1',
+    provider: inner.provider,
+    modelId: inner.modelId,
+    maxEmbeddingsPerCall: inner.maxEmbeddingsPerCall,
+    supportsParallelCalls: true,
+    doEmbed: async (options) => {
+      await before(options);
+      return inner.doEmbed(options);
+    },
+  };
+  return { embedder, inner };
 }
