@@ -5,7 +5,8 @@ import { Memory } from './memory.ts';
 
 const topics = ['weather', 'lunch', 'travel', 'budget', 'music', 'garden', 'coffee', 'project'];
 
-async function setup() {
+/** An in-memory vector store that records the filter of every query. */
+function recordingVectorStore(): { vector: InMemoryVectorStore; filters: Array<VectorQueryArgs['filter']> } {
   const vector = new InMemoryVectorStore();
   const filters: Array<VectorQueryArgs['filter']> = [];
   const query = vector.query.bind(vector);
@@ -13,6 +14,11 @@ async function setup() {
     filters.push(args.filter);
     return query(args);
   };
+  return { vector, filters };
+}
+
+async function setup() {
+  const { vector, filters } = recordingVectorStore();
   const memory = new Memory({
     storage: new InMemoryMemoryStore(),
     vector,
@@ -54,13 +60,7 @@ describe('recall scope on a large index', () => {
   });
 
   it('keeps the filter on a small index', async () => {
-    const vector = new InMemoryVectorStore();
-    const filters: Array<VectorQueryArgs['filter']> = [];
-    const query = vector.query.bind(vector);
-    vector.query = (args) => {
-      filters.push(args.filter);
-      return query(args);
-    };
+    const { vector, filters } = recordingVectorStore();
     const memory = new Memory({ storage: new InMemoryMemoryStore(), vector, embedder: new MockEmbeddingModelV1({ dimensions: 32 }), options: { lastMessages: 1, semanticRecall: { topK: 1, messageRange: 0 } } });
     await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: topics.map((topic) => ({ role: 'user' as const, content: topic })) });
     await memory.flush();
