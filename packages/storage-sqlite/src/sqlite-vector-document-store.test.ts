@@ -132,5 +132,6 @@ describe('SqliteVectorDocumentStore', () => {
     const error = await vectors.loadIndex({ indexName: 'docs' }).catch((caught: unknown) => caught);
     expect(StorageError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('vector document "b" of index "docs" has a 4-byte embedding where dimension 2 needs 8');
+    expect((error as Error).message).toContain('upsert it again');
   });
 });

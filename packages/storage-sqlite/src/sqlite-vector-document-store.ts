@@ -327,7 +327,7 @@ function loadIndexNow(statements: VectorStatements, indexName: string): LoadedVe
     const embedding = row[2];
     if (embedding.byteLength !== rowBytes || position >= count) {
       const problem = position >= count ? 'more documents than counted' : `a ${embedding.byteLength}-byte embedding where dimension ${dimension} needs ${rowBytes}`;
-      throw new StorageError({ store: 'sqlite', operation: 'loadIndex', message: `vector document "${row[0]}" of index "${indexName}" has ${problem}: the rows are corrupt` });
+      throw new StorageError({ store: 'sqlite', operation: 'loadIndex', message: `vector document "${row[0]}" of index "${indexName}" has ${problem}: the file is damaged; delete that document (or the index) and upsert it again, or restore the file from a backup` });
     }
     ids[position] = row[0];
     contents[position] = row[1] ?? undefined;
