@@ -28,6 +28,7 @@ describe('createSqliteStorage', () => {
     expect(database.pragma('synchronous', { simple: true })).toBe(2);
     expect(database.pragma('busy_timeout', { simple: true })).toBe(1234);
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(database.pragma('cache_size', { simple: true })).toBe(-64 * 1024);
     await storage.dispose();
     expect(database.open).toBe(true);
     expect(database.prepare("select count(*) as count from sqlite_master where name = 'messages'").get()).toEqual({ count: 1 });
@@ -41,7 +42,17 @@ describe('createSqliteStorage', () => {
     database.close();
   });
 
+  it('sizes the page cache in MiB from cacheSizeMiB', async () => {
+    const database = new Database(storages.file());
+    await storages.open({ database, cacheSizeMiB: 8 });
+    expect(database.pragma('cache_size', { simple: true })).toBe(-8 * 1024);
+    database.close();
+  });
+
   it('refuses bad settings with typed errors naming the setting', () => {
+    for (const cacheSizeMiB of [0, 1.5, -4, 100_000]) {
+      expect(() => createSqliteStorage({ path: ':memory:', cacheSizeMiB })).toThrow(new RegExp(`cacheSizeMiB must be an integer from 1 to 65536 \\(MiB\\), got ${cacheSizeMiB}`));
+    }
     expect(() => createSqliteStorage({ path: ':memory:', tablePrefix: 'x; drop' })).toThrow(/tablePrefix|table prefix/);
     for (const settings of [{ tablePrefix: '1abc' }, { busyTimeoutMs: -1 }, { synchronous: 'OFF' as 'FULL' }]) {
       let caught: unknown;

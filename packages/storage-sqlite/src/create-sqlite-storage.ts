@@ -33,6 +33,12 @@ export interface SqliteStorageSettings {
   /** How long a write waits for another process's lock before failing, in milliseconds. Default 5000. */
   busyTimeoutMs?: number;
   /**
+   * The most memory SQLite's page cache of this connection may hold, in MiB. Default 64. Pages are cached only as
+   * they are read, so a small database never uses it all; a large one keeps its hot index and table pages here
+   * instead of reading them back from the OS (SQLite's own default is 2 MiB, which a 100,000-message thread outgrows).
+   */
+  cacheSizeMiB?: number;
+  /**
    * Run the hot calls (saving and reading runs, threads, recent messages and spans) as prepared statements compiled
    * once, synchronously inside the write transaction. Default `true`; `false` builds every query with kysely per
    * call, which is slower and only meant for comparison.
@@ -80,6 +86,10 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new TypeValidationError({ value: busyTimeoutMs, context: 'sqlite storage settings', issues: [{ path: ['busyTimeoutMs'], message: 'busyTimeoutMs must be a non-negative integer of milliseconds' }] });
   }
+  const cacheSizeMiB = settings.cacheSizeMiB ?? 64;
+  if (!Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 1 || cacheSizeMiB > 65_536) {
+    throw new TypeValidationError({ value: cacheSizeMiB, context: 'sqlite storage settings', issues: [{ path: ['cacheSizeMiB'], message: `cacheSizeMiB must be an integer from 1 to 65536 (MiB), got ${String(cacheSizeMiB)}` }] });
+  }
   const synchronous = settings.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new TypeValidationError({ value: synchronous, context: 'sqlite storage settings', issues: [{ path: ['synchronous'], message: `synchronous must be "NORMAL" or "FULL", not "${String(synchronous)}"` }] });
@@ -108,6 +118,8 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
     if (!database.memory) database.pragma('journal_mode = WAL');
     database.pragma(`synchronous = ${synchronous}`);
     database.pragma('foreign_keys = ON');
+    // negative: a size in KiB rather than a page count
+    database.pragma(`cache_size = ${-cacheSizeMiB * 1024}`);
   } catch (error) {
     if (owned) database.close();
     throw toStorageError('open', error);
