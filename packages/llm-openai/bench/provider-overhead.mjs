@@ -2,7 +2,7 @@
 // server on 127.0.0.1 in the same process: doGenerate / doStream (time to first text delta) next to
 // chat.completions.create, then agent.generate() / agent.stream() / a tool round trip next to the SDK
 // doing the same calls by hand. Rounds alternate between the two sides; medians are printed.
-// Run: pnpm --filter @mastra-ts/llm-openai bench   (builds the package first)
+// Run: pnpm --filter @mastra-ts/llm-openai bench [--only=stream,tool]   (build the package first)
 import { Agent, createTool, jsonSchema } from '@mastra-ts/core';
 import OpenAI from 'openai';
 import { chatCompletion, chatCompletionStream } from '../../../tooling/fake-providers/src/openai.ts';
@@ -139,12 +139,17 @@ async function compare(label, baseline, ours) {
   return row;
 }
 
+// `--only=stream,tool` runs the cases whose key is listed (generate, dostream, agent, stream, tool)
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const cases = [
+  ['generate', 'doGenerate vs create()', sdkGenerate, ourGenerate],
+  ['dostream', 'doStream vs create({stream})', sdkStreamFirst, ourStreamFirst],
+  ['agent', 'agent.generate() vs create()', sdkGenerate, agentGenerate],
+  ['stream', 'agent.stream() vs create({stream})', sdkStreamFirst, agentStreamFirst],
+  ['tool', 'agent tool round trip vs SDK by hand', sdkToolRoundTrip, agentToolRoundTrip],
+];
 const rows = [];
-rows.push(await compare('doGenerate vs create()', sdkGenerate, ourGenerate));
-rows.push(await compare('doStream vs create({stream})', sdkStreamFirst, ourStreamFirst));
-rows.push(await compare('agent.generate() vs create()', sdkGenerate, agentGenerate));
-rows.push(await compare('agent.stream() vs create({stream})', sdkStreamFirst, agentStreamFirst));
-rows.push(await compare('agent tool round trip vs SDK by hand', sdkToolRoundTrip, agentToolRoundTrip));
+for (const [key, label, baseline, ours] of cases) if (!only || only.includes(key)) rows.push(await compare(label, baseline, ours));
 console.log(`Node ${process.version}, ${rounds * perRound} calls per side, interleaved one by one, per-call medians; fake OpenAI server on 127.0.0.1`);
 console.table(rows);
 await server.close();

@@ -1,5 +1,6 @@
 import { loadApiKey, loadOptionalSetting, withoutTrailingSlash } from '@mastra-ts/core/provider-utils';
 import OpenAI from 'openai';
+import { createLinkedFetch } from './request-abort-link.ts';
 
 /** What an SDK client is built from. */
 export interface OpenAIClientSettings {
@@ -18,7 +19,7 @@ export interface OpenAIClientSettings {
 /**
  * Returns a function that yields the SDK client, reading the API key and base URL when called and
  * rebuilding the client only when they change. SDK retries are off (core's retry policy owns them)
- * and so is SDK logging (providers do not log).
+ * and so is SDK logging (providers do not log). Calls hand their abort signal to `fetch` through a `RequestAbortLink`.
  */
 export function createOpenAIClientFactory(settings: OpenAIClientSettings): () => OpenAI {
   let cached: { apiKey: string; baseURL: string; client: OpenAI } | undefined;
@@ -37,7 +38,7 @@ export function createOpenAIClientFactory(settings: OpenAIClientSettings): () =>
       organization: settings.organization ?? null,
       project: settings.project ?? null,
       ...(settings.headers ? { defaultHeaders: settings.headers } : {}),
-      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      fetch: createLinkedFetch(settings.fetch),
     });
     cached = { apiKey, baseURL, client };
     return client;

@@ -11,7 +11,6 @@ import {
   headersToRecord,
   mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
-  openAICompatibleRequestOptions,
   toOpenAICompatibleCallError,
   type OpenAICompatibleErrorContext,
 } from '@mastra-ts/core/provider-utils';
@@ -20,6 +19,8 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from
 import { mapChatProviderOptions } from './openai-chat-options.ts';
 import { LazyResponseHeaders } from './lazy-response-headers.ts';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
+import { openAIRequestOptions } from './openai-request-options.ts';
+import { RequestAbortLink } from './request-abort-link.ts';
 
 /** How one OpenAI-compatible dialect is called. Built by the provider factories. */
 export interface OpenAIChatConfig {
@@ -112,11 +113,14 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
   async doGenerate(options: LanguageModelV1CallOptions): Promise<LanguageModelV1GenerateResult> {
     const { body, warnings } = this.getArgs(options);
     const client = this.config.client();
+    const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
     let result: { data: OpenAI.Chat.Completions.ChatCompletion; response: Response };
     try {
-      result = await client.chat.completions.create(body, openAICompatibleRequestOptions(options)).withResponse();
+      result = await client.chat.completions.create(body, openAIRequestOptions(options, link)).withResponse();
     } catch (error) {
       throw toOpenAICompatibleCallError(error, this.errorContext(options, body, client));
+    } finally {
+      link?.dispose();
     }
     const { data, response } = result;
     const generated = mapOpenAICompatibleCompletion(data, {
@@ -140,14 +144,22 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     };
     const client = this.config.client();
     const context = this.errorContext(options, body, client);
+    const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
     let result: { data: AsyncIterable<ChatCompletionChunk>; response: Response };
     try {
-      result = await client.chat.completions.create(body, openAICompatibleRequestOptions(options)).withResponse();
+      result = await client.chat.completions.create(body, openAIRequestOptions(options, link)).withResponse();
     } catch (error) {
+      link?.dispose();
       throw toOpenAICompatibleCallError(error, context);
     }
     return {
-      stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: this.config.reasoningField, refusalKey: this.config.providerOptionsKey }),
+      stream: mapOpenAICompatibleStream(result.data, {
+        warnings,
+        context,
+        reasoningField: this.config.reasoningField,
+        refusalKey: this.config.providerOptionsKey,
+        ...(link ? { onClose: () => link.dispose() } : {}),
+      }),
       request: { body },
       response: new LazyResponseHeaders(result.response.headers),
     };

@@ -1,7 +1,9 @@
 import type { EmbeddingModelV1, EmbeddingModelV1CallOptions, EmbeddingModelV1Result } from '@mastra-ts/core';
 import type OpenAI from 'openai';
-import { headersToRecord, openAICompatibleRequestOptions, toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
+import { headersToRecord, toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
+import { openAIRequestOptions } from './openai-request-options.ts';
+import { RequestAbortLink } from './request-abort-link.ts';
 
 /** How the embedding model is called. Built by the provider factory. */
 export interface OpenAIEmbeddingConfig {
@@ -48,27 +50,32 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
     const embeddings: number[][] = [];
     let tokens: number | undefined;
     let headers: Record<string, string> | undefined;
-    for (let start = 0; start < options.values.length || start === 0; start += this.maxEmbeddingsPerCall) {
-      const input = options.values.slice(start, start + this.maxEmbeddingsPerCall);
-      if (input.length === 0) break;
-      const body = { model: this.modelId, input, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
-      try {
-        const { data, response } = await client.embeddings
-          .create(body, openAICompatibleRequestOptions(options))
-          .withResponse();
-        for (const item of [...data.data].sort((left, right) => left.index - right.index)) embeddings.push(item.embedding);
-        if (data.usage?.prompt_tokens !== undefined) tokens = (tokens ?? 0) + data.usage.prompt_tokens;
-        headers = headersToRecord(response.headers);
-      } catch (error) {
-        throw toOpenAICompatibleCallError(error, {
-          providerName: this.config.providerName,
-          url: `${client.baseURL}/embeddings`,
-          requestBody: body,
-          apiKeyVariable: this.config.apiKeyVariable,
-          abortSignal: options.abortSignal,
-          sdkErrors: openAISdkErrors,
-        });
+    const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
+    try {
+      for (let start = 0; start < options.values.length || start === 0; start += this.maxEmbeddingsPerCall) {
+        const input = options.values.slice(start, start + this.maxEmbeddingsPerCall);
+        if (input.length === 0) break;
+        const body = { model: this.modelId, input, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
+        try {
+          const { data, response } = await client.embeddings
+            .create(body, openAIRequestOptions(options, link))
+            .withResponse();
+          for (const item of [...data.data].sort((left, right) => left.index - right.index)) embeddings.push(item.embedding);
+          if (data.usage?.prompt_tokens !== undefined) tokens = (tokens ?? 0) + data.usage.prompt_tokens;
+          headers = headersToRecord(response.headers);
+        } catch (error) {
+          throw toOpenAICompatibleCallError(error, {
+            providerName: this.config.providerName,
+            url: `${client.baseURL}/embeddings`,
+            requestBody: body,
+            apiKeyVariable: this.config.apiKeyVariable,
+            abortSignal: options.abortSignal,
+            sdkErrors: openAISdkErrors,
+          });
+        }
       }
+    } finally {
+      link?.dispose();
     }
     return { embeddings, usage: { tokens }, ...(headers ? { response: { headers } } : {}) };
   }

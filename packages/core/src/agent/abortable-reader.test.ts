@@ -21,45 +21,27 @@ async function* numbers(): AsyncGenerator<number> {
 }
 
 describe('AbortableReader', () => {
-  it('reads values in order and ends', async () => {
+  it('forEach rejects at once once the signal has aborted between reads, and returns the iterator', async () => {
     const controller = new AbortController();
-    const reader = new AbortableReader(numbers(), controller.signal);
-    expect(await reader.next()).toEqual({ value: 1, done: false });
-    expect(await reader.next()).toEqual({ value: 2, done: false });
-    expect(await reader.next()).toEqual({ value: undefined, done: true });
-    reader.dispose();
-  });
-
-  it('rejects a read that never settles as soon as the signal aborts, and returns the iterator', async () => {
-    const controller = new AbortController();
-    const iterator = hangingIterator();
+    const iterator = numbers();
     const reader = new AbortableReader(iterator, controller.signal);
-    const read = reader.next();
-    controller.abort(new Error('user stopped'));
-    const error = await read.catch((caught: unknown) => caught);
-    expect(AbortError.isInstance(error)).toBe(true);
-    expect((error as AbortError).cause).toEqual(new Error('user stopped'));
-    expect(iterator.returned).toBe(true);
-  });
-
-  it('rejects reads once the signal has aborted between reads', async () => {
-    const controller = new AbortController();
-    const reader = new AbortableReader(numbers(), controller.signal);
-    expect(await reader.next()).toEqual({ value: 1, done: false });
+    expect(await reader.forEach((value) => value === 1)).toBe(true);
     controller.abort();
-    await expect(reader.next()).rejects.toSatisfy(AbortError.isInstance);
+    await expect(reader.forEach(() => {})).rejects.toSatisfy(AbortError.isInstance);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
   });
 
-  it('passes reads through when there is no signal', async () => {
-    const reader = new AbortableReader(numbers(), undefined);
-    expect(await reader.next()).toEqual({ value: 1, done: false });
+  it('forEach passes values through when there is no signal', async () => {
+    const seen: number[] = [];
+    expect(await new AbortableReader(numbers(), undefined).forEach((value) => void seen.push(value))).toBe(false);
+    expect(seen).toEqual([1, 2]);
   });
 
   it('stops listening to the signal when disposed', async () => {
     const controller = new AbortController();
     const iterator = hangingIterator();
     const reader = new AbortableReader(iterator, controller.signal);
-    void reader.next().catch(() => {});
+    void reader.forEach(() => {}).catch(() => {});
     reader.dispose();
     controller.abort();
     expect(iterator.returned).toBe(false);
@@ -67,16 +49,34 @@ describe('AbortableReader', () => {
 
   it('forEach hands every value over and resolves at the end', async () => {
     const seen: number[] = [];
-    await new AbortableReader(numbers(), new AbortController().signal).forEach((value) => seen.push(value));
+    const open = await new AbortableReader(numbers(), new AbortController().signal).forEach((value) => {
+      seen.push(value);
+    });
     expect(seen).toEqual([1, 2]);
+    expect(open).toBe(false);
+  });
+
+  it('forEach stops when the handler returns true and a later forEach reads on from there', async () => {
+    async function* five(): AsyncGenerator<number> {
+      for (let value = 1; value <= 5; value++) yield value;
+    }
+    const reader = new AbortableReader(five(), new AbortController().signal);
+    const seen: number[] = [];
+    expect(await reader.forEach((value) => (seen.push(value), value === 2))).toBe(true);
+    expect(seen).toEqual([1, 2]);
+    expect(await reader.forEach((value) => void seen.push(value))).toBe(false);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    reader.dispose();
   });
 
   it('forEach rejects with AbortError when the signal aborts while the iterator hangs, and returns it', async () => {
     const controller = new AbortController();
     const iterator = hangingIterator();
     const reading = new AbortableReader(iterator, controller.signal).forEach(() => {});
-    controller.abort();
-    await expect(reading).rejects.toSatisfy(AbortError.isInstance);
+    controller.abort(new Error('user stopped'));
+    const error = await reading.catch((caught: unknown) => caught);
+    expect(AbortError.isInstance(error)).toBe(true);
+    expect((error as AbortError).cause).toEqual(new Error('user stopped'));
     expect(iterator.returned).toBe(true);
   });
 

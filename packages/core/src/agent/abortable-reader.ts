@@ -1,7 +1,7 @@
 import { AbortError } from '../errors/abort-error.ts';
 
 /**
- * Reads an async iterator under an abort signal: a read rejects with `AbortError` as soon as the signal aborts, even
+ * Reads an async iterator under an abort signal: reading rejects with `AbortError` as soon as the signal aborts, even
  * when the iterator ignores its signal and never settles (it is then told to return, without waiting for it).
  *
  * One abort listener serves every read, added at the first read and removed by `dispose()`, where racing each read
@@ -18,30 +18,13 @@ export class AbortableReader<T> {
     this.#signal = signal;
   }
 
-  next(): Promise<IteratorResult<T>> {
-    const signal = this.#signal;
-    if (signal === undefined) return this.#iterator.next();
-    if (signal.aborted) {
-      this.#abandon();
-      return Promise.reject(new AbortError({ cause: signal.reason }));
-    }
-    if (!this.#listening) {
-      this.#listening = true;
-      signal.addEventListener('abort', this.#onAbort);
-    }
-    const next = this.#iterator.next();
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      this.#reject = reject;
-      next.then(resolve, reject);
-    });
-  }
-
   /**
-   * Reads to the end, handing each value to `onValue` as it arrives; resolves when the iterator is done, rejects with
-   * `AbortError` as soon as the signal aborts, or with the iterator's error. Values are pulled by promise callbacks,
-   * without a promise of its own per value.
+   * Reads on, handing each value to `onValue` as it arrives, until `onValue` returns true (resolves true; the iterator
+   * stays open for another read) or the iterator is done (resolves false). Rejects with `AbortError` as soon as the
+   * signal aborts, or with the iterator's error. Values are pulled by promise callbacks, without a promise of its own
+   * per value.
    */
-  forEach(onValue: (value: T) => void): Promise<void> {
+  forEach(onValue: (value: T) => boolean | void): Promise<boolean> {
     const signal = this.#signal;
     if (signal?.aborted) {
       this.#abandon();
@@ -52,17 +35,20 @@ export class AbortableReader<T> {
       signal.addEventListener('abort', this.#onAbort);
     }
     const iterator = this.#iterator;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<boolean>((resolve, reject) => {
       this.#reject = reject;
       const onResult = (result: IteratorResult<T>): void => {
         if (this.#reject !== reject) return;
         if (result.done) {
-          resolve();
+          this.#reject = undefined;
+          resolve(false);
           return;
         }
         try {
-          onValue(result.value);
-          if (this.#reject === reject) iterator.next().then(onResult, reject);
+          if (onValue(result.value) === true) {
+            this.#reject = undefined;
+            resolve(true);
+          } else if (this.#reject === reject) iterator.next().then(onResult, reject);
         } catch (error) {
           reject(error);
         }

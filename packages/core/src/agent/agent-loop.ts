@@ -381,10 +381,13 @@ async function parseStructured<T>(schema: Schema<T>, text: string): Promise<{ su
   return result.success ? result : { success: false, error: result.error };
 }
 
-async function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions, stepNumber: number): Promise<StepOutput> {
-  if (input.tracer === noopTracer) {
-    return input.emit ? streamStep(input, call, retry, stepNumber, input.emit) : generateStep(input, call, retry);
-  }
+function runStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions, stepNumber: number): Promise<StepOutput> {
+  // without tracing, the step's own promise is returned: an async wrapper would add promise hops to every step
+  if (input.tracer === noopTracer) return input.emit ? streamStep(input, call, retry, stepNumber, input.emit) : generateStep(input, call, retry);
+  return tracedStep(input, call, retry, stepNumber);
+}
+
+async function tracedStep<Output>(input: LoopInput<Output>, call: LanguageModelV1CallOptions, retry: RetryCallOptions, stepNumber: number): Promise<StepOutput> {
   const primary = input.models[0]!.model;
   const span = input.tracer.startSpan('model.call', {
     kind: 'model',
@@ -449,28 +452,30 @@ async function streamStep<Output>(
       // the reader is kept for the rest of the stream when it listens to the run's own signal (no per-attempt timeout)
       let keep = false;
       const parts: LanguageModelV1StreamPart[] = [];
+      let retryable: APICallError | undefined;
       try {
-        for (;;) {
-          const next = await reader.next();
-          if (next.done) break;
-          const part = next.value;
+        const open = await reader.forEach((part) => {
           if (part.type === 'error' && APICallError.isInstance(part.error) && part.error.isRetryable) {
-            await streamIterator.return?.();
-            throw part.error;
+            retryable = part.error;
+            return true;
           }
           parts.push(part);
-          if (part.type !== 'stream-start' && part.type !== 'response-metadata') break;
+          return part.type !== 'stream-start' && part.type !== 'response-metadata';
+        });
+        if (retryable !== undefined) {
+          await streamIterator.return?.();
+          throw retryable;
         }
         keep = abortSignal === input.abortSignal;
+        return { result: streamResult, iterator: streamIterator, leading: parts, open, reader: keep ? reader : undefined };
       } finally {
         if (!keep) reader.dispose();
       }
-      return { result: streamResult, iterator: streamIterator, leading: parts, reader: keep ? reader : undefined };
     }, policy);
   // one model: nothing to fail over to or cool down, so no failover layer
   const single = singleModelRetry(input as LoopInput<unknown>, retry);
   const {
-    value: { result, iterator, leading, reader: leadingReader },
+    value: { result, iterator, leading, open, reader: leadingReader },
     model,
   } = single === undefined ? await withFailover(input as LoopInput<unknown>, retry, attempt) : { model: input.models[0]!.model, value: await attempt(input.models[0]!.model, single) };
 
@@ -562,7 +567,7 @@ async function streamStep<Output>(
   const reader = leadingReader ?? new AbortableReader(iterator, input.abortSignal);
   try {
     for (const part of leading) handle(part);
-    if (leading.length > 0 && leading[leading.length - 1]!.type !== 'finish') await reader.forEach(handle);
+    if (open) await reader.forEach(handle);
   } catch (error) {
     if (input.abortSignal?.aborted) throw new AbortError({ cause: error });
     throw error;

@@ -161,17 +161,36 @@ export class Agent {
     };
   }
 
-  async #prepare<Output>(
+  /**
+   * Resolves a call. Synchronous when nothing needs awaiting (models resolved, static tools and instructions, no
+   * memory): the model call then starts in the same turn as `generate()` / `stream()`.
+   */
+  #prepare<Output>(
     input: AgentInput,
     callOptions: AgentCallOptions<Output> | undefined,
     abortSignal: AbortSignal | undefined,
     emit: LoopInput<Output>['emit'],
-  ): Promise<PreparedRun<Output>> {
+  ): PreparedRun<Output> | Promise<PreparedRun<Output>> {
     const options = this.#mergeOptions(callOptions);
     const inputMessages = normalizeInput(input);
+    const configTools = this.#config.tools;
+    const instructions = options.instructions ?? this.#config.instructions;
+    const models = this.#models;
+    if (models === undefined || typeof configTools === 'function' || typeof instructions === 'function' || options.memory) {
+      return this.#prepareAsync(options, inputMessages, abortSignal, emit);
+    }
+    const tools = configTools === undefined ? (options.tools ?? {}) : options.tools ? { ...configTools, ...options.tools } : configTools;
+    return this.#assemble(options, inputMessages, models, tools, instructionTexts(instructions), undefined, [], options.requestContext, abortSignal, emit);
+  }
+
+  async #prepareAsync<Output>(
+    options: AgentCallOptions<Output>,
+    inputMessages: ModelMessage[],
+    abortSignal: AbortSignal | undefined,
+    emit: LoopInput<Output>['emit'],
+  ): Promise<PreparedRun<Output>> {
     // made when something reads it (dynamic tools or instructions, memory, a tool call): most calls never do
     let requestContext = options.requestContext;
-    const runId = options.runId ?? generateId();
     const models = this.#models ?? (await this.#resolveModels());
     const configTools = this.#config.tools;
     let tools: ToolSet =
@@ -184,7 +203,7 @@ export class Agent {
     if (options.memory && !memory) {
       throw new TypeError(`Agent "${this.name}": options.memory was given but the agent has no memory: pass memory: new Memory(...) to the Agent`);
     }
-    const messages: ModelMessage[] = [];
+    const history: ModelMessage[] = [];
     if (memory && options.memory) {
       const thread = options.memory.thread;
       const context = await memory.prepare({
@@ -199,8 +218,25 @@ export class Agent {
       });
       if (context.system) system.push(...context.system);
       if (context.tools) tools = { ...tools, ...context.tools };
-      messages.push(...context.messages);
+      history.push(...context.messages);
     }
+    return this.#assemble(options, inputMessages, models, tools, system, memory, history, requestContext, abortSignal, emit);
+  }
+
+  /** Builds the prompt and the loop input of a resolved call. `history` comes from memory. */
+  #assemble<Output>(
+    options: AgentCallOptions<Output>,
+    inputMessages: ModelMessage[],
+    models: ResolvedModel[],
+    tools: ToolSet,
+    system: string[],
+    memory: AgentMemory | undefined,
+    history: ModelMessage[],
+    requestContext: RequestContext | undefined,
+    abortSignal: AbortSignal | undefined,
+    emit: LoopInput<Output>['emit'],
+  ): PreparedRun<Output> {
+    const messages = history;
     if (options.context) messages.push(...options.context);
     messages.push(...inputMessages);
 
@@ -213,7 +249,7 @@ export class Agent {
       inputMessages,
       loop: {
         agentId: this.id,
-        runId,
+        runId: options.runId ?? generateId(),
         models,
         prompt,
         messages,
@@ -253,7 +289,8 @@ export class Agent {
    * without tool calls, a client-side tool is called, or `maxSteps` is reached.
    */
   async generate<Output = unknown>(input: AgentInput, options?: AgentCallOptions<Output>): Promise<AgentGenerateResult<Output>> {
-    const run = await this.#prepare(input, options, options?.abortSignal, undefined);
+    const prepared = this.#prepare(input, options, options?.abortSignal, undefined);
+    const run = prepared instanceof Promise ? await prepared : prepared;
     const tracer = run.loop.tracer;
     const span = tracer === noopTracer ? undefined : tracer.startSpan('agent.generate', { kind: 'agent', attributes: this.#spanAttributes(run.loop) });
     run.loop.parentSpan = span;
@@ -285,7 +322,8 @@ export class Agent {
     const parts = new ReplayStream<AgentStreamPart>(() => controller.abort(new AbortError({ message: 'The stream consumer stopped reading' })));
     let run: PreparedRun<Output>;
     try {
-      run = await this.#prepare(input, options, controller.signal, (part) => parts.push(part));
+      const prepared = this.#prepare(input, options, controller.signal, (part) => parts.push(part));
+      run = prepared instanceof Promise ? await prepared : prepared;
     } catch (error) {
       external?.removeEventListener('abort', forwardAbort);
       throw error;
