@@ -25,7 +25,7 @@ describe('PreparedQuery', () => {
     const { database, connection } = open('app_');
     await connection.write('migrate', undefined, ({ db }) => runMigrations(db.withoutPlugins(), 'app_'));
     const query = new PreparedQuery(database, connection.db.selectFrom('threads').select('title').where('id', '=', slot<string>('id')).where('resource_id', '=', slot<string>('resource')), ['id', 'resource']);
-    expect(query.sql).toBe('select "title" from "app_threads" where "id" = ? and "resource_id" = ?');
+    expect(query.sql).toBe('select "title" from "app_threads" where "id" = +? and "resource_id" = +?');
     database.prepare(`insert into app_threads (id, resource_id, title, created_at, updated_at) values ('t', 'r', 'hello', 0, 0)`).run();
     expect(query.statement.get('t', 'r')).toEqual({ title: 'hello' });
     expect(query.statement.get('t', 'other')).toBeUndefined();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Compilable } from 'kysely';
+import { withStablePlans } from './stable-plan-sql.ts';
 
 const slotMarker = '\u0000mastra-ts-slot:';
 
@@ -12,7 +13,8 @@ export function slot<T>(name: string): T {
 }
 
 /**
- * A kysely query compiled once (so the table-prefix plugin applies) into SQL with `?` placeholders, prepared as a
+ * A kysely query compiled once (so the table-prefix plugin applies) into SQL with `?` placeholders (equalities as
+ * `= +?`, see `withStablePlans`), prepared as a
  * better-sqlite3 statement on first use (the tables exist only after `migrate()`). Callers bind positionally, in
  * the order of `slots`; compiling checks that the query binds exactly those slots in that order, so a builder
  * change that reorders parameters fails loudly instead of binding values to the wrong columns.
@@ -28,7 +30,7 @@ export class PreparedQuery {
     if (bound.length !== slots.length || bound.some((name, index) => name !== slots[index])) {
       throw new Error(`prepared query binds [${bound.join(', ')}], expected [${slots.join(', ')}]: ${compiled.sql}`);
     }
-    this.sql = compiled.sql;
+    this.sql = withStablePlans(compiled.sql);
     this.#database = database;
   }
 
