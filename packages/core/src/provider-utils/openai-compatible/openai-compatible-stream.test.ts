@@ -102,4 +102,49 @@ describe('mapOpenAICompatibleStream', () => {
     const parts = run(failingAfter([head], new Error('aborted by fetch')), { context: { ...context, abortSignal: controller.signal } });
     await expect(parts).rejects.toSatisfy((error: unknown) => AbortError.isInstance(error) && error.message === 'Acme stream was aborted');
   });
+
+  it('hands out the parts queued before a chunk that fails to map, then the error part, and closes the source', async () => {
+    let closed = false;
+    const source: AsyncIterable<OpenAICompatibleChunk> = {
+      [Symbol.asyncIterator]: () => {
+        const chunks: OpenAICompatibleChunk[] = [head, { choices: [{ delta: { content: 'Hi', tool_calls: [{ index: 0, function: { arguments: '{}' } }] } }] }];
+        return {
+          next: async () => (chunks.length > 0 ? { value: chunks.shift()!, done: false } : { value: undefined, done: true }),
+          return: async () => {
+            closed = true;
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+    const parts = await run(source);
+    expect(parts.map((part) => part.type)).toEqual(['stream-start', 'response-metadata', 'text-start', 'text-delta', 'error', 'text-end', 'finish']);
+    expect(closed).toBe(true);
+  });
+
+  it('calls onClose once when the stream ends, throws or is returned; a returned stream closes its source and stays done', async () => {
+    const closes: string[] = [];
+    await run([head, { choices: [{ finish_reason: 'stop', delta: { content: 'a' } }] }], { onClose: () => closes.push('end') });
+    await run(failingAfter([head], new TypeError('terminated')), { onClose: () => closes.push('throw') }).catch(() => {});
+    let sourceReturned = false;
+    async function* endless(): AsyncGenerator<OpenAICompatibleChunk> {
+      try {
+        yield head;
+        for (;;) yield { choices: [{ delta: { content: 'x' } }] };
+      } finally {
+        sourceReturned = true;
+      }
+    }
+    const stream = mapOpenAICompatibleStream(endless(), { warnings: [], context, reasoningField: undefined, onClose: () => closes.push('return') });
+    for await (const part of stream) if (part.type === 'text-delta') break;
+    expect(sourceReturned).toBe(true);
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    expect(closes).toEqual(['end', 'throw', 'return']);
+  });
+
+  it('serves reads that do not wait for each other in order', async () => {
+    const stream = mapOpenAICompatibleStream(convertArrayToAsyncIterable([head, { choices: [{ finish_reason: 'stop', delta: { content: 'a' } }] }]), { warnings: [], context, reasoningField: undefined });
+    const reads = await Promise.all(Array.from({ length: 8 }, () => stream.next()));
+    expect(reads.map((read) => (read.done ? 'done' : read.value.type))).toEqual(['stream-start', 'response-metadata', 'text-start', 'text-delta', 'text-end', 'finish', 'done', 'done']);
+  });
 });
