@@ -1,6 +1,7 @@
 /**
  * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
- * to `agent.generate()`. Run with `pnpm bench` from packages/memory. Figures are medians (p95 in brackets)
+ * to `agent.generate()`. Run with `pnpm bench` from packages/memory (`--only=prepare|save|agent`, `--variant=<part of a
+ * prepare variant's name>`, `--quick` without the 100,000-message threads). Figures are medians (p95 in brackets)
  * with ratios against a baseline measured in the same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,20 +98,32 @@ function prepareArgs(text: string): Parameters<Memory['prepare']>[0] {
 }
 
 async function benchPrepare(): Promise<void> {
-  console.log('\n## prepare(): assemble context (in-memory message store)\n');
-  const variants: Array<{ name: string; vector?: () => VectorStore }> = [
-    { name: 'last 10' },
-    { name: 'last 10 + recall top 5, exact scan (@mastra-ts/vector flat index)', vector: () => new LocalVectorStore({ index: 'flat' }) },
-    { name: 'last 10 + recall top 5, HNSW (@mastra-ts/vector hnsw index)', vector: () => new LocalVectorStore({ index: 'hnsw' }) },
+  console.log('\n## prepare(): assemble context\n');
+  const directory = mkdtempSync(path.join(tmpdir(), 'memory-prepare-bench-'));
+  const inMemory = async (): Promise<{ store: MemoryStore; dispose: () => Promise<void> }> => ({ store: new InMemoryMemoryStore(), dispose: async () => {} });
+  const sqliteFile = async (): Promise<{ store: MemoryStore; dispose: () => Promise<void> }> => {
+    const storage = createSqliteStorage({ path: path.join(directory, `prepare-${Date.now()}-${Math.random().toString(36).slice(2)}.db`) });
+    await storage.migrate();
+    return { store: storage.memory, dispose: () => storage.dispose() };
+  };
+  const variants: Array<{ name: string; store: typeof inMemory; vector?: () => VectorStore }> = [
+    { name: 'last 10, in-memory store', store: inMemory },
+    { name: 'last 10, SQLite file (the default store)', store: sqliteFile },
+    { name: 'last 10 + recall top 5, exact scan (@mastra-ts/vector flat index), in-memory store', store: inMemory, vector: () => new LocalVectorStore({ index: 'flat' }) },
+    { name: 'last 10 + recall top 5, HNSW (@mastra-ts/vector hnsw index), in-memory store', store: inMemory, vector: () => new LocalVectorStore({ index: 'hnsw' }) },
+    { name: 'last 10 + recall top 5, HNSW (@mastra-ts/vector hnsw index), SQLite file (the default store)', store: sqliteFile, vector: () => new LocalVectorStore({ index: 'hnsw' }) },
   ];
-  for (const variant of variants) {
+  // --variant=<text>: only the variants whose name contains it (e.g. --variant=SQLite)
+  const pick = process.argv.find((argument) => argument.startsWith('--variant='))?.slice('--variant='.length);
+  for (const variant of variants.filter((candidate) => pick === undefined || candidate.name.includes(pick))) {
     console.log(`${variant.name}`);
     let base: Figure | undefined;
     for (const size of sizes) {
       const setupStart = performance.now();
       const vector = variant.vector?.();
+      const { store, dispose } = await variant.store();
       const memory = new Memory({
-        storage: new InMemoryMemoryStore(),
+        storage: store,
         ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
       });
       await fill(memory, size);
@@ -130,8 +143,11 @@ async function benchPrepare(): Promise<void> {
       const figure = await measure(() => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`)), 2000);
       base ??= figure;
       console.log(`  ${String(size).padStart(7)} messages: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(setup / 1000).toFixed(1)} s)${found}`);
+      await memory.close();
+      await dispose();
     }
   }
+  rmSync(directory, { recursive: true, force: true });
 }
 
 async function benchSave(): Promise<void> {

@@ -80,7 +80,7 @@ const workingMemoryKey = 'workingMemory';
 const maxClockEntries = 10_000;
 const maxQueryVectors = 256;
 /** Vector indexes up to this size keep recall's scope filter (see `#planUnfiltered`). */
-const smallIndex = 4096;
+const smallIndex = 256;
 /** Embedded messages of a thread between two writes of its durable watermark. */
 const watermarkEvery = 64;
 const maxUnsavedWatermarks = 1000;
@@ -489,9 +489,10 @@ export class Memory implements AgentMemory {
       else this.#identities.delete(message);
     }
     const queryText = resolved.semanticRecall ? lastUserText(args.input) : '';
-    const [historyAll, queryVector, workingMemoryText] = await Promise.all([
-      this.#loadHistory(args.threadId, resolved.lastMessages, args.abortSignal),
+    // the query's embedding first: a remote embedder's request is then in flight while the history is read
+    const [queryVector, historyAll, workingMemoryText] = await Promise.all([
       queryText ? this.#embedQuery(queryText, args.abortSignal) : undefined,
+      this.#loadHistory(args.threadId, resolved.lastMessages, args.abortSignal),
       this.#loadWorkingMemory(resolved.workingMemory, thread, args.resourceId, args.abortSignal),
     ]);
     const history = inputIds.size === 0 ? historyAll : historyAll.filter((entry) => !inputIds.has(entry.id));
