@@ -121,7 +121,12 @@ export class FlatIndex implements VectorIndex {
     } else {
       const slots = matrix.slots;
       let matches = 0;
-      for (let slot = 0; slot < this.#count; slot++) if (filter(table.metadata[slot])) slots[matches++] = slot;
+      const candidates = options.equalities?.length ? table.postings.candidates(options.equalities, table.metadata, this.#count) : undefined;
+      if (candidates !== undefined) {
+        for (const slot of candidates) if (filter(table.metadata[slot])) slots[matches++] = slot;
+      } else {
+        for (let slot = 0; slot < this.#count; slot++) if (filter(table.metadata[slot])) slots[matches++] = slot;
+      }
       const out = matrix.gather(-1, matches, squared);
       for (let index = 0; index < matches; index++) {
         const key = squared ? -out[index]! : out[index]!;

@@ -235,7 +235,7 @@ export class HnswIndex implements VectorIndex {
       const existing = table.slotOf.get(entry.id);
       if (existing !== undefined) {
         if (this.#sameVector(existing, vector)) {
-          table.metadata[existing] = entry.metadata === undefined ? undefined : cloneJson(entry.metadata);
+          table.setMetadata(existing, entry.metadata === undefined ? undefined : cloneJson(entry.metadata));
           table.documents[existing] = entry.document;
           continue;
         }
@@ -278,7 +278,7 @@ export class HnswIndex implements VectorIndex {
     this.#graph?.setDeleted(slot, true);
     this.#deletedCount++;
     this.#table.slotOf.delete(this.#table.ids[slot]!);
-    this.#table.metadata[slot] = undefined;
+    this.#table.setMetadata(slot, undefined);
     this.#table.documents[slot] = undefined;
   }
 
@@ -325,7 +325,7 @@ export class HnswIndex implements VectorIndex {
       }
       table.norms[target] = old.norms[slot]!;
       table.ids[target] = old.ids[slot]!;
-      table.metadata[target] = old.metadata[slot];
+      table.setMetadata(target, old.metadata[slot]);
       table.documents[target] = old.documents[slot];
       table.slotOf.set(old.ids[slot]!, target);
       this.#hashes[target] = oldHashes[slot]!;
@@ -686,10 +686,12 @@ export class HnswIndex implements VectorIndex {
     let ef = Math.max(this.settings.efSearch, topK);
     let path: HnswQueryPath = 'graph';
     if (filter !== undefined) {
-      const selectivity = this.#estimateSelectivity(filter);
+      // an equality's posting list bounds the matches exactly; otherwise a sample estimates them
+      const candidates = options.equalities?.length ? table.postings.candidates(options.equalities, metadata, this.#slotCount) : undefined;
+      const selectivity = candidates === undefined ? this.#estimateSelectivity(filter) : candidates.size / live;
       const estimatedMatches = selectivity * live;
       if (selectivity < this.settings.exactFilterSelectivity || estimatedMatches <= this.settings.exactFilterMaxMatches) {
-        return this.#finish('exact-filter', this.#exact(filter, topK), options);
+        return this.#finish('exact-filter', this.#exact(filter, topK, candidates), options);
       }
       ef = Math.min(live, Math.ceil(ef / selectivity));
       path = 'filtered-graph';
@@ -759,15 +761,19 @@ export class HnswIndex implements VectorIndex {
     return seen === 0 ? 0 : matched / seen;
   }
 
-  /** Exact top-k over live (and matching) slots; the query must already be set. */
-  #exact(filter: MetadataPredicate | undefined, topK: number): Array<{ slot: number; key: number }> {
+  /** Exact top-k over live (and matching) slots, among `candidates` when given; the query must already be set. */
+  #exact(filter: MetadataPredicate | undefined, topK: number, candidates?: ReadonlySet<number>): Array<{ slot: number; key: number }> {
     const table = this.#table;
     const matrix = table.matrix;
     const deleted = this.#deleted;
     const slots = matrix.slots;
     let count = 0;
-    for (let slot = 0; slot < this.#slotCount; slot++) {
-      if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
+    if (candidates !== undefined) {
+      for (const slot of candidates) if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
+    } else {
+      for (let slot = 0; slot < this.#slotCount; slot++) {
+        if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
+      }
     }
     const out = matrix.gather(-1, count, table.squared);
     const heap = new TopKHeap(topK, table.ids);

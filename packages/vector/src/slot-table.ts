@@ -1,5 +1,6 @@
 import { validateUpsertArgs, type JSONObject, type VectorMetric, type VectorQueryResult } from '@mastra-ts/core';
 import { cloneJson } from './clone-json.ts';
+import { EqualityPostings } from './equality-postings.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import type { VectorIndexEntry } from './vector-index.ts';
 import { VectorMatrix } from './vector-matrix.ts';
@@ -19,6 +20,8 @@ export class SlotTable {
   documents: Array<string | undefined> = [];
   norms: Float64Array = new Float64Array(64);
   readonly slotOf: Map<string, number> = new Map();
+  /** Slots by metadata value for the fields filtered queries compare for equality; kept current by every write here. */
+  readonly postings: EqualityPostings = new EqualityPostings();
 
   constructor({ dimension, metric, kernel }: { dimension: number; metric: VectorMetric; kernel?: ScanKernelName | undefined }) {
     this.dimension = dimension;
@@ -43,9 +46,16 @@ export class SlotTable {
     }
     this.norms[slot] = this.matrix.write(slot, entry.vector, this.normalize);
     this.ids[slot] = entry.id;
-    this.metadata[slot] = entry.metadata === undefined ? undefined : cloneJson(entry.metadata);
+    this.setMetadata(slot, entry.metadata === undefined ? undefined : cloneJson(entry.metadata));
     this.documents[slot] = entry.document;
     this.slotOf.set(entry.id, slot);
+  }
+
+  /** Replaces the metadata of `slot` (already cloned), keeping the posting lists current. */
+  setMetadata(slot: number, metadata: JSONObject | undefined): void {
+    this.postings.remove(slot, this.metadata[slot]);
+    this.metadata[slot] = metadata;
+    this.postings.add(slot, metadata);
   }
 
   /** Moves the entry at `from` into `to` (used by swap-remove). */
@@ -54,12 +64,13 @@ export class SlotTable {
     this.norms[to] = this.norms[from]!;
     const id = this.ids[from]!;
     this.ids[to] = id;
-    this.metadata[to] = this.metadata[from];
+    this.setMetadata(to, this.metadata[from]);
     this.documents[to] = this.documents[from];
     this.slotOf.set(id, to);
   }
 
   truncate(length: number): void {
+    for (let slot = length; slot < this.metadata.length; slot++) this.postings.remove(slot, this.metadata[slot]);
     this.ids.length = length;
     this.metadata.length = length;
     this.documents.length = length;

@@ -1,4 +1,5 @@
 import type { JSONObject, MetadataPredicate, VectorMetric, VectorQueryResult } from '@mastra-ts/core';
+import type { MetadataEquality } from './equality-postings.ts';
 
 /** One stored vector with its id, metadata and document text. */
 export interface VectorIndexEntry {
@@ -15,6 +16,11 @@ export interface VectorSearchOptions {
   topK: number;
   /** Compiled metadata predicate (`compileMetadataFilter`); only matching entries are returned. */
   filter?: MetadataPredicate | undefined;
+  /**
+   * Equalities every entry matching `filter` satisfies (`equalitiesOf(filter)`): the index reads their posting lists
+   * instead of testing every row. Without them, a filtered search tests every row.
+   */
+  equalities?: readonly MetadataEquality[] | undefined;
   /** Drop results scoring below this. */
   minScore?: number | undefined;
   /** Return the stored vectors too. */

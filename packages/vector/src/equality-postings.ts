@@ -1,0 +1,118 @@
+import type { JSONObject, MetadataFilter } from '@mastra-ts/core';
+
+/** A metadata value an equality posting list is kept for. */
+export type EqualityValue = string | number | boolean;
+
+/** A top-level `field = value` condition that every entry matching a filter satisfies. */
+export type MetadataEquality = readonly [field: string, value: EqualityValue];
+
+/** Fields indexed per table at most: each costs one posting entry per row. */
+const maxIndexedFields = 8;
+const noSlots: ReadonlySet<number> = new Set();
+
+/**
+ * Posting lists (slots by value) for the top-level metadata fields that filtered queries compare for equality, so
+ * that a query filtered to one thread or one user reads that thread's rows instead of testing every row. A field is
+ * indexed on its first equality query (one pass over the rows), then kept current by every write; the lists hold
+ * a superset of the matches (array fields post each element), and the compiled filter still decides.
+ */
+export class EqualityPostings {
+  readonly #fields = new Map<string, Map<EqualityValue, Set<number>>>();
+
+  /** Indexed field names (for tests and diagnostics). */
+  get fields(): string[] {
+    return [...this.#fields.keys()];
+  }
+
+  add(slot: number, metadata: JSONObject | undefined): void {
+    if (metadata === undefined || this.#fields.size === 0) return;
+    for (const [field, postings] of this.#fields) {
+      for (const value of postedValues(metadata[field])) {
+        let slots = postings.get(value);
+        if (slots === undefined) postings.set(value, (slots = new Set()));
+        slots.add(slot);
+      }
+    }
+  }
+
+  remove(slot: number, metadata: JSONObject | undefined): void {
+    if (metadata === undefined || this.#fields.size === 0) return;
+    for (const [field, postings] of this.#fields) {
+      for (const value of postedValues(metadata[field])) {
+        const slots = postings.get(value);
+        if (slots === undefined) continue;
+        slots.delete(slot);
+        if (slots.size === 0) postings.delete(value);
+      }
+    }
+  }
+
+  /**
+   * The slots that may match all `equalities` (the shortest posting list among them), indexing a field first if
+   * needed from `metadata[0, count)`; `undefined` when no equality can use a list (too many fields indexed already).
+   */
+  candidates(equalities: readonly MetadataEquality[], metadata: ReadonlyArray<JSONObject | undefined>, count: number): ReadonlySet<number> | undefined {
+    let best: ReadonlySet<number> | undefined;
+    for (const [field, value] of equalities) {
+      const postings = this.#fields.get(field) ?? this.#index(field, metadata, count);
+      if (postings === undefined) continue;
+      const slots = postings.get(value) ?? noSlots;
+      if (best === undefined || slots.size < best.size) best = slots;
+    }
+    return best;
+  }
+
+  #index(field: string, metadata: ReadonlyArray<JSONObject | undefined>, count: number): Map<EqualityValue, Set<number>> | undefined {
+    if (this.#fields.size >= maxIndexedFields) return undefined;
+    const postings = new Map<EqualityValue, Set<number>>();
+    for (let slot = 0; slot < count; slot++) {
+      const row = metadata[slot];
+      if (row === undefined) continue;
+      for (const value of postedValues(row[field])) {
+        let slots = postings.get(value);
+        if (slots === undefined) postings.set(value, (slots = new Set()));
+        slots.add(slot);
+      }
+    }
+    this.#fields.set(field, postings);
+    return postings;
+  }
+}
+
+function isEqualityValue(value: unknown): value is EqualityValue {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+const none: EqualityValue[] = [];
+
+function postedValues(value: unknown): readonly EqualityValue[] {
+  if (isEqualityValue(value)) return [value];
+  if (Array.isArray(value)) return value.filter(isEqualityValue);
+  return none;
+}
+
+/**
+ * The top-level `field: value` and `field: { $eq: value }` conditions of a filter (also inside a top-level `$and`),
+ * for string, number and boolean values on plain field names: every entry the filter matches satisfies each of them.
+ */
+export function equalitiesOf(filter: MetadataFilter | undefined): MetadataEquality[] {
+  const found: MetadataEquality[] = [];
+  const visit = (part: unknown): void => {
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) return;
+    for (const [key, condition] of Object.entries(part)) {
+      if (key === '$and') {
+        if (Array.isArray(condition)) for (const item of condition) visit(item);
+        continue;
+      }
+      if (key.startsWith('$') || key.includes('.')) continue;
+      if (isEqualityValue(condition)) found.push([key, condition]);
+      else if (typeof condition === 'object' && condition !== null && !Array.isArray(condition)) {
+        const operators = Object.keys(condition);
+        const expected = (condition as { $eq?: unknown }).$eq;
+        if (operators.length === 1 && operators[0] === '$eq' && isEqualityValue(expected)) found.push([key, expected]);
+      }
+    }
+  };
+  visit(filter);
+  return found;
+}
