@@ -76,10 +76,21 @@ const ratio = (figure: Figure, base: Figure): string => `${(figure.median / base
 /** A fact said once, halfway through the thread: recall must find it among all the others. */
 const planted = 'my spare passport is locked in the zebra drawer';
 
-async function fill(memory: Memory, size: number): Promise<void> {
-  for (let start = 0; start < size; start += 1000) {
-    const messages = Array.from({ length: Math.min(1000, size - start) }, (_, offset) => (start + offset === Math.floor(size / 2) ? { role: 'user' as const, content: planted } : message(start + offset)));
+/**
+ * Saves `size` messages: all in the bench thread, or (`perThread`) the bench thread's `perThread` messages among
+ * other users' threads of that length, every thread with its own resource, all in one vector index.
+ */
+async function fill(memory: Memory, size: number, perThread?: number): Promise<void> {
+  const benchMessages = perThread ?? size;
+  for (let start = 0; start < benchMessages; start += 1000) {
+    const messages = Array.from({ length: Math.min(1000, benchMessages - start) }, (_, offset) => (start + offset === Math.floor(benchMessages / 2) ? { role: 'user' as const, content: planted } : message(start + offset)));
     await memory.saveMessages({ threadId: 'bench', resourceId: 'user', messages });
+  }
+  if (perThread !== undefined) {
+    for (let thread = 1; thread * perThread < size; thread++) {
+      const messages = Array.from({ length: perThread }, (_, offset) => message(thread * perThread + offset));
+      await memory.saveMessages({ threadId: `other-${thread}`, resourceId: `user-${thread}`, messages });
+    }
   }
   await memory.flush();
 }
@@ -106,12 +117,18 @@ async function benchPrepare(): Promise<void> {
     await storage.migrate();
     return { store: storage.memory, dispose: () => storage.dispose() };
   };
-  const variants: Array<{ name: string; store: typeof inMemory; vector?: () => VectorStore }> = [
+  const variants: Array<{ name: string; store: typeof inMemory; vector?: () => VectorStore; perThread?: number }> = [
     { name: 'last 10, in-memory store', store: inMemory },
     { name: 'last 10, SQLite file (the default store)', store: sqliteFile },
     { name: 'last 10 + recall top 5, exact scan (@mastra-ts/vector flat index), in-memory store', store: inMemory, vector: () => new LocalVectorStore({ index: 'flat' }) },
     { name: 'last 10 + recall top 5, HNSW (@mastra-ts/vector hnsw index), in-memory store', store: inMemory, vector: () => new LocalVectorStore({ index: 'hnsw' }) },
     { name: 'last 10 + recall top 5, HNSW (@mastra-ts/vector hnsw index), SQLite file (the default store)', store: sqliteFile, vector: () => new LocalVectorStore({ index: 'hnsw' }) },
+    {
+      name: 'many users: a 100-message thread among other users\' 100-message threads in one HNSW index (recall scoped to the thread), SQLite file',
+      store: sqliteFile,
+      vector: () => new LocalVectorStore({ index: 'hnsw' }),
+      perThread: 100,
+    },
   ];
   // --variant=<text>: only the variants whose name contains it (e.g. --variant=SQLite)
   const pick = process.argv.find((argument) => argument.startsWith('--variant='))?.slice('--variant='.length);
@@ -126,7 +143,7 @@ async function benchPrepare(): Promise<void> {
         storage: store,
         ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
       });
-      await fill(memory, size);
+      await fill(memory, size, variant.perThread);
       // measured once the HNSW graph holds every vector (@mastra-ts/vector inserts into the graph in the background)
       if (vector instanceof LocalVectorStore) await vector.whenIndexed();
       const setup = performance.now() - setupStart;
@@ -142,7 +159,8 @@ async function benchPrepare(): Promise<void> {
       let counter = 0;
       const figure = await measure(() => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`)), 2000);
       base ??= figure;
-      console.log(`  ${String(size).padStart(7)} messages: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(setup / 1000).toFixed(1)} s)${found}`);
+      const threads = variant.perThread === undefined ? '' : ` in ${Math.ceil(size / variant.perThread)} threads`;
+      console.log(`  ${String(size).padStart(7)} messages${threads}: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(setup / 1000).toFixed(1)} s)${found}`);
       await memory.close();
       await dispose();
     }
