@@ -195,6 +195,15 @@ describe('doGenerate', () => {
     ]);
   });
 
+  it('sends tools with strict: true only on the calls that ask for strictJsonSchema', async () => {
+    server.enqueue(chatCompletion({ text: 'a' }), chatCompletion({ text: 'b' }));
+    const chat = model();
+    await chat.doGenerate({ ...hello, tools: [weatherTool], providerOptions: { openai: { strictJsonSchema: true } } });
+    await chat.doGenerate({ ...hello, tools: [weatherTool] });
+    expect(server.requests[0]!.body.tools[0].function.strict).toBe(true);
+    expect(server.requests[1]!.body.tools[0].function.strict).toBeUndefined();
+  });
+
   it('requests json_schema output natively', async () => {
     server.enqueue(chatCompletion({ text: '{"name":"Ada"}' }));
     const result = await model().doGenerate({

@@ -12,10 +12,12 @@ import {
   mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
   toOpenAICompatibleCallError,
+  type OpenAICompatibleChatBodyOptions,
   type OpenAICompatibleErrorContext,
+  type OpenAICompatibleMessageOptions,
 } from '@mastra-ts/core/provider-utils';
 import type OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { mapChatProviderOptions } from './openai-chat-options.ts';
 import { LazyResponseHeaders } from './lazy-response-headers.ts';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
@@ -59,43 +61,47 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
   readonly provider: string;
   readonly modelId: string;
   private readonly config: OpenAIChatConfig;
+  // what does not change between calls of this model, built once
+  private readonly messageOptions: OpenAICompatibleMessageOptions;
+  private readonly bodyOptions: OpenAICompatibleChatBodyOptions;
+  private readonly strictBodyOptions: OpenAICompatibleChatBodyOptions;
 
   constructor(modelId: string, config: OpenAIChatConfig) {
     this.modelId = modelId;
     this.provider = config.provider;
     this.config = config;
-  }
-
-  private getArgs(options: LanguageModelV1CallOptions): { body: ChatCompletionCreateParamsNonStreaming; warnings: LanguageModelV1CallWarning[] } {
-    const config = this.config;
-    const reasoningModel = config.isReasoningModel(this.modelId);
-    const mapped = mapChatProviderOptions(options.providerOptions?.[config.providerOptionsKey], config.supportedProviderOptions, config.providerOptionsKey);
-    const warnings: LanguageModelV1CallWarning[] = [...mapped.warnings];
-    const messages = convertToOpenAICompatibleMessages(options.prompt, {
-      systemRole: reasoningModel ? 'developer' : 'system',
+    const reasoningModel = config.isReasoningModel(modelId);
+    const systemRole = reasoningModel ? 'developer' : 'system';
+    this.messageOptions = {
+      systemRole,
       reasoningField: config.sendReasoning === 'never' ? undefined : config.reasoningField,
       reasoningWhen: config.sendReasoning === 'always' ? 'always' : 'with-tool-calls',
       providerName: config.providerName,
       providerOptionsKey: config.providerOptionsKey,
       pdf: true,
       audio: true,
-    });
-    const body = buildOpenAICompatibleChatBody(
-      options,
-      messages,
-      {
-        modelId: this.modelId,
-        providerName: config.providerName,
-        systemRole: reasoningModel ? 'developer' : 'system',
-        samplingUnsupported: reasoningModel ? `not supported by reasoning model ${this.modelId}; ignored` : undefined,
-        maxTokensField: config.maxTokensField,
-        structuredOutputs: config.structuredOutputs,
-        strictJsonSchema: mapped.strictJsonSchema,
-        strictTools: mapped.strictJsonSchema,
-      },
-      warnings,
-    );
-    Object.assign(body, mapped.body);
+    };
+    this.bodyOptions = {
+      modelId,
+      providerName: config.providerName,
+      systemRole,
+      samplingUnsupported: reasoningModel ? `not supported by reasoning model ${modelId}; ignored` : undefined,
+      maxTokensField: config.maxTokensField,
+      structuredOutputs: config.structuredOutputs,
+      strictJsonSchema: false,
+      strictTools: false,
+    };
+    this.strictBodyOptions = { ...this.bodyOptions, strictJsonSchema: true, strictTools: true };
+  }
+
+  private getArgs(options: LanguageModelV1CallOptions): { body: ChatCompletionCreateParamsNonStreaming; warnings: LanguageModelV1CallWarning[] } {
+    const config = this.config;
+    const extra = options.providerOptions?.[config.providerOptionsKey];
+    const mapped = extra === undefined ? undefined : mapChatProviderOptions(extra, config.supportedProviderOptions, config.providerOptionsKey);
+    const warnings: LanguageModelV1CallWarning[] = mapped === undefined ? [] : [...mapped.warnings];
+    const messages = convertToOpenAICompatibleMessages(options.prompt, this.messageOptions);
+    const body = buildOpenAICompatibleChatBody(options, messages, mapped?.strictJsonSchema ? this.strictBodyOptions : this.bodyOptions, warnings);
+    if (mapped !== undefined) Object.assign(body, mapped.body);
     return { body: body as unknown as ChatCompletionCreateParamsNonStreaming, warnings };
   }
 
@@ -137,11 +143,9 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
 
   async doStream(options: LanguageModelV1CallOptions): Promise<LanguageModelV1StreamResult> {
     const { body: generateBody, warnings } = this.getArgs(options);
-    const body = {
-      ...generateBody,
-      stream: true as const,
-      ...(this.config.includeUsage ? { stream_options: { include_usage: true } } : {}),
-    };
+    const body = generateBody as unknown as ChatCompletionCreateParamsStreaming;
+    body.stream = true;
+    if (this.config.includeUsage) body.stream_options = { include_usage: true };
     const client = this.config.client();
     const context = this.errorContext(options, body, client);
     const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
@@ -158,7 +162,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
         context,
         reasoningField: this.config.reasoningField,
         refusalKey: this.config.providerOptionsKey,
-        ...(link ? { onClose: () => link.dispose() } : {}),
+        onClose: link === undefined ? undefined : () => link.dispose(),
       }),
       request: { body },
       response: new LazyResponseHeaders(result.response.headers),

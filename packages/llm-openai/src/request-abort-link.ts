@@ -2,6 +2,15 @@ const linkKey: unique symbol = Symbol('@mastra-ts/llm-openai request abort link'
 
 type LinkedInit = RequestInit & { [linkKey]?: RequestAbortLink };
 
+/** `fetchOptions` carrying a link (a class: an object literal with a computed symbol key is built on a slow path). */
+class LinkFetchOptions {
+  readonly [linkKey]: RequestAbortLink;
+
+  constructor(link: RequestAbortLink) {
+    this[linkKey] = link;
+  }
+}
+
 /**
  * Carries a call's abort signal to the SDK's `fetch` beside the SDK's own request signal. Given as the SDK's `signal`
  * option, a caller's signal is composed with `AbortSignal.any` plus weak references on every request, which costs
@@ -36,7 +45,7 @@ export class RequestAbortLink {
 
   /** The SDK request options that carry the link to `fetch` (its `fetchOptions` are passed to `fetch` as they are). */
   fetchOptions(): { [linkKey]: RequestAbortLink } {
-    return { [linkKey]: this };
+    return new LinkFetchOptions(this);
   }
 
   /** Removes the listener from the caller's signal. */

@@ -158,14 +158,22 @@ function toolDefinition(name: string, tool: AnyTool): LanguageModelV1FunctionToo
   return { ...cached, name };
 }
 
+const noNames: string[] = [];
+const noSettings: NonNullable<AgentCallOptions<unknown>['modelSettings']> = Object.freeze({});
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
 /** Runs the model/tool loop to completion. */
 export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<AgentGenerateResult<Output>> {
   const { options, tools, emit } = input;
   const maxSteps = Math.max(1, options.maxSteps ?? 5);
-  const activeNames = options.activeTools ? options.activeTools.filter((name) => name in tools) : Object.keys(tools);
+  const activeNames = options.activeTools ? options.activeTools.filter((name) => name in tools) : hasKeys(tools) ? Object.keys(tools) : noNames;
   const toolDefinitions = activeNames.length > 0 && options.toolChoice !== 'none' ? activeNames.map((name) => toolDefinition(name, tools[name]!)) : undefined;
   const structured = options.structuredOutput;
-  const settings = options.modelSettings ?? {};
+  const settings = options.modelSettings ?? noSettings;
   // plain assignments: a spread of a dozen conditional objects allocates each of them on every call
   const baseCall: Omit<LanguageModelV1CallOptions, 'prompt'> = {};
   if (toolDefinitions) {
@@ -190,7 +198,7 @@ export async function runAgentLoop<Output>(input: LoopInput<Output>): Promise<Ag
   }
   if (options.headers) baseCall.headers = options.headers;
   if (options.providerOptions) baseCall.providerOptions = options.providerOptions;
-  const retry: RetryCallOptions = { ...settings, abortSignal: input.abortSignal };
+  const retry: RetryCallOptions = settings === noSettings ? { abortSignal: input.abortSignal } : { ...settings, abortSignal: input.abortSignal };
 
   const steps: StepResult[] = [];
   const responseMessages: ModelMessage[] = [];

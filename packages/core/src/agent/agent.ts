@@ -9,6 +9,8 @@ import { generateId } from '../utils/generate-id.ts';
 import { runAgentLoop, type LoopInput, type ResolvedModel } from './agent-loop.ts';
 
 const defaultCoolDownMs = 30_000;
+/** The options of a call made without any (never changed: the loop only reads its options). */
+const noOptions: AgentCallOptions<unknown> = Object.freeze({});
 import type {
   AgentCallOptions,
   AgentConfig,
@@ -150,7 +152,7 @@ export class Agent {
 
   #mergeOptions<Output>(options: AgentCallOptions<Output> | undefined): AgentCallOptions<Output> {
     const defaults = this.#config.defaultOptions;
-    if (!defaults) return options ?? {};
+    if (!defaults) return options ?? (noOptions as AgentCallOptions<Output>);
     if (!options) return defaults as AgentCallOptions<Output>;
     return {
       ...(defaults as AgentCallOptions<Output>),
@@ -238,7 +240,7 @@ export class Agent {
   ): PreparedRun<Output> {
     const messages = history;
     if (options.context) messages.push(...options.context);
-    messages.push(...inputMessages);
+    for (const message of inputMessages) messages.push(message);
 
     const prompt: LanguageModelV1Message[] = [];
     if (system.length > 0) prompt.push({ role: 'system', content: system.join('\n\n') });
@@ -313,11 +315,11 @@ export class Agent {
   async stream<Output = unknown>(input: AgentInput, options?: AgentCallOptions<Output>): Promise<AgentStreamResult<Output>> {
     const controller = new AbortController();
     const external = options?.abortSignal;
-    const forwardAbort = (): void => controller.abort(external?.reason);
+    const forwardAbort = external === undefined ? undefined : (): void => controller.abort(external.reason);
     if (external) {
-      if (external.aborted) forwardAbort();
+      if (external.aborted) forwardAbort!();
       // removed when the run settles, so a long-lived signal shared by many calls does not collect listeners
-      else external.addEventListener('abort', forwardAbort, { once: true });
+      else external.addEventListener('abort', forwardAbort!, { once: true });
     }
     const parts = new ReplayStream<AgentStreamPart>(() => controller.abort(new AbortError({ message: 'The stream consumer stopped reading' })));
     let run: PreparedRun<Output>;
@@ -325,7 +327,7 @@ export class Agent {
       const prepared = this.#prepare(input, options, controller.signal, (part) => parts.push(part));
       run = prepared instanceof Promise ? await prepared : prepared;
     } catch (error) {
-      external?.removeEventListener('abort', forwardAbort);
+      if (external) external.removeEventListener('abort', forwardAbort!);
       throw error;
     }
     const tracer = run.loop.tracer;
@@ -349,7 +351,7 @@ export class Agent {
         throw normalized;
       } finally {
         parts.close();
-        external?.removeEventListener('abort', forwardAbort);
+        if (external) external.removeEventListener('abort', forwardAbort!);
       }
     })();
     result.catch(() => {});

@@ -86,8 +86,9 @@ class OpenAICompatiblePartStream<CHUNK extends OpenAICompatibleChunk> implements
   #blockCount = 0;
   #textId = '';
   #reasoningId = '';
-  readonly #toolCalls: ToolCallState[] = [];
-  readonly #byIndex = new Map<number, ToolCallState>();
+  /** Tool calls in the order they started, and by their `index` (made at the first tool call). */
+  #toolCalls: ToolCallState[] | undefined;
+  #byIndex: Map<number, ToolCallState> | undefined;
   #finishReason: LanguageModelV1FinishReason | undefined;
   #usage: LanguageModelV1Usage | undefined;
   #failed = false;
@@ -250,7 +251,7 @@ class OpenAICompatiblePartStream<CHUNK extends OpenAICompatibleChunk> implements
     for (let position = 0; position < calls.length; position++) {
       const call = calls[position]!;
       const index = call.index ?? position;
-      let state = this.#byIndex.get(index);
+      let state = this.#byIndex?.get(index);
       if (!state) {
         if (this.#reasoningOpen) {
           this.#reasoningOpen = false;
@@ -261,8 +262,8 @@ class OpenAICompatiblePartStream<CHUNK extends OpenAICompatibleChunk> implements
           throw new InvalidResponseDataError({ data: call, message: `${this.#options.context.providerName} streamed a tool call delta (index ${index}) without a function name in its first delta` });
         }
         state = { id: call.id ?? generateId(), name, arguments: '' };
-        this.#byIndex.set(index, state);
-        this.#toolCalls.push(state);
+        (this.#byIndex ??= new Map()).set(index, state);
+        (this.#toolCalls ??= []).push(state);
         queue.push({ type: 'tool-input-start', id: state.id, toolName: name });
       }
       const piece = call.function?.arguments;
@@ -318,9 +319,11 @@ class OpenAICompatiblePartStream<CHUNK extends OpenAICompatibleChunk> implements
     const queue = this.#queue;
     if (this.#reasoningOpen) queue.push({ type: 'reasoning-end', id: this.#reasoningId });
     if (this.#textOpen) queue.push({ type: 'text-end', id: this.#textId });
-    for (const call of this.#toolCalls) {
-      queue.push({ type: 'tool-input-end', id: call.id });
-      if (!this.#failed) queue.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.arguments });
+    if (this.#toolCalls !== undefined) {
+      for (const call of this.#toolCalls) {
+        queue.push({ type: 'tool-input-end', id: call.id });
+        if (!this.#failed) queue.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.arguments });
+      }
     }
     const finish: LanguageModelV1StreamPart & { type: 'finish' } = {
       type: 'finish',
