@@ -52,7 +52,8 @@ export class ReplayStream<T> implements AsyncIterable<T> {
   #notify(): void {
     // settling a read runs no reader code synchronously, so no reader re-registers while this loop runs
     const waiting = this.#waiting;
-    for (const reader of waiting) {
+    for (let index = 0; index < waiting.length; index++) {
+      const reader = waiting[index]!;
       const { resolve, reject } = reader;
       reader.resolve = undefined;
       reader.reject = undefined;
