@@ -344,6 +344,27 @@ describe('Agent retries', () => {
 });
 
 describe('Agent.stream', () => {
+  it('calls the model in the same turn when nothing needs awaiting, and once dynamic instructions are resolved otherwise', async () => {
+    const model = new MockLanguageModelV1({ doStream: textStreamParts(['a']) });
+    const fast = new Agent({ name: 'f', instructions: 'x', model }).stream('hi');
+    expect(model.doStreamCalls).toHaveLength(1);
+    expect((await (await fast).getFullOutput()).text).toBe('a');
+
+    const dynamic = new MockLanguageModelV1({ doStream: textStreamParts(['b']) });
+    const slow = new Agent({ name: 'd', instructions: async () => 'from context', model: dynamic }).stream('hi');
+    expect(dynamic.doStreamCalls).toHaveLength(0);
+    expect((await (await slow).getFullOutput()).text).toBe('b');
+    expect(dynamic.doStreamCalls[0]?.prompt[0]).toEqual({ role: 'system', content: 'from context' });
+  });
+
+  it('rejects bad input, without throwing synchronously, on the synchronous path too', async () => {
+    const agent = new Agent({ name: 'f', instructions: 'x', model: new MockLanguageModelV1({ doStream: textStreamParts(['a']) }) });
+    const streamed = agent.stream([{ role: 'robot', content: 'hi' } as never]);
+    const generated = agent.generate([{ role: 'robot', content: 'hi' } as never]);
+    await expect(streamed).rejects.toThrow('unknown role "robot"');
+    await expect(generated).rejects.toThrow('unknown role "robot"');
+  });
+
   it('emits parts as the model produces them, before it finishes', async () => {
     const release = deferred();
     const model = new MockLanguageModelV1({
