@@ -113,11 +113,7 @@ export class FlatIndex implements VectorIndex {
     if (filter === undefined && this.#quantized !== undefined && this.#count >= prefilterMinRows && options.topK * 16 <= this.#count) {
       this.#prefilteredScan(this.#quantized, heap);
     } else if (filter === undefined) {
-      const out = matrix.scan(-1, this.#count, squared);
-      for (let slot = 0; slot < this.#count; slot++) {
-        const key = squared ? -out[slot]! : out[slot]!;
-        if (key >= heap.threshold) heap.push(slot, key);
-      }
+      heap.offerAll(matrix.scan(-1, this.#count, squared), this.#count, squared);
     } else {
       const slots = matrix.slots;
       let matches = 0;
@@ -127,11 +123,7 @@ export class FlatIndex implements VectorIndex {
       } else {
         for (let slot = 0; slot < this.#count; slot++) if (filter(table.metadata[slot])) slots[matches++] = slot;
       }
-      const out = matrix.gather(-1, matches, squared);
-      for (let index = 0; index < matches; index++) {
-        const key = squared ? -out[index]! : out[index]!;
-        if (key >= heap.threshold) heap.push(slots[index]!, key);
-      }
+      heap.offerAll(matrix.gather(-1, matches, squared), matches, squared, slots);
     }
     const results = heap.sorted().map(({ slot, key }) => table.result(slot, key, options.includeVector));
     return options.minScore === undefined ? results : results.filter((result) => result.score >= options.minScore!);
@@ -180,11 +172,7 @@ export class FlatIndex implements VectorIndex {
     const slots = matrix.slots;
     let candidates = 0;
     for (let slot = 0; slot < count; slot++) if (highs[slot]! >= threshold) slots[candidates++] = slot;
-    const out = matrix.gather(-1, candidates, squared);
-    for (let index = 0; index < candidates; index++) {
-      const key = squared ? -out[index]! : out[index]!;
-      if (key >= heap.threshold) heap.push(slots[index]!, key);
-    }
+    heap.offerAll(matrix.gather(-1, candidates, squared), candidates, squared, slots);
     this.#lastCandidates = candidates;
   }
 

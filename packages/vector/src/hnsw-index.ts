@@ -727,11 +727,7 @@ export class HnswIndex implements VectorIndex {
       const listed = matrix.slots;
       const rescored = Math.min(found, Math.max(2 * topK, rescoreMinimum));
       for (let index = 0; index < rescored; index++) listed[index] = slots[index]!;
-      const out = matrix.gather(-1, rescored, table.squared);
-      for (let index = 0; index < rescored; index++) {
-        const key = table.squared ? -out[index]! : out[index]!;
-        if (key >= heap.threshold) heap.push(listed[index]!, key);
-      }
+      heap.offerAll(matrix.gather(-1, rescored, table.squared), rescored, table.squared, listed);
     } else {
       for (let index = 0; index < found; index++) {
         const key = -distances[index]!;
@@ -775,12 +771,8 @@ export class HnswIndex implements VectorIndex {
         if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
       }
     }
-    const out = matrix.gather(-1, count, table.squared);
     const heap = new TopKHeap(topK, table.ids);
-    for (let index = 0; index < count; index++) {
-      const key = table.squared ? -out[index]! : out[index]!;
-      if (key >= heap.threshold) heap.push(slots[index]!, key);
-    }
+    heap.offerAll(matrix.gather(-1, count, table.squared), count, table.squared, slots);
     return heap.sorted();
   }
 }

@@ -19,3 +19,22 @@ describe('TopKHeap', () => {
     }
   });
 });
+
+describe('TopKHeap.offerAll', () => {
+  it('keeps what pushing every key one by one keeps, with ties, negated squared distances and a slot list', () => {
+    const ids = Array.from({ length: 200 }, (_, index) => `id${String(199 - index).padStart(3, '0')}`);
+    const out = Float32Array.from({ length: 200 }, (_, index) => Math.round(Math.sin(index * 1.7) * 4) / 4);
+    const slots = Int32Array.from({ length: 150 }, (_, index) => (index * 7) % 200);
+    for (const squared of [false, true]) {
+      for (const list of [undefined, slots]) {
+        const count = list === undefined ? out.length : list.length;
+        const bulk = new TopKHeap(9, ids);
+        bulk.offerAll(out, count, squared, list);
+        const single = new TopKHeap(9, ids);
+        for (let index = 0; index < count; index++) single.push(list === undefined ? index : list[index]!, squared ? -out[index]! : out[index]!);
+        expect(bulk.sorted()).toEqual(single.sorted());
+        expect(bulk.size).toBe(9);
+      }
+    }
+  });
+});

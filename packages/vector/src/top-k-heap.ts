@@ -25,6 +25,20 @@ export class TopKHeap {
     return this.#size < this.k ? -Infinity : this.#keys[0]!;
   }
 
+  /**
+   * Offers kernel output `out[0..count)` (dot products, or squared distances when `squared`, which are negated into
+   * keys) for slots `slots[i]`, or slot `i` without `slots`: one loop that reads the threshold only after a push.
+   */
+  offerAll(out: ArrayLike<number>, count: number, squared: boolean, slots?: ArrayLike<number>): void {
+    let threshold = this.threshold;
+    for (let index = 0; index < count; index++) {
+      const key = squared ? -out[index]! : out[index]!;
+      if (key < threshold) continue;
+      this.push(slots === undefined ? index : slots[index]!, key);
+      threshold = this.threshold;
+    }
+  }
+
   #worse(a: number, b: number): boolean {
     const keyA = this.#keys[a]!;
     const keyB = this.#keys[b]!;
