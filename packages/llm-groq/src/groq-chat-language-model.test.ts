@@ -158,6 +158,13 @@ describe('GroqChatLanguageModel', () => {
     await expect(server.requests[0]!.closed).resolves.toEqual({ completed: false });
   });
 
+  it('returning the stream before reading it closes the connection too', async () => {
+    server.enqueue(groqChatCompletionStream({ text: ['a', 'b'] }, { done: false, ending: 'hang' }));
+    const { stream } = await model().doStream(hello);
+    await stream[Symbol.asyncIterator]().return?.();
+    await expect(server.requests[0]!.closed).resolves.toEqual({ completed: false });
+  });
+
   it('an abort signal mid-stream throws AbortError', async () => {
     server.enqueue(groqChatCompletionStream({ text: ['a'] }, { done: false, ending: 'hang' }));
     const controller = new AbortController();

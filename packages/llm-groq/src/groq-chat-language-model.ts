@@ -7,6 +7,7 @@ import {
 } from '@mastra-ts/core';
 import {
   buildOpenAICompatibleChatBody,
+  cancelUnfinishedSdkStream,
   convertToOpenAICompatibleMessages,
   headersToRecord,
   mapOpenAICompatibleCompletion,
@@ -103,7 +104,7 @@ export class GroqChatLanguageModel implements LanguageModelV1 {
     } catch (error) {
       throw toOpenAICompatibleCallError(error, context);
     }
-    return { stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: 'reasoning', usageOf: groqUsageOf }), request: { body }, response: { headers: headersToRecord(result.response.headers)! } };
+    return { stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: 'reasoning', usageOf: groqUsageOf, onClose: cancelUnfinishedSdkStream(result.data) }), request: { body }, response: { headers: headersToRecord(result.response.headers)! } };
   }
 }
 

@@ -7,6 +7,7 @@ import {
 } from '@mastra-ts/core';
 import {
   buildOpenAICompatibleChatBody,
+  cancelUnfinishedSdkStream,
   convertToOpenAICompatibleMessages,
   headersToRecord,
   mapOpenAICompatibleCompletion,
@@ -162,10 +163,19 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
         context,
         reasoningField: this.config.reasoningField,
         refusalKey: this.config.providerOptionsKey,
-        onClose: link === undefined ? undefined : () => link.dispose(),
+        onClose: closeStream(result.data, link),
       }),
       request: { body },
       response: new LazyResponseHeaders(result.response.headers),
     };
   }
+}
+
+/** Releases a streamed call: the caller's signal listener, and the response when the stream was returned before it ended. */
+function closeStream(stream: unknown, link: RequestAbortLink | undefined): (early: boolean) => void {
+  const cancel = cancelUnfinishedSdkStream(stream);
+  return (early) => {
+    link?.dispose();
+    cancel(early);
+  };
 }

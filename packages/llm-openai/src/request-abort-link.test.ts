@@ -91,6 +91,16 @@ describe('abort signals through the SDK', () => {
     await expect(server.requests[0]!.closed).resolves.toEqual({ completed: false });
   });
 
+  it('closes the connection when a stream is returned before its first read, with or without a signal', async () => {
+    for (const abortSignal of [undefined, new AbortController().signal]) {
+      server.enqueue(chatCompletionStream({ text: ['a', 'b'] }, { done: false, ending: 'hang' }));
+      const { stream } = await createOpenAI({ apiKey: 'sk-test', baseURL: server.baseURL })('gpt-4o-mini').doStream({ ...hello, ...(abortSignal ? { abortSignal } : {}) });
+      expect(await stream[Symbol.asyncIterator]().return?.()).toEqual({ value: undefined, done: true });
+      await expect(server.requests.at(-1)!.closed).resolves.toEqual({ completed: false });
+      if (abortSignal) expect(getEventListeners(abortSignal, 'abort')).toHaveLength(0);
+    }
+  });
+
   it('closes the connection when the caller breaks out of a stream that was given a signal', async () => {
     server.enqueue(chatCompletionStream({ text: ['a', 'b'] }, { done: false, ending: 'hang' }));
     const controller = new AbortController();

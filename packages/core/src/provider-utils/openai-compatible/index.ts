@@ -18,5 +18,5 @@ export {
   type OpenAICompatibleSdkErrors,
 } from './openai-compatible-error.ts';
 export { openAICompatibleRequestOptions } from './openai-compatible-request-options.ts';
-export { mapOpenAICompatibleStream, type OpenAICompatibleChunk, type OpenAICompatibleStreamOptions } from './openai-compatible-stream.ts';
+export { cancelUnfinishedSdkStream, mapOpenAICompatibleStream, type OpenAICompatibleChunk, type OpenAICompatibleStreamOptions } from './openai-compatible-stream.ts';
 export { mapOpenAICompatibleUsage, type OpenAICompatibleWireUsage } from './openai-compatible-usage.ts';

@@ -124,8 +124,8 @@ describe('mapOpenAICompatibleStream', () => {
 
   it('calls onClose once when the stream ends, throws or is returned; a returned stream closes its source and stays done', async () => {
     const closes: string[] = [];
-    await run([head, { choices: [{ finish_reason: 'stop', delta: { content: 'a' } }] }], { onClose: () => closes.push('end') });
-    await run(failingAfter([head], new TypeError('terminated')), { onClose: () => closes.push('throw') }).catch(() => {});
+    await run([head, { choices: [{ finish_reason: 'stop', delta: { content: 'a' } }] }], { onClose: (early) => closes.push(`end${early ? ' early' : ''}`) });
+    await run(failingAfter([head], new TypeError('terminated')), { onClose: (early) => closes.push(`throw${early ? ' early' : ''}`) }).catch(() => {});
     let sourceReturned = false;
     async function* endless(): AsyncGenerator<OpenAICompatibleChunk> {
       try {
@@ -135,11 +135,14 @@ describe('mapOpenAICompatibleStream', () => {
         sourceReturned = true;
       }
     }
-    const stream = mapOpenAICompatibleStream(endless(), { warnings: [], context, reasoningField: undefined, onClose: () => closes.push('return') });
+    const stream = mapOpenAICompatibleStream(endless(), { warnings: [], context, reasoningField: undefined, onClose: (early) => closes.push(`return${early ? ' early' : ''}`) });
     for await (const part of stream) if (part.type === 'text-delta') break;
     expect(sourceReturned).toBe(true);
     expect(await stream.next()).toEqual({ value: undefined, done: true });
-    expect(closes).toEqual(['end', 'throw', 'return']);
+    // returned before the first read: the source's iterator never started, so only onClose can release the response
+    const unread = mapOpenAICompatibleStream(endless(), { warnings: [], context, reasoningField: undefined, onClose: (early) => closes.push(`unread${early ? ' early' : ''}`) });
+    expect(await unread.return()).toEqual({ value: undefined, done: true });
+    expect(closes).toEqual(['end', 'throw', 'return early', 'unread early']);
   });
 
   it('serves reads that do not wait for each other in order', async () => {

@@ -38,8 +38,12 @@ export interface OpenAICompatibleStreamOptions<CHUNK extends OpenAICompatibleChu
   refusalKey?: string | undefined;
   /** Where a chunk carries usage; default `chunk.usage` (Groq: `x_groq.usage`). */
   usageOf?: (chunk: CHUNK) => OpenAICompatibleWireUsage | null | undefined;
-  /** Called once when the stream ends, fails or is returned (to release what the call holds). */
-  onClose?: (() => void) | undefined;
+  /**
+   * Called once when the stream ends, fails or is returned (to release what the call holds); `early` is true when it
+   * was returned before its source ended, e.g. before the first read, when the source's own cleanup never ran: the
+   * caller must cancel the response then.
+   */
+  onClose?: ((early: boolean) => void) | undefined;
 }
 
 type ToolCallState = { id: string; name: string; arguments: string };
@@ -47,6 +51,19 @@ type ToolCallState = { id: string; name: string; arguments: string };
 const defaultUsageOf = (chunk: OpenAICompatibleChunk): OpenAICompatibleWireUsage | null | undefined => chunk.usage;
 const doneResult: IteratorResult<LanguageModelV1StreamPart> = Object.freeze({ value: undefined, done: true }) as IteratorResult<LanguageModelV1StreamPart>;
 const noToolCalls: NonNullable<NonNullable<NonNullable<OpenAICompatibleChunk['choices']>[number]['delta']>['tool_calls']> = [];
+
+/**
+ * An `onClose` for an SDK stream (`openai`'s or `groq-sdk`'s `Stream`, which own an `AbortController`): when the mapped
+ * stream is returned before its source ended, the SDK's iterator may never have started, so its own cleanup never
+ * runs; aborting its controller closes the HTTP response.
+ */
+export function cancelUnfinishedSdkStream(stream: unknown): (early: boolean) => void {
+  return (early) => {
+    if (!early) return;
+    const controller = (stream as { controller?: unknown } | null)?.controller;
+    if (controller instanceof AbortController && !controller.signal.aborted) controller.abort();
+  };
+}
 
 /**
  * Maps Chat Completions chunks (as parsed by the provider's SDK) to core stream parts: reasoning, text and tool
@@ -128,8 +145,9 @@ class OpenAICompatiblePartStream<CHUNK extends OpenAICompatibleChunk> implements
   return(value?: unknown): Promise<IteratorResult<LanguageModelV1StreamPart>> {
     const close = async (): Promise<IteratorResult<LanguageModelV1StreamPart>> => {
       if (!this.#closed) {
-        const source = this.#ended ? undefined : this.#source;
-        this.#close();
+        const early = !this.#ended;
+        const source = early ? this.#source : undefined;
+        this.#close(early);
         await source?.return?.();
       }
       return { value: value as LanguageModelV1StreamPart, done: true };
@@ -197,13 +215,13 @@ class OpenAICompatiblePartStream<CHUNK extends OpenAICompatibleChunk> implements
     return doneResult;
   }
 
-  #close(): void {
+  #close(early = false): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#ended = true;
     this.#queue.length = 0;
     this.#head = 0;
-    this.#options.onClose?.();
+    this.#options.onClose?.(early);
   }
 
   #map(chunk: CHUNK): void {
