@@ -141,7 +141,7 @@ describe('mapOpenAICompatibleStream', () => {
     expect(await stream.next()).toEqual({ value: undefined, done: true });
     // returned before the first read: the source's iterator never started, so only onClose can release the response
     const unread = mapOpenAICompatibleStream(endless(), { warnings: [], context, reasoningField: undefined, onClose: (early) => closes.push(`unread${early ? ' early' : ''}`) });
-    expect(await unread.return()).toEqual({ value: undefined, done: true });
+    expect(await unread.return?.()).toEqual({ value: undefined, done: true });
     expect(closes).toEqual(['end', 'throw', 'return early', 'unread early']);
   });
 
