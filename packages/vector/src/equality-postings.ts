@@ -26,13 +26,7 @@ export class EqualityPostings {
 
   add(slot: number, metadata: JSONObject | undefined): void {
     if (metadata === undefined || this.#fields.size === 0) return;
-    for (const [field, postings] of this.#fields) {
-      for (const value of postedValues(metadata[field])) {
-        let slots = postings.get(value);
-        if (slots === undefined) postings.set(value, (slots = new Set()));
-        slots.add(slot);
-      }
-    }
+    for (const [field, postings] of this.#fields) post(postings, slot, metadata[field]);
   }
 
   remove(slot: number, metadata: JSONObject | undefined): void {
@@ -67,15 +61,18 @@ export class EqualityPostings {
     const postings = new Map<EqualityValue, Set<number>>();
     for (let slot = 0; slot < count; slot++) {
       const row = metadata[slot];
-      if (row === undefined) continue;
-      for (const value of postedValues(row[field])) {
-        let slots = postings.get(value);
-        if (slots === undefined) postings.set(value, (slots = new Set()));
-        slots.add(slot);
-      }
+      if (row !== undefined) post(postings, slot, row[field]);
     }
     this.#fields.set(field, postings);
     return postings;
+  }
+}
+
+function post(postings: Map<EqualityValue, Set<number>>, slot: number, value: unknown): void {
+  for (const posted of postedValues(value)) {
+    let slots = postings.get(posted);
+    if (slots === undefined) postings.set(posted, (slots = new Set()));
+    slots.add(slot);
   }
 }
 
