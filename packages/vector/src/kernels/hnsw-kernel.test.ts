@@ -66,4 +66,36 @@ describe('HnswKernel', () => {
     const odd = kernel.search(0, 5, 'accept');
     expect(Array.from(kernel.list.subarray(0, odd)).every((slot) => slot % 2 === 1)).toBe(true);
   });
+
+  it('answers an unfiltered search from its sorted list exactly as from its two heaps, at every ef and for both metrics', () => {
+    // mode `all` with ef <= 256 runs the sorted-list search; `live` (no tombstones here: the same nodes qualify) runs
+    // the heap search, as does `all` above 256: all three must expand the same nodes and keep the same results
+    const count = 600;
+    const many = clusteredVectors({ count, dimension: 64, seed: 11 }).map(unit);
+    for (const squared of [false, true]) {
+      const kernel = new HnswKernel({ dimension: 64, m0: 12, squared });
+      many.forEach((row, slot) => kernel.write(slot, row));
+      let state = 7;
+      const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % count;
+      for (let slot = 0; slot < count; slot++) {
+        const start = kernel.linkWord(slot);
+        kernel.words[start] = 12;
+        for (let link = 1; link <= 12; link++) kernel.words[start + link] = next();
+      }
+      const run = (ef: number, mode: 'all' | 'live'): [number[], number[]] => {
+        const found = kernel.search(0, ef, mode);
+        return [Array.from(kernel.list.subarray(0, found)), Array.from(kernel.out.subarray(0, found))];
+      };
+      for (let query = 0; query < 40; query++) {
+        kernel.setQuery(many[next()]!);
+        for (const ef of [1, 2, 5, 16, 80, 256]) expect(run(ef, 'all')).toEqual(run(ef, 'live'));
+        // the walk scores rows four at a time: the same distances as one at a time
+        const [slots, distances] = run(80, 'all');
+        expect(distances).toEqual(slots.map((slot) => kernel.distance(slot)));
+        const wide = run(400, 'all');
+        expect(wide).toEqual(run(400, 'live'));
+        expect(wide[1]).toEqual([...wide[1]].sort((a, b) => a - b));
+      }
+    }
+  });
 });

@@ -2,8 +2,7 @@ import { StorageError } from '@mastra-ts/core';
 import { hnswKernelBase64 } from './hnsw-kernel-bytes.ts';
 
 interface HnswKernelExports {
-  configure(stride: number, nodes: number, rec: number, visited: number, cand: number, res: number, squared: number, floats: number, scales: number): void;
-  set_epoch(epoch: number): void;
+  configure(stride: number, nodes: number, rec: number, visited: number, visitedBytes: number, cand: number, res: number, squared: number, floats: number, scales: number): void;
   write_row(slot: number): void;
   write_query(): void;
   query_from(slot: number): void;
@@ -57,11 +56,9 @@ export class HnswKernel {
   readonly #memory = new WebAssembly.Memory({ initial: 1, maximum: maxPages });
   readonly #exports: HnswKernelExports;
   #capacity = 0;
-  #searches = 0;
   #listOffset = 0;
   #outOffset = 0;
   #scratchOffset = 0;
-  #visitedOffset = 0;
   #floatsIndex = 0;
   readonly #nodes: number;
   #scalesOffset = 0;
@@ -113,13 +110,15 @@ export class HnswKernel {
     const nodes = this.#nodes;
     const scales = nodes + capacity * this.recordBytes;
     const visited = align64(scales + capacity * 4);
-    const cand = visited + align16(capacity * 4);
+    const visitedBytes = align16(Math.ceil(capacity / 8));
+    const cand = visited + visitedBytes;
     const res = cand + (capacity + 1) * 8;
     const list = res + (capacity + 1) * 8;
     const out = list + align16(capacity * 4);
     const scratch = out + align16(capacity * 4);
     const floats = align16(scratch + (2 * capacity + 3 * (this.m0 + 1)) * 4);
-    const needed = floats + this.stride * 4 + this.m0 * 4;
+    // after the float row: up to 256 fresh neighbours (m0 <= 256) and their distances
+    const needed = floats + this.stride * 4 + 2048;
     const pages = Math.ceil(needed / pageBytes);
     const current = this.#memory.buffer.byteLength / pageBytes;
     if (pages > maxPages) throw new RangeError(`${rows} HNSW nodes of dimension ${this.dimension} exceed the 4 GiB of one index`);
@@ -127,14 +126,10 @@ export class HnswKernel {
     const buffer = this.#memory.buffer;
     if (this.#capacity > 0) new Uint8Array(buffer).copyWithin(scales, this.#scalesOffset, this.#scalesOffset + this.#capacity * 4);
     this.#scalesOffset = scales;
-    new Uint8Array(buffer, visited, capacity * 4).fill(0);
     new Uint8Array(buffer, floats, this.stride * 4).fill(0);
-    this.#searches = 0;
-    this.#exports.set_epoch(0);
-    this.#exports.configure(this.stride, nodes, this.recordBytes, visited, cand, res, this.#squared, floats, scales);
+    this.#exports.configure(this.stride, nodes, this.recordBytes, visited, visitedBytes, cand, res, this.#squared, floats, scales);
     this.#floatsIndex = floats >> 2;
     this.#capacity = capacity;
-    this.#visitedOffset = visited;
     this.#listOffset = list;
     this.#outOffset = out;
     this.#scratchOffset = scratch;
@@ -167,14 +162,6 @@ export class HnswKernel {
     this.#exports.query_from(slot);
   }
 
-  #tick(): void {
-    if (++this.#searches >= 0x7fff_fff0) {
-      new Uint8Array(this.#memory.buffer, this.#visitedOffset, this.#capacity * 4).fill(0);
-      this.#exports.set_epoch(0);
-      this.#searches = 0;
-    }
-  }
-
   /** Distance from the query to `slot` (lower is closer). */
   distance(slot: number): number {
     return this.#exports.dist(slot);
@@ -193,7 +180,6 @@ export class HnswKernel {
 
   /** Best-first search of layer 0 keeping `ef` results; they are in `list` / `out`, closest first. Returns the count. */
   search(entry: number, ef: number, mode: HnswSearchMode): number {
-    this.#tick();
     this.#exports.search(entry, ef, modes[mode]);
     return this.#exports.drain(this.#listOffset, this.#outOffset);
   }
@@ -210,7 +196,6 @@ export class HnswKernel {
 
   /** Inserts `slot` into layer 0 from `entry`, linking it both ways; returns the closest node found. */
   insert0(slot: number, entry: number, ef: number, m: number): number {
-    this.#tick();
     return this.#exports.insert0(slot, entry, ef, m, this.m0, this.#scratchOffset);
   }
 }

@@ -7,9 +7,10 @@
 ;;   nodes + slot * rec     node record (64-byte aligned): row (stride bytes, 7-bit values q in [-63, 63] stored as q + 64), then
 ;;                          f32 scale, f32 squared norm of the float row, i32 deleted flag, i32 sum of q, i32 link
 ;;                          count, then `m0` i32 links (level 0)
-;;   floats                 f32 scratch row (stride floats, zero padded) that `write_row` / `write_query` quantize
+;;   floats                 f32 scratch row (stride floats, zero padded) that `write_row` / `write_query` quantize,
+;;                          then the fresh neighbours of the node being expanded (i32, up to 256) and their distances (f32)
 ;;   scales                 f32 scale per slot (a copy of the record's, kept dense: one cache line fewer per distance)
-;;   visited                u32 epoch per slot
+;;   visited                one bit per slot, cleared at the start of each search (a few KiB: it stays in L1)
 ;;   cand, res              heaps of (f32 distance, i32 slot) pairs: candidates (min-heap), results (max-heap)
 ;;   list, out              scratch i32 slots / f32 distances for JS
 ;; The query is 8-bit (q in [-127, 127]). Dot products use the relaxed-SIMD i8 x i7 dot, exact here because the
@@ -26,7 +27,8 @@
   (global $cand (mut i32) (i32.const 0))
   (global $res (mut i32) (i32.const 0))
   (global $squared (mut i32) (i32.const 0))
-  (global $epoch (mut i32) (i32.const 0))
+  (global $visitedBytes (mut i32) (i32.const 0))
+  (global $sortedResults (mut i32) (i32.const 0))
   (global $qscale (mut f32) (f32.const 0))
   (global $qnorm (mut f32) (f32.const 0))
   (global $candSize (mut i32) (i32.const 0))
@@ -41,7 +43,8 @@
   (global $lastNorm (mut f32) (f32.const 0))
 
   (func (export "configure") (param $stride i32) (param $nodes i32) (param $rec i32) (param $visited i32)
-        (param $cand i32) (param $res i32) (param $squared i32) (param $floats i32) (param $scales i32)
+        (param $visitedBytes i32) (param $cand i32) (param $res i32) (param $squared i32) (param $floats i32) (param $scales i32)
+    (global.set $visitedBytes (local.get $visitedBytes))
     (global.set $scales (local.get $scales))
     (global.set $floats (local.get $floats))
     (global.set $freshList (i32.add (local.get $floats) (i32.shl (local.get $stride) (i32.const 2))))
@@ -53,8 +56,6 @@
     (global.set $res (local.get $res))
     (global.set $squared (local.get $squared)))
 
-  (func (export "set_epoch") (param $epoch i32) (global.set $epoch (local.get $epoch)))
-  (func (export "get_epoch") (result i32) (global.get $epoch))
 
 ;; Quantizes the scratch float row to `levels` (127 or 63) into `dst`, adding `offset` (0 or 64) to each value;
   ;; leaves the scale, the sum of the quantized values and the squared norm of the floats in globals.
@@ -194,6 +195,61 @@
         (f32.load offset=4 (local.get $metaB))))
       (else (f32.neg (local.get $product)))))
 
+  ;; Distances from the query to the 4 slots listed at `list`, written as f32 at `out`: the four dot products run
+  ;; side by side and share one horizontal reduction and one scaling.
+  (func $dist4 (param $list i32) (param $out i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $offset i32) (local $q v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $u v128) (local $v v128)
+    (local $product v128) (local $scales i32)
+    (local.set $s0 (i32.load (local.get $list)))
+    (local.set $s1 (i32.load offset=4 (local.get $list)))
+    (local.set $s2 (i32.load offset=8 (local.get $list)))
+    (local.set $s3 (i32.load offset=12 (local.get $list)))
+    (local.set $a0 (i32.add (global.get $nodes) (i32.mul (local.get $s0) (global.get $rec))))
+    (local.set $a1 (i32.add (global.get $nodes) (i32.mul (local.get $s1) (global.get $rec))))
+    (local.set $a2 (i32.add (global.get $nodes) (i32.mul (local.get $s2) (global.get $rec))))
+    (local.set $a3 (i32.add (global.get $nodes) (i32.mul (local.get $s3) (global.get $rec))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $offset) (global.get $stride)))
+        (local.set $q (v128.load (local.get $offset)))
+        (local.set $acc0 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $q) (v128.load (i32.add (local.get $a0) (local.get $offset))) (local.get $acc0)))
+        (local.set $acc1 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $q) (v128.load (i32.add (local.get $a1) (local.get $offset))) (local.get $acc1)))
+        (local.set $acc2 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $q) (v128.load (i32.add (local.get $a2) (local.get $offset))) (local.get $acc2)))
+        (local.set $acc3 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $q) (v128.load (i32.add (local.get $a3) (local.get $offset))) (local.get $acc3)))
+        (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+        (br $next)))
+    ;; transpose-add: [sum(acc0), sum(acc1), sum(acc2), sum(acc3)]
+    (local.set $u (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $acc0) (local.get $acc1))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $acc0) (local.get $acc1))))
+    (local.set $v (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $acc2) (local.get $acc3))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $acc2) (local.get $acc3))))
+    (local.set $u (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $u) (local.get $v))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $u) (local.get $v))))
+    (local.set $scales (global.get $scales))
+    (local.set $product (f32x4.mul
+      (f32x4.convert_i32x4_s (i32x4.sub (local.get $u) (i32x4.splat (i32.shl (global.get $qsum) (i32.const 6)))))
+      (f32x4.mul (f32x4.splat (global.get $qscale))
+        (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
+          (f32x4.splat (f32.load (i32.add (local.get $scales) (i32.shl (local.get $s0) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $s1) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $s2) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $s3) (i32.const 2))))))))
+    (if (global.get $squared)
+      (then
+        (v128.store (local.get $out) (f32x4.add
+          (f32x4.sub (f32x4.splat (global.get $qnorm)) (f32x4.add (local.get $product) (local.get $product)))
+          (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
+            (f32x4.splat (f32.load offset=4 (i32.add (local.get $a0) (global.get $stride))))
+            (f32.load offset=4 (i32.add (local.get $a1) (global.get $stride))))
+            (f32.load offset=4 (i32.add (local.get $a2) (global.get $stride))))
+            (f32.load offset=4 (i32.add (local.get $a3) (global.get $stride)))))))
+      (else (v128.store (local.get $out) (f32x4.neg (local.get $product))))))
+
   ;; Distances from the query to the `count` slots listed at `list`, written as f32 at `out`.
   (func (export "distances") (param $list i32) (param $count i32) (param $out i32)
     (local $index i32)
@@ -225,7 +281,7 @@
     (i32.store offset=4 (local.get $at) (local.get $slot)))
 
   (func $cand_pop
-    (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $last i64) (local $distance f32) (local $at i32)
+    (local $right i32) (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $last i64) (local $distance f32) (local $at i32)
     (local.set $base (global.get $cand))
     (local.set $size (i32.sub (global.get $candSize) (i32.const 1)))
     (global.set $candSize (local.get $size))
@@ -237,11 +293,11 @@
         (local.set $child (i32.add (i32.shl (local.get $index) (i32.const 1)) (i32.const 1)))
         (br_if $placed (i32.ge_u (local.get $child) (local.get $size)))
         (local.set $at (i32.add (local.get $base) (i32.shl (local.get $child) (i32.const 3))))
-        (if (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
-          (then (if (f32.lt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))
-            (then
-              (local.set $child (i32.add (local.get $child) (i32.const 1)))
-              (local.set $at (i32.add (local.get $at) (i32.const 8)))))))
+        ;; branch-free choice of the closer child (the right one exists and is closer)
+        (local.set $right (i32.and (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
+          (f32.lt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))))
+        (local.set $child (i32.add (local.get $child) (local.get $right)))
+        (local.set $at (i32.add (local.get $at) (i32.shl (local.get $right) (i32.const 3))))
         (br_if $placed (f32.ge (f32.load (local.get $at)) (local.get $distance)))
         (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (i64.load (local.get $at)))
         (local.set $index (local.get $child))
@@ -268,7 +324,7 @@
     (i32.store offset=4 (local.get $at) (local.get $slot)))
 
   (func $res_pop
-    (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $last i64) (local $distance f32) (local $at i32)
+    (local $right i32) (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $last i64) (local $distance f32) (local $at i32)
     (local.set $base (global.get $res))
     (local.set $size (i32.sub (global.get $resSize) (i32.const 1)))
     (global.set $resSize (local.get $size))
@@ -280,11 +336,11 @@
         (local.set $child (i32.add (i32.shl (local.get $index) (i32.const 1)) (i32.const 1)))
         (br_if $placed (i32.ge_u (local.get $child) (local.get $size)))
         (local.set $at (i32.add (local.get $base) (i32.shl (local.get $child) (i32.const 3))))
-        (if (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
-          (then (if (f32.gt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))
-            (then
-              (local.set $child (i32.add (local.get $child) (i32.const 1)))
-              (local.set $at (i32.add (local.get $at) (i32.const 8)))))))
+        ;; branch-free choice of the farther child (the right one exists and is farther)
+        (local.set $right (i32.and (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
+          (f32.gt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))))
+        (local.set $child (i32.add (local.get $child) (local.get $right)))
+        (local.set $at (i32.add (local.get $at) (i32.shl (local.get $right) (i32.const 3))))
         (br_if $placed (f32.le (f32.load (local.get $at)) (local.get $distance)))
         (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (i64.load (local.get $at)))
         (local.set $index (local.get $child))
@@ -293,7 +349,7 @@
 
 ;; Replaces the worst result with a closer one (one sift-down instead of a push and a pop).
   (func $res_replace (param $distance f32) (param $slot i32)
-    (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $at i32)
+    (local $right i32) (local $size i32) (local $index i32) (local $child i32) (local $base i32) (local $at i32)
     (local.set $base (global.get $res))
     (local.set $size (global.get $resSize))
     (block $placed
@@ -301,11 +357,11 @@
         (local.set $child (i32.add (i32.shl (local.get $index) (i32.const 1)) (i32.const 1)))
         (br_if $placed (i32.ge_u (local.get $child) (local.get $size)))
         (local.set $at (i32.add (local.get $base) (i32.shl (local.get $child) (i32.const 3))))
-        (if (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
-          (then (if (f32.gt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))
-            (then
-              (local.set $child (i32.add (local.get $child) (i32.const 1)))
-              (local.set $at (i32.add (local.get $at) (i32.const 8)))))))
+        ;; branch-free choice of the farther child (the right one exists and is farther)
+        (local.set $right (i32.and (i32.lt_u (i32.add (local.get $child) (i32.const 1)) (local.get $size))
+          (f32.gt (f32.load offset=8 (local.get $at)) (f32.load (local.get $at)))))
+        (local.set $child (i32.add (local.get $child) (local.get $right)))
+        (local.set $at (i32.add (local.get $at) (i32.shl (local.get $right) (i32.const 3))))
         (br_if $placed (f32.le (f32.load (local.get $at)) (local.get $distance)))
         (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (i64.load (local.get $at)))
         (local.set $index (local.get $child))
@@ -322,16 +378,77 @@
     (if (i32.eq (local.get $mode) (i32.const 1)) (then (return (i32.const 1))))
     (call $accept (local.get $slot)))
 
-  ;; Best-first search of layer 0 from `entry` keeping `ef` results; returns how many results the max-heap holds.
+;; Marks the unvisited neighbours of `current` on layer 0 as visited, lists them at `freshList` and writes their
+  ;; distances (f32) 1024 bytes further on; returns the end of the list.
+  (func $score_neighbours (param $current i32) (result i32)
+    (local $links i32) (local $end i32) (local $neighbor i32) (local $mark i32) (local $byte i32) (local $bit i32)
+    (local $fresh i32) (local $row i32) (local $sink i32) (local $out i32)
+    (local.set $links (i32.add (i32.add (global.get $nodes) (i32.mul (local.get $current) (global.get $rec)))
+      (i32.add (global.get $stride) (i32.const 16))))
+    (local.set $end (i32.add (i32.add (local.get $links) (i32.const 4)) (i32.shl (i32.load (local.get $links)) (i32.const 2))))
+    (local.set $fresh (global.get $freshList))
+    (block $scanned
+      (loop $neighbors
+        (local.set $links (i32.add (local.get $links) (i32.const 4)))
+        (br_if $scanned (i32.ge_u (local.get $links) (local.get $end)))
+        (local.set $neighbor (i32.load (local.get $links)))
+        (local.set $mark (i32.add (global.get $visited) (i32.shr_u (local.get $neighbor) (i32.const 3))))
+        (local.set $byte (i32.load8_u (local.get $mark)))
+        (local.set $bit (i32.shl (i32.const 1) (i32.and (local.get $neighbor) (i32.const 7))))
+        ;; branch-free: always list the neighbour, advance past it only when it was not visited yet
+        (i32.store (local.get $fresh) (local.get $neighbor))
+        (local.set $fresh (i32.add (local.get $fresh)
+          (i32.shl (i32.eqz (i32.and (local.get $byte) (local.get $bit))) (i32.const 2))))
+        (i32.store8 (local.get $mark) (i32.or (local.get $byte) (local.get $bit)))
+        (br $neighbors)))
+    ;; touch the fresh rows' cache lines so that their loads overlap before scoring
+    (local.set $links (global.get $freshList))
+    (block $touched
+      (loop $touch
+        (br_if $touched (i32.ge_u (local.get $links) (local.get $fresh)))
+        (local.set $row (i32.add (global.get $nodes) (i32.mul (i32.load (local.get $links)) (global.get $rec))))
+        (local.set $sink (i32.xor (local.get $sink) (i32.xor (i32.load8_u (local.get $row))
+          (i32.load8_u (i32.add (local.get $row) (i32.sub (global.get $stride) (i32.const 1)))))))
+        (local.set $links (i32.add (local.get $links) (i32.const 4)))
+        (br $touch)))
+    (global.set $sink (local.get $sink))
+    ;; score four rows at a time (independent dot products, no branch between them)
+    (local.set $links (global.get $freshList))
+    (local.set $out (i32.add (global.get $freshList) (i32.const 1024)))
+    (block $dotted
+      (loop $dots
+        (br_if $dotted (i32.gt_u (i32.add (local.get $links) (i32.const 12)) (local.get $fresh)))
+        (call $dist4 (local.get $links) (local.get $out))
+        (local.set $links (i32.add (local.get $links) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $dots)))
+    (block $dotted
+      (loop $dots
+        (br_if $dotted (i32.ge_u (local.get $links) (local.get $fresh)))
+        (f32.store (local.get $out) (call $dist (i32.load (local.get $links))))
+        (local.set $links (i32.add (local.get $links) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $dots)))
+    (local.get $fresh))
+
+  (func $mark_visited (param $slot i32)
+    (local $mark i32)
+    (local.set $mark (i32.add (global.get $visited) (i32.shr_u (local.get $slot) (i32.const 3))))
+    (i32.store8 (local.get $mark) (i32.or (i32.load8_u (local.get $mark)) (i32.shl (i32.const 1) (i32.and (local.get $slot) (i32.const 7))))))
+
+  ;; Best-first search of layer 0 from `entry` keeping `ef` results; returns how many results it keeps. When every
+  ;; node may be a result (mode 0) and `ef` is at most 256, the candidates and results are one sorted list (below);
+  ;; otherwise a candidate min-heap and a result max-heap.
   (func $search (export "search") (param $entry i32) (param $ef i32) (param $mode i32) (result i32)
-    (local $epoch i32) (local $bound f32) (local $current i32) (local $links i32) (local $end i32)
-    (local $neighbor i32) (local $distance f32) (local $mark i32) (local $fresh i32) (local $row i32) (local $line i32)
-    (local $sink i32)
-    (local.set $epoch (i32.add (global.get $epoch) (i32.const 1)))
-    (global.set $epoch (local.get $epoch))
+    (local $bound f32) (local $current i32) (local $links i32) (local $fresh i32) (local $out i32)
+    (local $neighbor i32) (local $distance f32)
+    (memory.fill (global.get $visited) (i32.const 0) (global.get $visitedBytes))
+    (call $mark_visited (local.get $entry))
+    (if (i32.and (i32.eqz (local.get $mode)) (i32.le_u (local.get $ef) (i32.const 256)))
+      (then (return (call $search_list (local.get $entry) (local.get $ef)))))
+    (global.set $sortedResults (i32.const 0))
     (global.set $candSize (i32.const 0))
     (global.set $resSize (i32.const 0))
-    (i32.store (i32.add (global.get $visited) (i32.shl (local.get $entry) (i32.const 2))) (local.get $epoch))
     (local.set $distance (call $dist (local.get $entry)))
     (call $cand_push (local.get $distance) (local.get $entry))
     (if (call $accepts (local.get $entry) (local.get $mode))
@@ -345,37 +462,16 @@
           (i32.ge_u (global.get $resSize) (local.get $ef))))
         (local.set $current (i32.load offset=4 (global.get $cand)))
         (call $cand_pop)
-        (local.set $links (i32.add (i32.add (global.get $nodes) (i32.mul (local.get $current) (global.get $rec)))
-          (i32.add (global.get $stride) (i32.const 16))))
-        (local.set $end (i32.add (i32.add (local.get $links) (i32.const 4)) (i32.shl (i32.load (local.get $links)) (i32.const 2))))
-        ;; first pass: mark fresh neighbours and touch their rows so the loads overlap; second pass: score them
-        (local.set $fresh (global.get $freshList))
-        (block $scanned
-          (loop $neighbors
-            (local.set $links (i32.add (local.get $links) (i32.const 4)))
-            (br_if $scanned (i32.ge_u (local.get $links) (local.get $end)))
-            (local.set $neighbor (i32.load (local.get $links)))
-            (local.set $mark (i32.add (global.get $visited) (i32.shl (local.get $neighbor) (i32.const 2))))
-            (br_if $neighbors (i32.eq (i32.load (local.get $mark)) (local.get $epoch)))
-            (i32.store (local.get $mark) (local.get $epoch))
-            (i32.store (local.get $fresh) (local.get $neighbor))
-            (local.set $fresh (i32.add (local.get $fresh) (i32.const 4)))
-            (local.set $row (i32.add (global.get $nodes) (i32.mul (local.get $neighbor) (global.get $rec))))
-            (local.set $line (i32.const 0))
-            (block $touched
-              (loop $touch
-                (br_if $touched (i32.ge_u (local.get $line) (global.get $stride)))
-                (local.set $sink (i32.xor (local.get $sink) (i32.load8_u (i32.add (local.get $row) (local.get $line)))))
-                (local.set $line (i32.add (local.get $line) (i32.const 64)))
-                (br $touch)))
-            (br $neighbors)))
+        (local.set $fresh (call $score_neighbours (local.get $current)))
         (local.set $links (global.get $freshList))
+        (local.set $out (i32.add (global.get $freshList) (i32.const 1024)))
         (block $scored
           (loop $score
             (br_if $scored (i32.ge_u (local.get $links) (local.get $fresh)))
             (local.set $neighbor (i32.load (local.get $links)))
+            (local.set $distance (f32.load (local.get $out)))
             (local.set $links (i32.add (local.get $links) (i32.const 4)))
-            (local.set $distance (call $dist (local.get $neighbor)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
             (if (i32.or (i32.lt_u (global.get $resSize) (local.get $ef)) (f32.lt (local.get $distance) (local.get $bound)))
               (then
                 (call $cand_push (local.get $distance) (local.get $neighbor))
@@ -387,13 +483,87 @@
                 (if (global.get $resSize) (then (local.set $bound (f32.load (global.get $res)))))))
             (br $score)))
         (br $expand)))
-    (global.set $sink (local.get $sink))
     (global.get $resSize))
+
+  ;; The search of `search` when every node may be a result: one list of the best `ef` nodes seen, sorted by
+  ;; distance, each with an "expanded" flag (the slot's top bit), in the result region. The closest unexpanded node
+  ;; is expanded next, and its closer neighbours are inserted in place (the farthest entry drops out when full): the
+  ;; same nodes in the same order as the two heaps, without their sift-downs. Ends when every entry is expanded.
+  (func $search_list (param $entry i32) (param $ef i32) (result i32)
+    (local $base i32) (local $size i32) (local $cursor i32) (local $at i32) (local $current i32) (local $links i32)
+    (local $fresh i32) (local $out i32) (local $distance f32) (local $low i32) (local $count i32) (local $half i32)
+    (local $position i32) (local $after i32)
+    (local.set $base (global.get $res))
+    (f32.store (local.get $base) (call $dist (local.get $entry)))
+    (i32.store offset=4 (local.get $base) (local.get $entry))
+    (local.set $size (i32.const 1))
+    (block $finished
+      (loop $expand
+        ;; the closest entry not expanded yet
+        (block $found
+          (loop $advance
+            (br_if $finished (i32.ge_u (local.get $cursor) (local.get $size)))
+            (local.set $at (i32.add (local.get $base) (i32.shl (local.get $cursor) (i32.const 3))))
+            (br_if $found (i32.ge_s (i32.load offset=4 (local.get $at)) (i32.const 0)))
+            (local.set $cursor (i32.add (local.get $cursor) (i32.const 1)))
+            (br $advance)))
+        (local.set $current (i32.load offset=4 (local.get $at)))
+        (i32.store offset=4 (local.get $at) (i32.or (local.get $current) (i32.const 0x80000000)))
+        (local.set $fresh (call $score_neighbours (local.get $current)))
+        (local.set $links (global.get $freshList))
+        (local.set $out (i32.add (global.get $freshList) (i32.const 1024)))
+        (block $scored
+          (loop $score
+            (br_if $scored (i32.ge_u (local.get $links) (local.get $fresh)))
+            (local.set $distance (f32.load (local.get $out)))
+            (if (i32.or (i32.lt_u (local.get $size) (local.get $ef))
+                  (f32.lt (local.get $distance) (f32.load (i32.add (local.get $base) (i32.shl (i32.sub (local.get $size) (i32.const 1)) (i32.const 3))))))
+              (then
+                ;; branch-free binary search for the first entry farther than `distance`
+                (local.set $low (i32.const 0))
+                (local.set $count (local.get $size))
+                (block $searched
+                  (loop $bisect
+                    (br_if $searched (i32.eqz (local.get $count)))
+                    (local.set $half (i32.shr_u (local.get $count) (i32.const 1)))
+                    (local.set $position (i32.add (local.get $low) (local.get $half)))
+                    (local.set $after (f32.le (f32.load (i32.add (local.get $base) (i32.shl (local.get $position) (i32.const 3)))) (local.get $distance)))
+                    (local.set $low (select (i32.add (local.get $position) (i32.const 1)) (local.get $low) (local.get $after)))
+                    (local.set $count (select (i32.sub (i32.sub (local.get $count) (local.get $half)) (i32.const 1)) (local.get $half) (local.get $after)))
+                    (br $bisect)))
+                ;; shift the entries after it by one (the last drops out when the list is full)
+                (if (i32.lt_u (local.get $size) (local.get $ef)) (then (local.set $size (i32.add (local.get $size) (i32.const 1)))))
+                (local.set $at (i32.add (local.get $base) (i32.shl (local.get $low) (i32.const 3))))
+                (memory.copy (i32.add (local.get $at) (i32.const 8)) (local.get $at)
+                  (i32.shl (i32.sub (i32.sub (local.get $size) (local.get $low)) (i32.const 1)) (i32.const 3)))
+                (f32.store (local.get $at) (local.get $distance))
+                (i32.store offset=4 (local.get $at) (i32.load (local.get $links)))
+                (if (i32.lt_u (local.get $low) (local.get $cursor)) (then (local.set $cursor (local.get $low))))))
+            (local.set $links (i32.add (local.get $links) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (br $score)))
+        (br $expand)))
+    (global.set $sortedResults (i32.const 1))
+    (global.set $resSize (local.get $size))
+    (local.get $size))
 
   ;; Empties the result heap into `slots` / `distances` (i32 / f32 arrays), closest first; returns the count.
   (func $drain (export "drain") (param $slots i32) (param $distances i32) (result i32)
-    (local $count i32) (local $index i32)
+    (local $count i32) (local $index i32) (local $at i32)
     (local.set $count (global.get $resSize))
+    (if (global.get $sortedResults)
+      (then
+        (block $copied
+          (loop $copy
+            (br_if $copied (i32.ge_u (local.get $index) (local.get $count)))
+            (local.set $at (i32.add (global.get $res) (i32.shl (local.get $index) (i32.const 3))))
+            (f32.store (i32.add (local.get $distances) (i32.shl (local.get $index) (i32.const 2))) (f32.load (local.get $at)))
+            (i32.store (i32.add (local.get $slots) (i32.shl (local.get $index) (i32.const 2)))
+              (i32.and (i32.load offset=4 (local.get $at)) (i32.const 0x7fffffff)))
+            (local.set $index (i32.add (local.get $index) (i32.const 1)))
+            (br $copy)))
+        (global.set $resSize (i32.const 0))
+        (return (local.get $count))))
     (local.set $index (local.get $count))
     (block $done
       (loop $next
