@@ -2,7 +2,8 @@
  * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
  * to `agent.generate()`. Run with `pnpm bench` from packages/memory (`--only=prepare|save|agent`, `--variant=<part of a
  * prepare variant's name>`, `--quick` without the 100,000-message threads). Figures are medians (p95 in brackets)
- * with ratios against a baseline measured in the same run.
+ * with ratios against a baseline measured in the same run; a prepare variant's sizes are measured in alternating
+ * rounds, so that the machine's drift lands on all of them alike.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,7 +135,9 @@ async function benchPrepare(): Promise<void> {
   const pick = process.argv.find((argument) => argument.startsWith('--variant='))?.slice('--variant='.length);
   for (const variant of variants.filter((candidate) => pick === undefined || candidate.name.includes(pick))) {
     console.log(`${variant.name}`);
-    let base: Figure | undefined;
+    // every size is set up first, then measured in alternating rounds: this VM's speed drifts by tens of percent over
+    // seconds, and measuring the sizes one after another put that drift into their ratios
+    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[] }> = [];
     for (const size of sizes) {
       const setupStart = performance.now();
       const vector = variant.vector?.();
@@ -156,13 +159,31 @@ async function benchPrepare(): Promise<void> {
         const second = await check();
         found = first && second ? '  recall found the planted message' : `  RECALL MISSED the planted message (${first ? 'found' : 'missed'}, then ${second ? 'found' : 'missed'})`;
       }
-      let counter = 0;
-      const figure = await measure(() => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`)), 2000);
+      cases.push({ size, memory, dispose, setup, found, samples: [] });
+    }
+    let counter = 0;
+    const call = (memory: Memory) => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`));
+    for (const entry of cases) for (let index = 0; index < 200; index++) await call(entry.memory);
+    const end = performance.now() + 3000 * cases.length;
+    for (let round = 0; round < 80 && (round < 10 || performance.now() < end); round++) {
+      for (let offset = 0; offset < cases.length; offset++) {
+        const entry = cases[(round + offset) % cases.length]!;
+        for (let index = 0; index < 25; index++) {
+          const start = performance.now();
+          await call(entry.memory);
+          entry.samples.push(performance.now() - start);
+        }
+      }
+    }
+    let base: Figure | undefined;
+    for (const entry of cases) {
+      const samples = entry.samples.sort((a, b) => a - b);
+      const figure = { median: samples[Math.floor(samples.length / 2)]!, p95: samples[Math.floor(samples.length * 0.95)]! };
       base ??= figure;
-      const threads = variant.perThread === undefined ? '' : ` in ${Math.ceil(size / variant.perThread)} threads`;
-      console.log(`  ${String(size).padStart(7)} messages${threads}: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(setup / 1000).toFixed(1)} s)${found}`);
-      await memory.close();
-      await dispose();
+      const threads = variant.perThread === undefined ? '' : ` in ${Math.ceil(entry.size / variant.perThread)} threads`;
+      console.log(`  ${String(entry.size).padStart(7)} messages${threads}: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(entry.setup / 1000).toFixed(1)} s)${entry.found}`);
+      await entry.memory.close();
+      await entry.dispose();
     }
   }
   rmSync(directory, { recursive: true, force: true });
