@@ -378,7 +378,7 @@
     (if (i32.eq (local.get $mode) (i32.const 1)) (then (return (i32.const 1))))
     (call $accept (local.get $slot)))
 
-;; Marks the unvisited neighbours of `current` on layer 0 as visited, lists them at `freshList` and writes their
+  ;; Marks the unvisited neighbours of `current` on layer 0 as visited, lists them at `freshList` and writes their
   ;; distances (f32) 1024 bytes further on; returns the end of the list.
   (func $score_neighbours (param $current i32) (result i32)
     (local $links i32) (local $end i32) (local $neighbor i32) (local $mark i32) (local $byte i32) (local $bit i32)
@@ -488,7 +488,8 @@
   ;; The search of `search` when every node may be a result: one list of the best `ef` nodes seen, sorted by
   ;; distance, each with an "expanded" flag (the slot's top bit), in the result region. The closest unexpanded node
   ;; is expanded next, and its closer neighbours are inserted in place (the farthest entry drops out when full): the
-  ;; same nodes in the same order as the two heaps, without their sift-downs. Ends when every entry is expanded.
+  ;; same nodes in the same order as the two heaps (up to ties in distance), without their sift-downs. Ends when every
+  ;; entry is expanded.
   (func $search_list (param $entry i32) (param $ef i32) (result i32)
     (local $base i32) (local $size i32) (local $cursor i32) (local $at i32) (local $current i32) (local $links i32)
     (local $fresh i32) (local $out i32) (local $distance f32) (local $low i32) (local $count i32) (local $half i32)
