@@ -89,6 +89,11 @@ const indexSizeRefresh = 256;
 /** Recalls a scope seen to be narrow keeps its filter before an unfiltered query is tried again. */
 const narrowScopeRetry = 64;
 
+/** The key of a recall scope in `#narrowScopes`. */
+function scopeKey(scope: 'thread' | 'resource', threadId: string, resourceId: string): string {
+  return `${scope}:${scope === 'thread' ? threadId : resourceId}`;
+}
+
 /**
  * Conversation memory for agents: threads, the last messages, semantic recall, working memory,
  * importance-based cleanup and a token budget, over any `MemoryStore`.
@@ -640,13 +645,13 @@ export class Memory implements AgentMemory {
       );
     }
     if (this.#indexSize === undefined || this.#indexSize <= smallIndex) return false;
-    const filteredUntil = this.#narrowScopes.get(`${scope}:${scope === 'thread' ? threadId : resourceId}`);
+    const filteredUntil = this.#narrowScopes.get(scopeKey(scope, threadId, resourceId));
     return filteredUntil === undefined || filteredUntil <= tick;
   }
 
   #learnCoverage(scope: 'thread' | 'resource', threadId: string, resourceId: string, coverage: ScopeCoverage | undefined): void {
     if (!coverage) return;
-    const key = `${scope}:${scope === 'thread' ? threadId : resourceId}`;
+    const key = scopeKey(scope, threadId, resourceId);
     if (coverage.inScope * 2 >= coverage.returned) {
       this.#narrowScopes.delete(key);
       return;
