@@ -1,7 +1,8 @@
 /**
  * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
  * to `agent.generate()`. Run with `pnpm bench` from packages/memory (`--only=prepare|save|agent`, `--variant=<part of a
- * prepare variant's name>`, `--quick` without the 100,000-message threads). Figures are medians (p95 in brackets)
+ * prepare variant's name>`, `--quick` without the 100,000-message threads, `--breakdown` also times the vector query
+ * inside each measured prepare()). Figures are medians (p95 in brackets)
  * with ratios against a baseline measured in the same run; a prepare variant's sizes are measured in alternating
  * rounds, so that the machine's drift lands on all of them alike.
  */
@@ -17,6 +18,7 @@ import { createOpenAI } from '@mastra-ts/llm-openai';
 import { embeddingsResponse, startFakeOpenAI } from '@mastra-ts/fake-providers/openai';
 
 const quick = process.argv.includes('--quick');
+const breakdown = process.argv.includes('--breakdown');
 const sizes = quick ? [100, 10_000] : [100, 10_000, 100_000];
 const words = ['weather', 'lunch', 'travel', 'budget', 'music', 'garden', 'coffee', 'project', 'meeting', 'holiday', 'books', 'running', 'dinner', 'train', 'paris', 'lisbon'];
 
@@ -137,10 +139,23 @@ async function benchPrepare(): Promise<void> {
     console.log(`${variant.name}`);
     // every size is set up first, then measured in alternating rounds: this VM's speed drifts by tens of percent over
     // seconds, and measuring the sizes one after another put that drift into their ratios
-    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[] }> = [];
+    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[]; querySamples: number[] }> = [];
+    // --breakdown: the vector query's own time inside each measured prepare() (set while that case is measured)
+    let querySamples: number[] | undefined;
     for (const size of sizes) {
       const setupStart = performance.now();
       const vector = variant.vector?.();
+      if (vector && breakdown) {
+        const query = vector.query.bind(vector);
+        vector.query = async (args) => {
+          const start = performance.now();
+          try {
+            return await query(args);
+          } finally {
+            querySamples?.push(performance.now() - start);
+          }
+        };
+      }
       const { store, dispose } = await variant.store();
       const memory = new Memory({
         storage: store,
@@ -159,7 +174,7 @@ async function benchPrepare(): Promise<void> {
         const second = await check();
         found = first && second ? '  recall found the planted message' : `  RECALL MISSED the planted message (${first ? 'found' : 'missed'}, then ${second ? 'found' : 'missed'})`;
       }
-      cases.push({ size, memory, dispose, setup, found, samples: [] });
+      cases.push({ size, memory, dispose, setup, found, samples: [], querySamples: [] });
     }
     let counter = 0;
     const call = (memory: Memory) => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`));
@@ -168,6 +183,7 @@ async function benchPrepare(): Promise<void> {
     for (let round = 0; round < 80 && (round < 10 || performance.now() < end); round++) {
       for (let offset = 0; offset < cases.length; offset++) {
         const entry = cases[(round + offset) % cases.length]!;
+        querySamples = entry.querySamples;
         for (let index = 0; index < 25; index++) {
           const start = performance.now();
           await call(entry.memory);
@@ -182,6 +198,10 @@ async function benchPrepare(): Promise<void> {
       base ??= figure;
       const threads = variant.perThread === undefined ? '' : ` in ${Math.ceil(entry.size / variant.perThread)} threads`;
       console.log(`  ${String(entry.size).padStart(7)} messages${threads}: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(entry.setup / 1000).toFixed(1)} s)${entry.found}`);
+      if (entry.querySamples.length > 0) {
+        const queries = entry.querySamples.sort((a, b) => a - b);
+        console.log(`           of which vector.query: ${format({ median: queries[Math.floor(queries.length / 2)]!, p95: queries[Math.floor(queries.length * 0.95)]! })}`);
+      }
       await entry.memory.close();
       await entry.dispose();
     }
@@ -240,7 +260,7 @@ async function benchAgent(): Promise<void> {
     fallback: embeddingsResponse((input) => input.map((text) => Array.from(createLexicalEmbedderVector(text)))),
   });
   const openAIEmbedder = createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL }).embedding('text-embedding-3-small');
-  const roundTrip = await measure(() => openAIEmbedder.doEmbed({ values: [`${words[turn++ % words.length]} question ${turn}`] }), iterations);
+  const roundTrip = await measure(async () => openAIEmbedder.doEmbed({ values: [`${words[turn++ % words.length]} question ${turn}`] }), iterations);
   console.log(`  one embedding round trip to the fake server, alone   ${format(roundTrip)}`);
   const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: boolean | 'openai' }> = [
     { name: 'in-memory store, last 10                ', store: async () => ({ store: new InMemoryMemoryStore(), dispose: async () => {} }), recall: false },
