@@ -55,6 +55,7 @@ async function timeAsync<T>(run: () => Promise<T>): Promise<{ ms: number; value:
   const value = await run();
   return { ms: cpuMs() - start, value };
 }
+
 /** Writes 8 MiB (more than this machine's 2 MiB of L2 per core), so the next search starts from cold private caches. */
 const evictionBuffer = new Float64Array(1 << 20);
 function evictPrivateCaches(): void {
