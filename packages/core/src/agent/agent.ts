@@ -7,10 +7,6 @@ import { resolveLanguageModel, toLanguageModelV1 } from '../model-router/model-r
 import type { ToolSet } from '../tools/tool.ts';
 import { generateId } from '../utils/generate-id.ts';
 import { runAgentLoop, type LoopInput, type ResolvedModel } from './agent-loop.ts';
-
-const defaultCoolDownMs = 30_000;
-/** The options of a call made without any (never changed: the loop only reads its options). */
-const noOptions: AgentCallOptions<unknown> = Object.freeze({});
 import type {
   AgentCallOptions,
   AgentConfig,
@@ -25,6 +21,29 @@ import { normalizeInput, toPromptMessage, type AgentInput, type ModelMessage } f
 import { AgentStreamResultImpl } from './agent-stream-result.ts';
 import { ReplayStream } from './replay-stream.ts';
 import { RequestContext } from './request-context.ts';
+
+const defaultCoolDownMs = 30_000;
+/** The options of a call made without any (never changed: the loop only reads its options). */
+const noOptions: AgentCallOptions<unknown> = Object.freeze({});
+const noTools: ToolSet = Object.freeze({});
+const noop = (): void => {};
+
+/** The agent's tools with a call's `tools` added (they win on a name clash); `base` itself when the call adds none. */
+function withCallTools(base: ToolSet, callTools: ToolSet | undefined): ToolSet {
+  return callTools ? { ...base, ...callTools } : base;
+}
+
+/** Aborts `controller` when `signal` aborts (at once if it already has); returns what stops listening. */
+function forwardAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (signal === undefined) return noop;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return noop;
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
 
 /** A call resolved and ready to run. */
 interface PreparedRun<Output> {
@@ -181,7 +200,7 @@ export class Agent {
     if (models === undefined || typeof configTools === 'function' || typeof instructions === 'function' || options.memory) {
       return this.#prepareAsync(options, inputMessages, abortSignal, emit);
     }
-    const tools = configTools === undefined ? (options.tools ?? {}) : options.tools ? { ...configTools, ...options.tools } : configTools;
+    const tools = withCallTools(configTools ?? noTools, options.tools);
     return this.#assemble(options, inputMessages, models, tools, instructionTexts(instructions), undefined, [], options.requestContext, abortSignal, emit);
   }
 
@@ -195,9 +214,10 @@ export class Agent {
     let requestContext = options.requestContext;
     const models = this.#models ?? (await this.#resolveModels());
     const configTools = this.#config.tools;
-    let tools: ToolSet =
-      configTools === undefined ? {} : typeof configTools === 'function' ? await configTools({ requestContext: (requestContext ??= new RequestContext()) }) : configTools;
-    if (options.tools) tools = { ...tools, ...options.tools };
+    let tools = withCallTools(
+      configTools === undefined ? noTools : typeof configTools === 'function' ? await configTools({ requestContext: (requestContext ??= new RequestContext()) }) : configTools,
+      options.tools,
+    );
 
     const instructions = options.instructions ?? this.#config.instructions;
     const system = typeof instructions === 'function' ? await this.#resolveInstructions(instructions, (requestContext ??= new RequestContext())) : instructionTexts(instructions);
@@ -314,20 +334,15 @@ export class Agent {
    */
   async stream<Output = unknown>(input: AgentInput, options?: AgentCallOptions<Output>): Promise<AgentStreamResult<Output>> {
     const controller = new AbortController();
-    const external = options?.abortSignal;
-    const forwardAbort = external === undefined ? undefined : (): void => controller.abort(external.reason);
-    if (external) {
-      if (external.aborted) forwardAbort!();
-      // removed when the run settles, so a long-lived signal shared by many calls does not collect listeners
-      else external.addEventListener('abort', forwardAbort!, { once: true });
-    }
+    // removed when the run settles, so a long-lived signal shared by many calls does not collect listeners
+    const stopForwarding = forwardAbort(options?.abortSignal, controller);
     const parts = new ReplayStream<AgentStreamPart>(() => controller.abort(new AbortError({ message: 'The stream consumer stopped reading' })));
     let run: PreparedRun<Output>;
     try {
       const prepared = this.#prepare(input, options, controller.signal, (part) => parts.push(part));
       run = prepared instanceof Promise ? await prepared : prepared;
     } catch (error) {
-      if (external) external.removeEventListener('abort', forwardAbort!);
+      stopForwarding();
       throw error;
     }
     const tracer = run.loop.tracer;
@@ -351,7 +366,7 @@ export class Agent {
         throw normalized;
       } finally {
         parts.close();
-        if (external) external.removeEventListener('abort', forwardAbort!);
+        stopForwarding();
       }
     })();
     result.catch(() => {});
