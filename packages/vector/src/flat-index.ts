@@ -115,15 +115,8 @@ export class FlatIndex implements VectorIndex {
     } else if (filter === undefined) {
       heap.offerAll(matrix.scan(-1, this.#count, squared), this.#count, squared);
     } else {
-      const slots = matrix.slots;
-      let matches = 0;
-      const candidates = options.equalities?.length ? table.postings.candidates(options.equalities, table.metadata, this.#count) : undefined;
-      if (candidates !== undefined) {
-        for (const slot of candidates) if (filter(table.metadata[slot])) slots[matches++] = slot;
-      } else {
-        for (let slot = 0; slot < this.#count; slot++) if (filter(table.metadata[slot])) slots[matches++] = slot;
-      }
-      heap.offerAll(matrix.gather(-1, matches, squared), matches, squared, slots);
+      const matches = table.collect(table.candidates(options.equalities, this.#count), this.#count, filter);
+      heap.offerAll(matrix.gather(-1, matches, squared), matches, squared, matrix.slots);
     }
     const results = heap.sorted().map(({ slot, key }) => table.result(slot, key, options.includeVector));
     return options.minScore === undefined ? results : results.filter((result) => result.score >= options.minScore!);

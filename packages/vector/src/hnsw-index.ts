@@ -687,7 +687,7 @@ export class HnswIndex implements VectorIndex {
     let path: HnswQueryPath = 'graph';
     if (filter !== undefined) {
       // an equality's posting list bounds the matches exactly; otherwise a sample estimates them
-      const candidates = options.equalities?.length ? table.postings.candidates(options.equalities, metadata, this.#slotCount) : undefined;
+      const candidates = table.candidates(options.equalities, this.#slotCount);
       const selectivity = candidates === undefined ? this.#estimateSelectivity(filter) : candidates.size / live;
       const estimatedMatches = selectivity * live;
       if (selectivity < this.settings.exactFilterSelectivity || estimatedMatches <= this.settings.exactFilterMaxMatches) {
@@ -761,18 +761,9 @@ export class HnswIndex implements VectorIndex {
   #exact(filter: MetadataPredicate | undefined, topK: number, candidates?: ReadonlySet<number>): Array<{ slot: number; key: number }> {
     const table = this.#table;
     const matrix = table.matrix;
-    const deleted = this.#deleted;
-    const slots = matrix.slots;
-    let count = 0;
-    if (candidates !== undefined) {
-      for (const slot of candidates) if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
-    } else {
-      for (let slot = 0; slot < this.#slotCount; slot++) {
-        if (deleted[slot] === 0 && (filter === undefined || filter(table.metadata[slot]))) slots[count++] = slot;
-      }
-    }
+    const count = table.collect(candidates, this.#slotCount, filter, this.#deleted);
     const heap = new TopKHeap(topK, table.ids);
-    heap.offerAll(matrix.gather(-1, count, table.squared), count, table.squared, slots);
+    heap.offerAll(matrix.gather(-1, count, table.squared), count, table.squared, matrix.slots);
     return heap.sorted();
   }
 }

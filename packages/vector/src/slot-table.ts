@@ -1,6 +1,6 @@
-import { validateUpsertArgs, type JSONObject, type VectorMetric, type VectorQueryResult } from '@mastra-ts/core';
+import { validateUpsertArgs, type JSONObject, type MetadataPredicate, type VectorMetric, type VectorQueryResult } from '@mastra-ts/core';
 import { cloneJson } from './clone-json.ts';
-import { EqualityPostings } from './equality-postings.ts';
+import { EqualityPostings, type MetadataEquality } from './equality-postings.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import type { VectorIndexEntry } from './vector-index.ts';
 import { VectorMatrix } from './vector-matrix.ts';
@@ -56,6 +56,34 @@ export class SlotTable {
     this.postings.remove(slot, this.metadata[slot]);
     this.metadata[slot] = metadata;
     this.postings.add(slot, metadata);
+  }
+
+  /**
+   * The slots a filtered search may match, from the posting list of one of `equalities` (`undefined`: no list
+   * applies, every slot in `[0, count)` may match).
+   */
+  candidates(equalities: readonly MetadataEquality[] | undefined, count: number): ReadonlySet<number> | undefined {
+    return equalities?.length ? this.postings.candidates(equalities, this.metadata, count) : undefined;
+  }
+
+  /**
+   * Writes to `matrix.slots` the slots among `candidates` (or in `[0, count)` without them) that are not `deleted` and
+   * whose metadata `filter` accepts, in that order; returns how many.
+   */
+  collect(candidates: ReadonlySet<number> | undefined, count: number, filter: MetadataPredicate | undefined, deleted?: Uint8Array): number {
+    const slots = this.matrix.slots;
+    const metadata = this.metadata;
+    let kept = 0;
+    if (candidates !== undefined) {
+      for (const slot of candidates) {
+        if ((deleted === undefined || deleted[slot] === 0) && (filter === undefined || filter(metadata[slot]))) slots[kept++] = slot;
+      }
+    } else {
+      for (let slot = 0; slot < count; slot++) {
+        if ((deleted === undefined || deleted[slot] === 0) && (filter === undefined || filter(metadata[slot]))) slots[kept++] = slot;
+      }
+    }
+    return kept;
   }
 
   /** Moves the entry at `from` into `to` (used by swap-remove). */
