@@ -119,10 +119,11 @@ const factPosition = (index: number, size: number): number =>
  */
 async function fill(memory: Memory, size: number, perThread?: number): Promise<void> {
   const benchMessages = perThread ?? size;
+  const factAt = new Map(facts.map(([fact], index) => [factPosition(index, benchMessages), fact]));
   for (let start = 0; start < benchMessages; start += 1000) {
     const messages = Array.from({ length: Math.min(1000, benchMessages - start) }, (_, offset) => {
-      const fact = facts.findIndex((_, index) => factPosition(index, benchMessages) === start + offset);
-      return fact >= 0 ? { role: 'user' as const, content: facts[fact]![0] } : message(start + offset);
+      const fact = factAt.get(start + offset);
+      return fact === undefined ? message(start + offset) : { role: 'user' as const, content: fact };
     });
     await memory.saveMessages({ threadId: 'bench', resourceId: 'user', messages });
   }
