@@ -83,7 +83,9 @@ export type {
   ListThreadsQuery,
   MemoryStore,
   MessageCursor,
+  MessageSearchHit,
   Page,
+  SearchMessagesQuery,
   StorageMessage,
   StorageResource,
   StorageThread,
@@ -100,6 +102,17 @@ export type {
 export type { ListRecordsQuery, RecordFieldCondition, RecordStore, StoredRecord } from './storage/record-store.ts';
 export type { ListSpansQuery, SpanRecord, TraceStore } from './storage/trace-store.ts';
 export { InMemoryMemoryStore, compareMessagePosition } from './storage/in-memory-memory-store.ts';
+export {
+  defaultMaxDocumentFrequency,
+  isSearchableTerm,
+  messageSearchTerms,
+  messageSearchText,
+  queryTerms,
+  rankSearchHits,
+  searchTerms,
+  termWeight,
+  type SearchPosting,
+} from './storage/message-search.ts';
 export { InMemoryWorkflowStore } from './storage/in-memory-workflow-store.ts';
 export { InMemoryRecordStore } from './storage/in-memory-record-store.ts';
 export { InMemoryTraceStore } from './storage/in-memory-trace-store.ts';

@@ -1,11 +1,14 @@
 import { StorageError } from '../errors/storage-error.ts';
 import { throwIfAborted } from './check-abort.ts';
+import { defaultMaxDocumentFrequency, isSearchableTerm, messageSearchTerms, queryTerms, rankSearchHits, termWeight, type SearchPosting } from './message-search.ts';
 import type {
   ListMessagesQuery,
   ListThreadsQuery,
   MemoryStore,
   MessageCursor,
+  MessageSearchHit,
   Page,
+  SearchMessagesQuery,
   StorageMessage,
   StorageResource,
   StorageThread,
@@ -28,6 +31,9 @@ export class InMemoryMemoryStore implements MemoryStore {
   readonly #messagesByThread = new Map<string, ThreadMessages>();
   readonly #messagesById = new Map<string, StorageMessage>();
   readonly #resources = new Map<string, StorageResource>();
+  /** Keyword index: the ids of the messages containing each term, and each indexed message's terms. */
+  readonly #postings = new Map<string, Set<string>>();
+  readonly #termsById = new Map<string, string[]>();
 
   async saveThread(thread: StorageThread, options?: StoreCallOptions): Promise<StorageThread> {
     throwIfAborted(options?.abortSignal);
@@ -57,7 +63,10 @@ export class InMemoryMemoryStore implements MemoryStore {
   async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
     throwIfAborted(options?.abortSignal);
     const existed = this.#threads.delete(threadId);
-    for (const message of this.#messagesByThread.get(threadId)?.messages ?? []) this.#messagesById.delete(message.id);
+    for (const message of this.#messagesByThread.get(threadId)?.messages ?? []) {
+      this.#messagesById.delete(message.id);
+      this.#unindex(message.id);
+    }
     this.#messagesByThread.delete(threadId);
     return existed;
   }
@@ -79,6 +88,7 @@ export class InMemoryMemoryStore implements MemoryStore {
       if (previous !== undefined) this.#remove(previous);
       this.#messagesByThread.get(message.threadId)!.insert(copy);
       this.#messagesById.set(message.id, copy);
+      this.#index(copy);
       const thread = this.#threads.get(message.threadId)!;
       if (copy.createdAt > thread.updatedAt) thread.updatedAt = new Date(copy.createdAt);
     }
@@ -86,6 +96,49 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   #remove(message: StorageMessage): void {
     this.#messagesByThread.get(message.threadId)?.remove(message);
+    this.#unindex(message.id);
+  }
+
+  #index(message: StorageMessage): void {
+    const terms = messageSearchTerms(message);
+    if (terms.length === 0) return;
+    this.#termsById.set(message.id, terms);
+    for (const term of terms) {
+      let ids = this.#postings.get(term);
+      if (!ids) this.#postings.set(term, (ids = new Set()));
+      ids.add(message.id);
+    }
+  }
+
+  #unindex(id: string): void {
+    const terms = this.#termsById.get(id);
+    if (!terms) return;
+    this.#termsById.delete(id);
+    for (const term of terms) {
+      const ids = this.#postings.get(term);
+      ids?.delete(id);
+      if (ids?.size === 0) this.#postings.delete(term);
+    }
+  }
+
+  async searchMessages(query: SearchMessagesQuery): Promise<MessageSearchHit[]> {
+    throwIfAborted(query.abortSignal);
+    const documents = this.#termsById.size;
+    const cap = query.maxDocumentFrequency ?? defaultMaxDocumentFrequency;
+    const weights = new Map<string, number>();
+    const postings: SearchPosting[] = [];
+    for (const term of queryTerms(query.terms)) {
+      const ids = this.#postings.get(term);
+      if (!ids || !isSearchableTerm(documents, ids.size, cap)) continue;
+      weights.set(term, termWeight(documents, ids.size));
+      for (const id of ids) {
+        const message = this.#messagesById.get(id)!;
+        if (query.threadId !== undefined && message.threadId !== query.threadId) continue;
+        if (query.resourceId !== undefined && message.resourceId !== query.resourceId) continue;
+        postings.push({ term, id, threadId: message.threadId, resourceId: message.resourceId, createdAt: new Date(message.createdAt) });
+      }
+    }
+    return rankSearchHits(postings, weights, query.limit);
   }
 
   async listMessages(query: ListMessagesQuery): Promise<StorageMessage[]> {

@@ -71,6 +71,36 @@ export interface ListThreadsQuery extends StoreCallOptions {
   offset?: number;
 }
 
+/** Query for `searchMessages`: messages sharing rare words with a text. */
+export interface SearchMessagesQuery extends StoreCallOptions {
+  /** Terms to look for, cut by `searchTerms` (only the first 64 are used). */
+  terms: string[];
+  /** Only messages of this thread. */
+  threadId?: string;
+  /** Only messages of this resource. */
+  resourceId?: string;
+  /** At most this many hits, best first. */
+  limit: number;
+  /**
+   * Terms in more messages than this (in the whole store) are too common to search and are skipped, which bounds a
+   * search's work by `terms × maxDocumentFrequency` whatever the store holds (default 50). Terms in more than 1% of
+   * the messages (and in more than two) are skipped too.
+   */
+  maxDocumentFrequency?: number;
+}
+
+/** A message found by `searchMessages`. */
+export interface MessageSearchHit {
+  id: string;
+  threadId: string;
+  resourceId?: string | undefined;
+  createdAt: Date;
+  /** Sum of the matched terms' weights (`termWeight`): higher is better. */
+  score: number;
+  /** The query terms the message contains. */
+  matched: string[];
+}
+
 /** A page of results. */
 export interface Page<T> {
   items: T[];
@@ -99,6 +129,12 @@ export interface MemoryStore {
   countMessages(threadId: string, options?: StoreCallOptions): Promise<number>;
   /** Deletes messages by id; returns how many existed. */
   deleteMessages(ids: string[], options?: StoreCallOptions): Promise<number>;
+  /**
+   * Optional: keyword search. Finds messages (user and assistant text, as `messageSearchTerms` cuts it) that contain
+   * the query's rare terms, scored by the sum of their weights; ties go to the newest. The index is kept by the
+   * store's own writes, in the same transaction.
+   */
+  searchMessages?(query: SearchMessagesQuery): Promise<MessageSearchHit[]>;
   /** Optional: resource-scoped working memory. */
   getResource?(resourceId: string, options?: StoreCallOptions): Promise<StorageResource | null>;
   saveResource?(resource: StorageResource, options?: StoreCallOptions): Promise<StorageResource>;
