@@ -129,10 +129,11 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
   const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: dialectDatabase }), plugins: [new TablePrefixPlugin(prefix)] });
   const queue = acquireWriteQueue(queueKey);
   const connection = new SqliteConnection(db, queue, database, { preparedStatements: settings.preparedStatements ?? true });
+  const memory = new SqliteMemoryStore(connection, prefix);
   let disposed: Promise<void> | undefined;
 
   return {
-    memory: new SqliteMemoryStore(connection),
+    memory,
     workflows: new SqliteWorkflowStore(connection),
     records: new SqliteRecordStore(connection),
     traces: new SqliteTraceStore(connection),
@@ -141,10 +142,12 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
     migrate: async () => {
       await connection.write('migrate', undefined, ({ db: transaction }) => runMigrations(transaction.withoutPlugins(), prefix));
     },
-    dispose: () =>
-      (disposed ??= connection.exclusive('dispose', async () => {
+    dispose: () => {
+      memory.close();
+      return (disposed ??= connection.exclusive('dispose', async () => {
         await db.destroy();
         releaseWriteQueue(queueKey);
-      })),
+      }));
+    },
   };
 }

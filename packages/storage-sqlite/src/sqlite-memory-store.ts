@@ -5,7 +5,9 @@ import type {
   ListMessagesQuery,
   ListThreadsQuery,
   MemoryStore,
+  MessageSearchHit,
   Page,
+  SearchMessagesQuery,
   StorageMessage,
   StorageResource,
   StorageThread,
@@ -13,11 +15,16 @@ import type {
 } from '@mastra-ts/core';
 import type { Selectable } from 'kysely';
 import type { SqliteConnection } from './sqlite-connection.ts';
+import { maxPendingRead, SqliteMessageSearch, type PendingTerms } from './sqlite-message-search.ts';
 import { chunk, fromJsonColumn, toJsonColumn } from './json-column.ts';
 import { PreparedQuery, PreparedQueryVariants, slot } from './prepared-query.ts';
 import type { MessageRow, ResourceRow, ThreadRow } from './sqlite-schema.ts';
 
 const messageChunkSize = 500;
+/** How long saved messages' search documents wait to share one FTS5 transaction, and how many go at once. */
+const flushLingerMs = 10;
+const flushAtOnce = 500;
+const flushBatch = 2000;
 const idChunkSize = 900;
 const threadSlots = ['id', 'resource_id', 'title', 'metadata', 'created_at', 'updated_at'] as const;
 const messageSlots = ['id', 'thread_id', 'resource_id', 'role', 'type', 'content', 'metadata', 'created_at'] as const;
@@ -122,9 +129,14 @@ class MemoryStatements {
 export class SqliteMemoryStore implements MemoryStore {
   readonly #connection: SqliteConnection;
   readonly #statements: MemoryStatements | undefined;
+  readonly #search: SqliteMessageSearch;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
 
-  constructor(connection: SqliteConnection) {
+  /** `prefix`: the storage's table prefix (the keyword index's statements are written without kysely). */
+  constructor(connection: SqliteConnection, prefix = '') {
     this.#connection = connection;
+    this.#search = new SqliteMessageSearch(connection.database, prefix);
     if (connection.preparedStatements) this.#statements = new MemoryStatements(connection);
   }
 
@@ -176,6 +188,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
+    this.#search.forgetCommonTerms();
     return this.#connection.write('deleteThread', options?.abortSignal, async ({ db }) => {
       await db.deleteFrom('messages').where('thread_id', '=', threadId).execute();
       const result = await db.deleteFrom('threads').where('id', '=', threadId).executeTakeFirst();
@@ -193,7 +206,7 @@ export class SqliteMemoryStore implements MemoryStore {
     }
     const statements = this.#statements;
     if (statements) {
-      await this.#connection.writeNow('saveMessages', options?.abortSignal, (abortSignal) => {
+      const pending = await this.#connection.writeNow('saveMessages', options?.abortSignal, (abortSignal) => {
         const exists = statements.threadExists.statement;
         for (const threadId of newestByThread.keys()) {
           if (exists.get(threadId) === undefined) throw missingThread(messages.find((message) => message.threadId === threadId)!);
@@ -215,10 +228,13 @@ export class SqliteMemoryStore implements MemoryStore {
         }
         const touch = statements.touchThread.statement;
         for (const [threadId, newest] of newestByThread) touch.run(newest, threadId);
+        throwIfAborted(abortSignal);
+        return this.#search.index(messages);
       });
+      this.#afterSave(pending);
       return;
     }
-    await this.#connection.write('saveMessages', options?.abortSignal, async ({ db, checkAborted }) => {
+    const pending = await this.#connection.write('saveMessages', options?.abortSignal, async ({ db, checkAborted }) => {
       const threadIds = [...newestByThread.keys()];
       const existing = new Set<string>();
       for (const ids of chunk(threadIds, idChunkSize)) {
@@ -251,7 +267,48 @@ export class SqliteMemoryStore implements MemoryStore {
           .where('id', '=', threadId)
           .execute();
       }
+      checkAborted();
+      // kysely runs on this connection, inside this transaction: the index's synchronous statements join it
+      return this.#search.index(messages);
     });
+    this.#afterSave(pending);
+  }
+
+  /** After a save committed: remembers its pending search documents and schedules their flush into FTS5. */
+  #afterSave(pending: PendingTerms): void {
+    if (pending.size === 0) return;
+    this.#search.committed(pending);
+    this.#scheduleFlush(this.#search.pendingCount >= flushAtOnce ? 0 : flushLingerMs);
+  }
+
+  #scheduleFlush(delayMs: number): void {
+    if (this.#closed || (this.#flushTimer !== undefined && delayMs > 0)) return;
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      // a failed flush loses nothing (pending documents are committed rows, and searches read them); the next save retries
+      this.flushSearchIndex().catch(() => undefined);
+    }, delayMs);
+    this.#flushTimer.unref?.();
+  }
+
+  /**
+   * Moves the pending keyword-search documents into FTS5 now (saves do it on their own, in batches, about 10 ms
+   * later). Searches see pending documents either way; this only makes them cheaper.
+   */
+  async flushSearchIndex(): Promise<void> {
+    for (;;) {
+      const moved = await this.#connection.writeNow('flushSearchIndex', undefined, () => this.#search.flush(flushBatch));
+      this.#search.flushed(moved === 0);
+      if (moved < flushBatch) return;
+    }
+  }
+
+  /** Stops the background flush (the storage's `dispose()` calls this); pending documents stay for the next process. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
   }
 
   async listMessages(query: ListMessagesQuery): Promise<StorageMessage[]> {
@@ -304,6 +361,21 @@ export class SqliteMemoryStore implements MemoryStore {
     });
   }
 
+  async searchMessages(query: SearchMessagesQuery): Promise<MessageSearchHit[]> {
+    // many pending documents (a bulk save): moving them into FTS5 costs less than reading them all
+    if (this.#search.pendingCount >= flushAtOnce) await this.flushSearchIndex();
+    let result = await this.#connection.readNow('searchMessages', query.abortSignal, () => this.#search.search(query));
+    if (result.pending >= maxPendingRead) {
+      // more than a search reads (saved by another process, or before a restart): flush them, then search
+      await this.flushSearchIndex();
+      result = await this.#connection.readNow('searchMessages', query.abortSignal, () => this.#search.search(query));
+    } else if (result.pending > this.#search.pendingCount) {
+      // some pending from another process or from before a restart: flush them soon
+      this.#scheduleFlush(flushLingerMs);
+    }
+    return result.hits;
+  }
+
   async getMessages(ids: string[], options?: StoreCallOptions): Promise<StorageMessage[]> {
     return this.#connection.read('getMessages', options?.abortSignal, async (db) => {
       const found: StorageMessage[] = [];
@@ -326,6 +398,7 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async deleteMessages(ids: string[], options?: StoreCallOptions): Promise<number> {
+    this.#search.forgetCommonTerms();
     return this.#connection.write('deleteMessages', options?.abortSignal, async ({ db }) => {
       let count = 0;
       for (const batch of chunk([...new Set(ids)], idChunkSize)) {

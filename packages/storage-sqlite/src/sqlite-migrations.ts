@@ -3,10 +3,15 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createVectorDocumentOrderMigration } from './migrations/0002-vector-document-order.ts';
+import { createMessageSearchMigration } from './migrations/0003-message-search.ts';
 
 /** Every migration this version knows, by name, in order. */
 export function createMigrations(prefix: string): Record<string, Migration> {
-  return { '0001-initial': createInitialMigration(prefix), '0002-vector-document-order': createVectorDocumentOrderMigration(prefix) };
+  return {
+    '0001-initial': createInitialMigration(prefix),
+    '0002-vector-document-order': createVectorDocumentOrderMigration(prefix),
+    '0003-message-search': createMessageSearchMigration(prefix),
+  };
 }
 
 /** The names of the migration bookkeeping tables for a prefix. */

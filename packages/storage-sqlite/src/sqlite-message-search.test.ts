@@ -1,0 +1,169 @@
+import { createTestMessage, createTestThread } from '@mastra-ts/conformance';
+import { searchTerms, type StorageMessage } from '@mastra-ts/core';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SqliteStorage } from './create-sqlite-storage.ts';
+import { searchToken } from './search-tokens.ts';
+import { TestStorages } from './test-storage.ts';
+
+const storages = new TestStorages();
+afterEach(() => storages.cleanup());
+
+const base = Date.UTC(2026, 0, 1);
+const chatter = (count: number, threadId = 'thread-1'): StorageMessage[] =>
+  Array.from({ length: count }, (_, index) =>
+    createTestMessage({ id: `${threadId}-c${String(index).padStart(5, '0')}`, threadId, content: `we talked about the weather again ${index % 7}`, createdAt: new Date(base + index * 1000) }),
+  );
+const ids = (hits: Array<{ id: string }>): string[] => hits.map((hit) => hit.id);
+
+/** Drops what migration 0003 made, as a database written by the previous version would be. */
+function downgradeToBeforeSearch(file: string, prefix = ''): void {
+  const database = new Database(file);
+  database.exec(
+    `drop trigger "${prefix}messages_search_delete"; drop table "${prefix}message_search_tokens"; drop table "${prefix}message_search_stats"; ` +
+      `drop index "${prefix}messages_search_key"; alter table "${prefix}messages" drop column search_key; alter table "${prefix}messages" drop column search_hash;`,
+  );
+  database.prepare(`delete from "${prefix}kysely_migration" where name = '0003-message-search'`).run();
+  database.close();
+}
+
+describe('SQLite keyword index', () => {
+  it('a database from before the index gets its messages indexed by the migration', async () => {
+    for (const prefix of ['', 'app_']) {
+      const file = storages.file();
+      const old = await storages.open({ path: file, tablePrefix: prefix });
+      await old.memory.saveThread(createTestThread());
+      await old.memory.saveMessages([
+        ...chatter(300),
+        createTestMessage({ id: 'fact', content: [{ type: 'text', text: 'My locker code is Zanzibar' }], createdAt: new Date(base + 900_000) }),
+        createTestMessage({ id: 'tool', role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c', toolName: 't', output: { type: 'text', value: 'zanzibar' } }], createdAt: new Date(base + 900_001) }),
+      ]);
+      await old.dispose();
+      downgradeToBeforeSearch(file, prefix);
+
+      const upgraded = await storages.open({ path: file, tablePrefix: prefix });
+      expect(ids(await upgraded.memory.searchMessages!({ terms: searchTerms('what is the locker code? zanzibar?'), limit: 5 }))).toEqual(['fact']);
+      // the counts carried over: "weather" is in 300 of 301 indexed messages, too common to search
+      expect(await upgraded.memory.searchMessages!({ terms: ['weather'], limit: 5 })).toEqual([]);
+      const database = new Database(file, { readonly: true });
+      expect(database.prepare(`select documents from "${prefix}message_search_stats"`).pluck().get()).toBe(301);
+      database.close();
+      // and the index follows later writes
+      await upgraded.memory.deleteMessages(['fact']);
+      expect(await upgraded.memory.searchMessages!({ terms: ['zanzibar'], limit: 5 })).toEqual([]);
+    }
+  });
+
+  it('searches see saved messages before and after their tokens reach FTS5, also ones a closed process left pending', async () => {
+    const file = storages.file();
+    const first = await storages.open({ path: file });
+    await first.memory.saveThread(createTestThread());
+    await first.memory.saveMessages([...chatter(300), createTestMessage({ id: 'otter', content: 'the otter is called Pip', createdAt: new Date(base + 999_000) })]);
+    const database = new Database(file, { readonly: true });
+    const inFts = (term: string): number => database.prepare('select count(*) from message_search_tokens where message_search_tokens match ?').pluck().get(searchToken(term)) as number;
+    const search = (storage: SqliteStorage, term: string) => storage.memory.searchMessages!({ terms: [term], limit: 5 });
+    // pending: found from the saving process's memory
+    expect(inFts('otter')).toBe(0);
+    expect(ids(await search(first, 'otter'))).toEqual(['otter']);
+    await first.memory.flushSearchIndex();
+    expect(inFts('otter')).toBe(1);
+    expect(ids(await search(first, 'otter'))).toEqual(['otter']);
+    // an edit of a flushed message rewrites its tokens at once
+    await first.memory.saveMessages([createTestMessage({ id: 'otter', content: 'the beaver is called Pip', createdAt: new Date(base + 999_000) })]);
+    expect([inFts('otter'), inFts('beaver')]).toEqual([0, 1]);
+    // pending when the process stops: another one finds them from the messages, and flushes them
+    await first.memory.saveMessages([createTestMessage({ id: 'heron', content: 'a heron named Blue', createdAt: new Date(base + 999_001) })]);
+    await first.dispose();
+    const second = await storages.open({ path: file });
+    expect(inFts('heron')).toBe(0);
+    expect(ids(await search(second, 'heron'))).toEqual(['heron']);
+    await second.memory.flushSearchIndex();
+    expect(inFts('heron')).toBe(1);
+    expect(ids(await search(second, 'beaver'))).toEqual(['otter']);
+    expect(await search(second, 'otter')).toEqual([]);
+    database.close();
+  });
+
+  it('survives VACUUM (tokens point at a search key column, not at rowids VACUUM may renumber)', async () => {
+    const file = storages.file();
+    const storage = await storages.open({ path: file });
+    await storage.memory.saveThread(createTestThread());
+    await storage.memory.saveMessages([...chatter(200), createTestMessage({ id: 'fact', content: 'the spare key is under the gnome', createdAt: new Date(base + 999_000) })]);
+    await storage.memory.deleteMessages(chatter(200).filter((_, index) => index % 2 === 0).map((message) => message.id));
+    await storage.dispose();
+    const database = new Database(file);
+    database.exec('vacuum');
+    database.close();
+    const reopened = await storages.open({ path: file });
+    expect(ids(await reopened.memory.searchMessages!({ terms: searchTerms('where is the gnome'), limit: 3 }))).toEqual(['fact']);
+  });
+
+  it('a term too common to search becomes searchable again once deletes or edits make it rare', async () => {
+    const storage = await storages.open();
+    await storage.memory.saveThread(createTestThread());
+    const geckos = Array.from({ length: 150 }, (_, index) => createTestMessage({ id: `g${index}`, content: `gecko ${index}`, createdAt: new Date(base + 999_000 + index) }));
+    await storage.memory.saveMessages([...chatter(400), ...geckos]);
+    const search = () => storage.memory.searchMessages!({ terms: ['gecko'], limit: 10 });
+    expect(await search()).toEqual([]);
+    expect(await search()).toEqual([]);
+    await storage.memory.deleteMessages(geckos.slice(0, 147).map((message) => message.id));
+    expect(ids(await search())).toEqual(['g149', 'g148', 'g147']);
+    await storage.memory.saveMessages(geckos.slice(0, 147));
+    expect(await search()).toEqual([]);
+    await storage.memory.saveMessages(geckos.slice(0, 148).map((message) => ({ ...message, content: 'lizard' })));
+    expect(ids(await search())).toEqual(['g149', 'g148']);
+  });
+
+  it('deleting a thread through the foreign-key cascade also clears its tokens', async () => {
+    const file = storages.file();
+    const storage = await storages.open({ path: file });
+    await storage.memory.saveThread(createTestThread());
+    await storage.memory.saveMessages([...chatter(100), createTestMessage({ id: 'fact', content: 'walrus', createdAt: new Date(base + 999_000) })]);
+    await storage.memory.flushSearchIndex();
+    const database = new Database(file);
+    database.pragma('foreign_keys = ON');
+    const walrusTokens = database.prepare('select count(*) from message_search_tokens where message_search_tokens match ?').pluck();
+    expect(walrusTokens.get(searchToken('walrus'))).toBe(1);
+    database.prepare('delete from threads where id = ?').run('thread-1');
+    expect(walrusTokens.get(searchToken('walrus'))).toBe(0);
+    expect(database.prepare('select documents from message_search_stats').pluck().get()).toBe(0);
+    database.close();
+  });
+});
+
+describe('SQLite keyword index at scale: 30,000 messages', () => {
+  const scale = new TestStorages();
+  let storage: SqliteStorage;
+  let database: Database.Database;
+  const prepared: string[] = [];
+  afterAll(() => scale.cleanup());
+
+  beforeAll(async () => {
+    database = new Database(scale.file());
+    const prepare = database.prepare.bind(database);
+    database.prepare = ((source: string) => {
+      prepared.push(source);
+      return prepare(source);
+    }) as typeof database.prepare;
+    storage = await scale.open({ database });
+    await storage.memory.saveThread(createTestThread());
+    const messages = chatter(30_000);
+    messages[12_345] = createTestMessage({ id: 'fact', content: 'my passport number ends in 4417', createdAt: messages[12_345]!.createdAt });
+    await storage.memory.saveMessages(messages);
+    database.exec('analyze');
+  }, 120_000);
+
+  it('finds a rare word among common ones, through the FTS5 index and the search key index', async () => {
+    expect(ids(await storage.memory.searchMessages!({ terms: searchTerms('what does my passport number end in?'), threadId: 'thread-1', limit: 5 }))).toEqual(['fact']);
+    const plan = (source: string, parameters: unknown[]): string =>
+      (database.prepare(`explain query plan ${source}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
+    const keys = prepared.find((source) => source.startsWith('select rowid from "message_search_tokens"'));
+    const documents = prepared.find((source) => source.includes('cross join "messages" m'));
+    const pending = prepared.find((source) => source.startsWith('select search_key from'));
+    expect(plan(keys!, ['t0', 1])).toMatch(/SCAN message_search_tokens VIRTUAL TABLE INDEX 0:M/);
+    const documentsPlan = plan(documents!, ['[1]', 'thread-1']);
+    expect(documentsPlan).toMatch(/SEARCH m USING INDEX messages_search_key \(search_key=\?\)/);
+    expect(documentsPlan).not.toMatch(/SCAN m\b/);
+    expect(plan(pending!, [0, 10])).toMatch(/SEARCH messages USING COVERING INDEX messages_search_key \(search_key>\?\)/);
+  });
+});
