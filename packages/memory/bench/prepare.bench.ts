@@ -2,7 +2,8 @@
  * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
  * to `agent.generate()`. Run with `pnpm bench` from packages/memory (`--only=prepare|save|agent`, `--variant=<part of a
  * prepare variant's name>`, `--quick` without the 100,000-message threads, `--breakdown` also times the vector query
- * inside each measured prepare(), `--ef-search=<n>` sets the HNSW variants' efSearch). Figures are medians (p95 in brackets)
+ * and the keyword search inside each measured prepare(), `--ef-search=<n>` sets the HNSW variants' efSearch, `--keywords=off`
+ * recalls by vectors only). Figures are medians (p95 in brackets)
  * with ratios against a baseline measured in the same run; a prepare variant's sizes are measured in alternating
  * rounds, so that the machine's drift lands on all of them alike.
  */
@@ -21,6 +22,8 @@ const quick = process.argv.includes('--quick');
 const breakdown = process.argv.includes('--breakdown');
 // --ef-search=<n>: the HNSW variants' efSearch (default: the vector package's, 80)
 const efSearch = process.argv.find((argument) => argument.startsWith('--ef-search='))?.slice('--ef-search='.length);
+// --keywords=off: recall by vectors only (semanticRecall.keywords: false), to compare against the default
+const keywords = process.argv.includes('--keywords=off') ? { keywords: false } : {};
 const hnswStore = (): LocalVectorStore => new LocalVectorStore({ index: 'hnsw', ...(efSearch ? { hnsw: { efSearch: Number(efSearch) } } : {}) });
 const sizes = quick ? [100, 10_000] : [100, 10_000, 100_000];
 const words = ['weather', 'lunch', 'travel', 'budget', 'music', 'garden', 'coffee', 'project', 'meeting', 'holiday', 'books', 'running', 'dinner', 'train', 'paris', 'lisbon'];
@@ -177,9 +180,11 @@ async function benchPrepare(): Promise<void> {
     console.log(`${variant.name}`);
     // every size is set up first, then measured in alternating rounds: this VM's speed drifts by tens of percent over
     // seconds, and measuring the sizes one after another put that drift into their ratios
-    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[]; querySamples: number[] }> = [];
-    // --breakdown: the vector query's own time inside each measured prepare() (set while that case is measured)
+    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[]; querySamples: number[]; searchSamples: number[] }> = [];
+    // --breakdown: the vector query's and the keyword search's own times inside each measured prepare() (set while that
+    // case is measured)
     let querySamples: number[] | undefined;
+    let searchSamples: number[] | undefined;
     for (const size of sizes) {
       const setupStart = performance.now();
       const vector = variant.vector?.();
@@ -195,9 +200,20 @@ async function benchPrepare(): Promise<void> {
         };
       }
       const { store, dispose } = await variant.store();
+      if (vector && breakdown && store.searchMessages) {
+        const search = store.searchMessages.bind(store);
+        // the time until the call returns its promise: both stores search synchronously there, and the promise then waits
+        // for the query's embedding and the history read that run alongside it
+        store.searchMessages = (query) => {
+          const start = performance.now();
+          const result = search(query);
+          searchSamples?.push(performance.now() - start);
+          return result;
+        };
+      }
       const memory = new Memory({
         storage: store,
-        ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } } : { options: { lastMessages: 10 } }),
+        ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...keywords } } } : { options: { lastMessages: 10 } }),
       });
       await fill(memory, size, variant.perThread);
       // measured once the HNSW graph holds every vector (@mastra-ts/vector inserts into the graph in the background)
@@ -215,7 +231,7 @@ async function benchPrepare(): Promise<void> {
         const halfway = await recalls(facts[plantedIndex]!);
         found = `  recall found ${recalled}/${facts.length} planted facts (${halfway ? 'the one halfway among them' : 'NOT the one halfway'})`;
       }
-      cases.push({ size, memory, dispose, setup, found, samples: [], querySamples: [] });
+      cases.push({ size, memory, dispose, setup, found, samples: [], querySamples: [], searchSamples: [] });
     }
     let counter = 0;
     const call = (memory: Memory) => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`));
@@ -225,6 +241,7 @@ async function benchPrepare(): Promise<void> {
       for (let offset = 0; offset < cases.length; offset++) {
         const entry = cases[(round + offset) % cases.length]!;
         querySamples = entry.querySamples;
+        searchSamples = entry.searchSamples;
         for (let index = 0; index < 25; index++) {
           const start = performance.now();
           await call(entry.memory);
@@ -239,9 +256,10 @@ async function benchPrepare(): Promise<void> {
       base ??= figure;
       const threads = variant.perThread === undefined ? '' : ` in ${Math.ceil(entry.size / variant.perThread)} threads`;
       console.log(`  ${String(entry.size).padStart(7)} messages${threads}: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(entry.setup / 1000).toFixed(1)} s)${entry.found}`);
-      if (entry.querySamples.length > 0) {
-        const queries = entry.querySamples.sort((a, b) => a - b);
-        console.log(`           of which vector.query: ${format({ median: queries[Math.floor(queries.length / 2)]!, p95: queries[Math.floor(queries.length * 0.95)]! })}`);
+      for (const [label, list] of [['vector.query', entry.querySamples], ['keyword search', entry.searchSamples]] as const) {
+        if (list.length === 0) continue;
+        const sorted = list.sort((a, b) => a - b);
+        console.log(`           of which ${label}: ${format({ median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.floor(sorted.length * 0.95)]! })}`);
       }
       await entry.memory.close();
       await entry.dispose();
@@ -251,11 +269,18 @@ async function benchPrepare(): Promise<void> {
 }
 
 async function benchSave(): Promise<void> {
-  console.log('\n## save(): 2 messages per call into one thread (in-memory store)\n');
+  console.log('\n## save(): 2 messages per call into one thread\n');
+  const directory = mkdtempSync(path.join(tmpdir(), 'memory-save-bench-'));
   let base: number | undefined;
-  for (const recall of [false, true]) {
+  for (const [recall, sqlite] of [
+    [false, false],
+    [true, false],
+    [false, true],
+  ] as const) {
+    const storage = sqlite ? createSqliteStorage({ path: path.join(directory, 'save.db') }) : undefined;
+    await storage?.migrate();
     const memory = new Memory({
-      storage: new InMemoryMemoryStore(),
+      storage: storage?.memory ?? new InMemoryMemoryStore(),
       ...(recall ? { embedder: createLexicalEmbedder({ dimensions: 128 }), vector: new InMemoryVectorStore(), options: { semanticRecall: true } } : {}),
     });
     const calls = 5000;
@@ -274,9 +299,12 @@ async function benchSave(): Promise<void> {
     const perSecond = (calls * 2) / (elapsed / 1000);
     base ??= perSecond;
     console.log(
-      `  ${recall ? 'with recall (embedding queued)' : 'history only                  '}: ${Math.round(perSecond).toLocaleString('en').padStart(9)} messages/s  ${(perSecond / base).toFixed(2)}x${recall ? `   (background embedding of ${calls * 2} messages: ${flush.toFixed(0)} ms)` : ''}`,
+      `  ${sqlite ? 'SQLite file (messages and their keyword index), history only' : recall ? 'in-memory store, with recall (embedding queued)   ' : 'in-memory store, history only                     '}: ${Math.round(perSecond).toLocaleString('en').padStart(9)} messages/s  ${(perSecond / base).toFixed(2)}x${recall ? `   (background embedding of ${calls * 2} messages: ${flush.toFixed(0)} ms)` : ''}`,
     );
+    await memory.close();
+    await storage?.dispose();
   }
+  rmSync(directory, { recursive: true, force: true });
 }
 
 async function benchAgent(): Promise<void> {
@@ -356,7 +384,7 @@ async function benchAgent(): Promise<void> {
     const memory = new Memory({
       storage: store,
       ...(row.recall
-        ? { embedder: row.recall === 'openai' ? openAIEmbedder : createLexicalEmbedder({ dimensions: 128 }), vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1 } } }
+        ? { embedder: row.recall === 'openai' ? openAIEmbedder : createLexicalEmbedder({ dimensions: 128 }), vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...keywords } } }
         : { options: { lastMessages: 10 } }),
     });
     // a thread with history, embedded: recall has something to find from the first call on

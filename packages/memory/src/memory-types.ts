@@ -25,8 +25,15 @@ export interface SemanticRecallOptions {
   messageRange?: number | { before: number; after: number };
   /** Search only the current thread, or every thread of the resource (default `thread`). */
   scope?: 'thread' | 'resource';
-  /** Ignore hits scoring below this similarity. */
+  /** Ignore vector hits scoring below this similarity (keyword hits are not affected). */
   minScore?: number;
+  /**
+   * Keyword search next to the vectors (default `true`, when the store has `searchMessages`): messages sharing the
+   * new message's rare words (a name, a code, a number) are recalled even when the vector index misses them, and
+   * the two rankings are fused (reciprocal rank fusion). `maxDocumentFrequency` bounds which words count as rare
+   * (default 100 messages; see `SearchMessagesQuery`). `false` recalls by vectors only.
+   */
+  keywords?: boolean | { maxDocumentFrequency?: number };
 }
 
 /** Working memory settings: a markdown template, or a schema whose updates are deep-merged. */

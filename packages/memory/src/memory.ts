@@ -12,6 +12,7 @@ import {
   type MastraStorage,
   type MemoryStore,
   type MessageCursor,
+  type MessageSearchHit,
   type ModelMessage,
   type StorageMessage,
   type StorageThread,
@@ -27,7 +28,7 @@ import { KeyedLock } from './keyed-lock.ts';
 import type { GenerateTitleOptions, ImportanceScorer, MemoryMessageInput, MemoryOptions, Tokenizer, WorkingMemoryOptions } from './memory-types.ts';
 import { embeddableText, messageText, messageType, toModelMessage, toStorageContent } from './message-conversion.ts';
 import { resolveOptions, type ResolvedOptions } from './resolve-options.ts';
-import { recalledFrame, recallMessages, renderRecalled, type RecallGroup, type ScopeCoverage } from './semantic-recall.ts';
+import { recalledFrame, recallMessages, renderRecalled, searchKeywords, type RecallGroup, type ScopeCoverage } from './semantic-recall.ts';
 import { generateThreadTitle } from './title-generation.ts';
 import { countMessageTokens, countTextTokens, estimateTokenizer, trimToBudget } from './token-budget.ts';
 import { applyWorkingMemoryUpdate, createUpdateWorkingMemoryTool, defaultWorkingMemoryTemplate, updateWorkingMemoryToolName, workingMemorySystemText } from './working-memory.ts';
@@ -493,34 +494,32 @@ export class Memory implements AgentMemory {
       // a new call: the same message object sent again is a new message (only a retried save reuses ids)
       else this.#identities.delete(message);
     }
-    const queryText = resolved.semanticRecall ? lastUserText(args.input) : '';
-    // the query's embedding first: a remote embedder's request is then in flight while the history is read
-    const [queryVector, historyAll, workingMemoryText] = await Promise.all([
+    const recall = resolved.semanticRecall;
+    const queryText = recall ? lastUserText(args.input) : '';
+    // the query's embedding first: a remote embedder's request is then in flight while the history is read and the
+    // keywords are searched (for at most the last messages and the input beyond topK: those are dropped from the hits)
+    const [queryVector, historyAll, workingMemoryText, keywordHits] = await Promise.all([
       queryText ? this.#embedQuery(queryText, args.abortSignal) : undefined,
       this.#loadHistory(args.threadId, resolved.lastMessages, args.abortSignal),
       this.#loadWorkingMemory(resolved.workingMemory, thread, args.resourceId, args.abortSignal),
+      recall && queryText
+        ? searchKeywords({
+            store: this.#store,
+            text: queryText,
+            keywords: recall.keywords,
+            scope: recall.scope,
+            threadId: args.threadId,
+            resourceId: args.resourceId,
+            limit: recall.topK + resolved.lastMessages + args.input.length,
+            abortSignal: args.abortSignal,
+          })
+        : undefined,
     ]);
     const history = inputIds.size === 0 ? historyAll : historyAll.filter((entry) => !inputIds.has(entry.id));
     let groups: RecallGroup[] = [];
     if (queryVector && resolved.semanticRecall) {
-      const recalled = await recallMessages({
-        store: this.#store,
-        vector: this.#vector,
-        indexName: this.#indexName,
-        queryVector,
-        topK: resolved.semanticRecall.topK,
-        before: resolved.semanticRecall.before,
-        after: resolved.semanticRecall.after,
-        scope: resolved.semanticRecall.scope,
-        threadId: args.threadId,
-        resourceId: args.resourceId,
-        excludeIds: new Set([...historyAll.map((entry) => entry.id), ...inputIds]),
-        minScore: resolved.semanticRecall.minScore,
-        abortSignal: args.abortSignal,
-        checkScopeOnResults: this.#planUnfiltered(resolved.semanticRecall.scope, args.threadId, args.resourceId),
-      });
-      this.#learnCoverage(resolved.semanticRecall.scope, args.threadId, args.resourceId, recalled.coverage);
-      groups = recalled.groups;
+      const excludeIds = new Set([...historyAll.map((entry) => entry.id), ...inputIds]);
+      groups = await this.#recallGroups(queryVector, keywordHits, resolved.semanticRecall, args.threadId, args.resourceId, excludeIds, args.abortSignal);
       if (thread) await this.#checkRecovery(thread, args.resourceId, resolved.semanticRecall.scope, historyAll[historyAll.length - 1]);
     }
 
@@ -609,7 +608,22 @@ export class Memory implements AgentMemory {
 
   async #recall(text: string, resolved: ResolvedOptions, threadId: string, resourceId: string, history: HistoryEntry[], abortSignal: AbortSignal | undefined): Promise<RecallGroup[]> {
     const recall = resolved.semanticRecall!;
+    const excludeIds = new Set(history.map((entry) => entry.id));
+    const limit = recall.topK + excludeIds.size;
+    const keywordHits = searchKeywords({ store: this.#store, text, keywords: recall.keywords, scope: recall.scope, threadId, resourceId, limit, abortSignal });
     const queryVector = await this.#embedQuery(text, abortSignal);
+    return this.#recallGroups(queryVector, keywordHits ? await keywordHits : undefined, recall, threadId, resourceId, excludeIds, abortSignal);
+  }
+
+  async #recallGroups(
+    queryVector: number[],
+    keywordHits: MessageSearchHit[] | undefined,
+    recall: NonNullable<ResolvedOptions['semanticRecall']>,
+    threadId: string,
+    resourceId: string,
+    excludeIds: ReadonlySet<string>,
+    abortSignal: AbortSignal | undefined,
+  ): Promise<RecallGroup[]> {
     const { groups, coverage } = await recallMessages({
       store: this.#store,
       vector: this.#vector,
@@ -621,10 +635,11 @@ export class Memory implements AgentMemory {
       scope: recall.scope,
       threadId,
       resourceId,
-      excludeIds: new Set(history.map((entry) => entry.id)),
+      excludeIds,
       minScore: recall.minScore,
       abortSignal,
       checkScopeOnResults: this.#planUnfiltered(recall.scope, threadId, resourceId),
+      ...(keywordHits ? { keywordHits } : {}),
     });
     this.#learnCoverage(recall.scope, threadId, resourceId, coverage);
     return groups;

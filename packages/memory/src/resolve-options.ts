@@ -1,10 +1,20 @@
-import { TypeValidationError } from '@mastra-ts/core';
+import { defaultMaxDocumentFrequency, TypeValidationError } from '@mastra-ts/core';
 import type { MemoryOptions, SemanticRecallOptions, WorkingMemoryOptions } from './memory-types.ts';
 
 /** Options with defaults applied and validated. */
 export interface ResolvedOptions {
   lastMessages: number;
-  semanticRecall: { topK: number; before: number; after: number; scope: 'thread' | 'resource'; minScore: number | undefined } | undefined;
+  semanticRecall:
+    | {
+        topK: number;
+        before: number;
+        after: number;
+        scope: 'thread' | 'resource';
+        minScore: number | undefined;
+        /** Keyword search's rarity bound, or undefined when keyword search is off. */
+        keywords: { maxDocumentFrequency: number } | undefined;
+      }
+    | undefined;
   workingMemory: WorkingMemoryOptions | undefined;
   tokenBudget: number | undefined;
 }
@@ -29,7 +39,19 @@ export function resolveOptions(base: MemoryOptions, overrides: Record<string, un
     }
     const scope = recall.scope ?? 'thread';
     if (scope !== 'thread' && scope !== 'resource') fail(context, ['semanticRecall', 'scope'], scope, 'scope must be "thread" or "resource"');
-    semanticRecall = { topK, before, after, scope, minScore: recall.minScore };
+    const keywordOption: unknown = recall.keywords ?? true;
+    let keywords: { maxDocumentFrequency: number } | undefined;
+    if (keywordOption !== false) {
+      if (keywordOption !== true && typeof keywordOption !== 'object') {
+        fail(context, ['semanticRecall', 'keywords'], keywordOption, 'keywords must be true, false or { maxDocumentFrequency }');
+      }
+      const maxDocumentFrequency = keywordOption === true ? defaultMaxDocumentFrequency : ((keywordOption as { maxDocumentFrequency?: unknown }).maxDocumentFrequency ?? defaultMaxDocumentFrequency);
+      if (typeof maxDocumentFrequency !== 'number' || !Number.isInteger(maxDocumentFrequency) || maxDocumentFrequency < 1) {
+        fail(context, ['semanticRecall', 'keywords', 'maxDocumentFrequency'], maxDocumentFrequency, 'maxDocumentFrequency must be an integer >= 1');
+      }
+      keywords = { maxDocumentFrequency };
+    }
+    semanticRecall = { topK, before, after, scope, minScore: recall.minScore, keywords };
   }
 
   let workingMemory: WorkingMemoryOptions | undefined;
