@@ -83,6 +83,35 @@ describe('memory routes driven by @mastra/client-js', () => {
     await expect(client.getMemoryThread({ threadId: 'missing', agentId: 'helper' }).get()).rejects.toMatchObject({ status: 404 });
   });
 
+  it('searches a resource by rare words through the store\'s keyword index, best match first, across its threads', async () => {
+    const { mastra, store } = setup();
+    running = await startTestServer(mastra);
+    const at = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 1000);
+    for (const [threadId, resourceId] of [['a', 'user-9'], ['b', 'user-9'], ['c', 'user-7']] as const) {
+      await store.saveThread({ id: threadId, resourceId, createdAt: at(0), updatedAt: at(0) });
+    }
+    const chatter = Array.from({ length: 300 }, (_, index) => ({
+      id: `c${index}`,
+      threadId: index % 2 ? 'a' : 'b',
+      resourceId: 'user-9',
+      role: 'user' as const,
+      content: 'we talked about the weather again',
+      createdAt: at(index + 1),
+    }));
+    await store.saveMessages([
+      ...chatter,
+      { id: 'passport', threadId: 'b', resourceId: 'user-9', role: 'user', content: 'My passport number ends in 4417', createdAt: at(400) },
+      { id: 'number', threadId: 'a', resourceId: 'user-9', role: 'assistant', content: 'The number 4417 is noted', createdAt: at(401) },
+      { id: 'elsewhere', threadId: 'c', resourceId: 'user-7', role: 'user', content: 'my passport ends in 4417 too', createdAt: at(402) },
+    ]);
+    const search = await running.client.searchMemory({ agentId: 'helper', resourceId: 'user-9', searchQuery: 'What does my passport number end in? 4417?' });
+    // not a substring of any message: found by its words, the message with more of them first, only in user-9's threads
+    expect(search.results.map((result) => result.id)).toEqual(['passport', 'number']);
+    expect(search).toMatchObject({ count: 2, searchScope: 'resource', searchType: 'text' });
+    const inThread = await running.client.searchMemory({ agentId: 'helper', resourceId: 'user-9', threadId: 'a', searchQuery: 'passport 4417' });
+    expect(inThread.results.map((result) => result.id)).toEqual(['number']);
+  });
+
   it('serves threads from Mastra storage when no agentId is given', async () => {
     const storage = createInMemoryStorage();
     const mastra = new Mastra({ storage });

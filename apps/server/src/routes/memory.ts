@@ -1,4 +1,4 @@
-import { NotFoundError, generateId, type Agent, type JSONObject, type Mastra, type MemoryStore, type ModelMessage, type StorageMessage, type StorageThread } from '@mastra-ts/core';
+import { NotFoundError, generateId, searchTerms, type Agent, type JSONObject, type Mastra, type MemoryStore, type ModelMessage, type StorageMessage, type StorageThread } from '@mastra-ts/core';
 import { z } from 'zod';
 import { toModelMessages } from '../agent-messages.ts';
 import { HttpError } from '../http-error.ts';
@@ -388,7 +388,7 @@ export function memoryRoutes(): RouteDefinition[] {
       method: 'GET',
       path: '/memory/search',
       family: 'memory',
-      summary: "Search a resource's memory (semantic recall when configured, text match otherwise)",
+      summary: "Search a resource's memory (semantic recall when configured, then the store's keyword index, then text match)",
       query: z.object({ agentId: z.string().min(1), searchQuery: z.string().min(1), resourceId: z.string().min(1), threadId: optionalString(), limit: intQuery(1, 1000) }),
       async handler({ mastra, input, abortSignal }) {
         const target = resolveMemory(mastra, input.agentId);
@@ -400,6 +400,20 @@ export function memoryRoutes(): RouteDefinition[] {
           const recalled = await target.memory.recall({ threadId: input.threadId, resourceId: input.resourceId, last: false, vectorSearchString: input.searchQuery, abortSignal });
           if (recalled.recalled.length > 0) searchType = 'semantic';
           for (const message of recalled.recalled) results.push(searchResult(message));
+        }
+        if (results.length === 0 && target.store.searchMessages) {
+          // the store's keyword index: messages holding the query's rare words, best first, without reading the threads
+          const hits = await target.store.searchMessages({
+            terms: searchTerms(input.searchQuery),
+            ...(input.threadId ? { threadId: input.threadId } : { resourceId: input.resourceId }),
+            limit,
+            abortSignal,
+          });
+          const byId = new Map((await target.store.getMessages(hits.map((hit) => hit.id), { abortSignal })).map((message) => [message.id, message]));
+          for (const hit of hits) {
+            const message = byId.get(hit.id);
+            if (message) results.push(searchResult(message));
+          }
         }
         if (results.length === 0) {
           const needle = input.searchQuery.toLowerCase();
