@@ -1,4 +1,4 @@
-import type { JSONValue, ModelMessage, StorageMessage } from '@mastra-ts/core';
+import { messageSearchText, type JSONValue, type ModelMessage, type StorageMessage } from '@mastra-ts/core';
 
 type Part = { type: string; [key: string]: unknown };
 
@@ -57,17 +57,12 @@ export function messageText(message: { content: JSONValue | ModelMessage['conten
   return texts.join('\n');
 }
 
-/** Text worth embedding: user and assistant text only (tool traffic is noise for similarity). */
+/**
+ * Text worth embedding: user and assistant text only (tool traffic is noise for similarity), the same text keyword
+ * search indexes (core's `messageSearchText`).
+ */
 export function embeddableText(message: { role: string; content: JSONValue | ModelMessage['content'] }): string {
-  if (message.role !== 'user' && message.role !== 'assistant') return '';
-  const content = message.content;
-  if (typeof content === 'string') return content.trim();
-  if (!Array.isArray(content)) return '';
-  return (content as Part[])
-    .filter((part) => part?.type === 'text' && typeof part['text'] === 'string')
-    .map((part) => part['text'] as string)
-    .join('\n')
-    .trim();
+  return messageSearchText(message as { role: string; content: JSONValue });
 }
 
 function binaryToJSON(value: unknown): JSONValue {
