@@ -1,9 +1,9 @@
 /**
  * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
  * to `agent.generate()`. Run with `pnpm bench` from packages/memory (`--only=prepare|save|agent`, `--variant=<part of a
- * prepare variant's name>`, `--quick` without the 100,000-message threads, `--breakdown` also times the vector query
- * and the keyword search inside each measured prepare(), `--ef-search=<n>` sets the HNSW variants' efSearch, `--keywords=off`
- * recalls by vectors only). Figures are medians (p95 in brackets)
+ * prepare variant's name>`, `--quick` without the 100,000-message threads, `--breakdown` also times the vector query,
+ * the keyword search and the message reads inside each measured prepare(), `--ef-search=<n>` sets the HNSW variants'
+ * efSearch, `--keywords=off` recalls by vectors only). Figures are medians (p95 in brackets)
  * with ratios against a baseline measured in the same run; a prepare variant's sizes are measured in alternating
  * rounds, so that the machine's drift lands on all of them alike.
  */
@@ -180,11 +180,14 @@ async function benchPrepare(): Promise<void> {
     console.log(`${variant.name}`);
     // every size is set up first, then measured in alternating rounds: this VM's speed drifts by tens of percent over
     // seconds, and measuring the sizes one after another put that drift into their ratios
-    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[]; querySamples: number[]; searchSamples: number[] }> = [];
+    const cases: Array<{ size: number; memory: Memory; dispose: () => Promise<void>; setup: number; found: string; samples: number[]; querySamples: number[]; searchSamples: number[]; readSamples: number[] }> = [];
     // --breakdown: the vector query's and the keyword search's own times inside each measured prepare() (set while that
     // case is measured)
     let querySamples: number[] | undefined;
     let searchSamples: number[] | undefined;
+    // and the message reads (the last messages, the recalled ones' neighbours), summed per prepare()
+    let readSamples: number[] | undefined;
+    let readTotal = 0;
     for (const size of sizes) {
       const setupStart = performance.now();
       const vector = variant.vector?.();
@@ -211,6 +214,16 @@ async function benchPrepare(): Promise<void> {
           return result;
         };
       }
+      if (vector && breakdown) {
+        const list = store.listMessages.bind(store);
+        // synchronous on both stores: the time until the call returns its promise is the read
+        store.listMessages = (query) => {
+          const start = performance.now();
+          const result = list(query);
+          readTotal += performance.now() - start;
+          return result;
+        };
+      }
       const memory = new Memory({
         storage: store,
         ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...keywords } } } : { options: { lastMessages: 10 } }),
@@ -231,7 +244,7 @@ async function benchPrepare(): Promise<void> {
         const halfway = await recalls(facts[plantedIndex]!);
         found = `  recall found ${recalled}/${facts.length} planted facts (${halfway ? 'the one halfway among them' : 'NOT the one halfway'})`;
       }
-      cases.push({ size, memory, dispose, setup, found, samples: [], querySamples: [], searchSamples: [] });
+      cases.push({ size, memory, dispose, setup, found, samples: [], querySamples: [], searchSamples: [], readSamples: [] });
     }
     let counter = 0;
     const call = (memory: Memory) => memory.prepare(prepareArgs(`${words[counter++ % words.length]} travel plans`));
@@ -242,10 +255,13 @@ async function benchPrepare(): Promise<void> {
         const entry = cases[(round + offset) % cases.length]!;
         querySamples = entry.querySamples;
         searchSamples = entry.searchSamples;
+        readSamples = entry.readSamples;
         for (let index = 0; index < 25; index++) {
           const start = performance.now();
+          readTotal = 0;
           await call(entry.memory);
           entry.samples.push(performance.now() - start);
+          readSamples?.push(readTotal);
         }
       }
     }
@@ -256,7 +272,11 @@ async function benchPrepare(): Promise<void> {
       base ??= figure;
       const threads = variant.perThread === undefined ? '' : ` in ${Math.ceil(entry.size / variant.perThread)} threads`;
       console.log(`  ${String(entry.size).padStart(7)} messages${threads}: ${format(figure)}  ${ratio(figure, base)} of the 100-message case   (setup ${(entry.setup / 1000).toFixed(1)} s)${entry.found}`);
-      for (const [label, list] of [['vector.query', entry.querySamples], ['keyword search', entry.searchSamples]] as const) {
+      for (const [label, list] of [
+        ['vector.query', entry.querySamples],
+        ['keyword search', entry.searchSamples],
+        ['message reads', breakdown && variant.vector ? entry.readSamples : []],
+      ] as const) {
         if (list.length === 0) continue;
         const sorted = list.sort((a, b) => a - b);
         console.log(`           of which ${label}: ${format({ median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.floor(sorted.length * 0.95)]! })}`);
