@@ -68,6 +68,20 @@ describe('keyword recall', () => {
     }
   });
 
+  it('memory.recall() with a search string recalls by keywords too', async () => {
+    for (const [label, store] of await stores()) {
+      const memory = new Memory({ storage: store, vector: new InMemoryVectorStore(), embedder: blindEmbedder, options: { lastMessages: 4, semanticRecall: { topK: 2, messageRange: 0 } } });
+      await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: conversation(240, { 20: fact }) });
+      await memory.flush();
+      const { recalled } = await memory.recall({ threadId: 't1', resourceId: 'u1', vectorSearchString: 'zanzibar locker?' });
+      // with two hits, the best vector hit and the best keyword hit (the fact): they tie in the fusion
+      expect(recalled.map((message) => message.content), label).toContain(fact);
+      expect(recalled, label).toHaveLength(2);
+      const vectorsOnly = await memory.recall({ threadId: 't1', resourceId: 'u1', vectorSearchString: 'zanzibar locker?', semanticRecall: { topK: 2, messageRange: 0, keywords: false } });
+      expect(vectorsOnly.recalled.map((message) => message.content), label).not.toContain(fact);
+    }
+  });
+
   it('keeps to the scope: thread scope does not reach into another thread', async () => {
     for (const [label, store] of await stores()) {
       expect(await askAboutTheLocker(store, { topK: 2, scope: 'thread' }), label).not.toContain(fact);
