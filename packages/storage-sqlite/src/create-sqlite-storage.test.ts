@@ -54,7 +54,8 @@ describe('createSqliteStorage', () => {
       expect(() => createSqliteStorage({ path: ':memory:', cacheSizeMiB })).toThrow(new RegExp(`cacheSizeMiB must be an integer from 1 to 65536 \\(MiB\\), got ${cacheSizeMiB}`));
     }
     expect(() => createSqliteStorage({ path: ':memory:', tablePrefix: 'x; drop' })).toThrow(/tablePrefix|table prefix/);
-    for (const settings of [{ tablePrefix: '1abc' }, { busyTimeoutMs: -1 }, { synchronous: 'OFF' as 'FULL' }]) {
+    expect(() => createSqliteStorage({ path: ':memory:', searchIndex: { optimizeEvery: -1 } })).toThrow(/searchIndex\.optimizeEvery must be a non-negative integer, got -1/);
+    for (const settings of [{ tablePrefix: '1abc' }, { busyTimeoutMs: -1 }, { synchronous: 'OFF' as 'FULL' }, { searchIndex: { optimizeUpTo: 1.5 } }]) {
       let caught: unknown;
       try {
         createSqliteStorage({ path: ':memory:', ...settings });

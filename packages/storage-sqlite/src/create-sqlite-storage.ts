@@ -44,6 +44,14 @@ export interface SqliteStorageSettings {
    * call, which is slower and only meant for comparison.
    */
   preparedStatements?: boolean;
+  /**
+   * The keyword index's upkeep. Each background flush of saved messages into FTS5 adds a segment, and a word's lookup
+   * visits every segment until they are merged; after `optimizeEvery` flushes (default 256) the store merges them all
+   * in the background, while the index holds at most `optimizeUpTo` messages (default 200,000: merging costs about
+   * 40 ms per 50,000 short messages here, during which other writes wait). Above that, call
+   * `storage.memory.optimizeSearchIndex()` when it suits you. `optimizeEvery: 0` turns the automatic merge off.
+   */
+  searchIndex?: { optimizeEvery?: number; optimizeUpTo?: number };
 }
 
 /** Every mastra-ts store on one SQLite file. */
@@ -94,6 +102,12 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new TypeValidationError({ value: synchronous, context: 'sqlite storage settings', issues: [{ path: ['synchronous'], message: `synchronous must be "NORMAL" or "FULL", not "${String(synchronous)}"` }] });
   }
+  for (const key of ['optimizeEvery', 'optimizeUpTo'] as const) {
+    const value = settings.searchIndex?.[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new TypeValidationError({ value, context: 'sqlite storage settings', issues: [{ path: ['searchIndex', key], message: `searchIndex.${key} must be a non-negative integer, got ${String(value)}` }] });
+    }
+  }
 
   let database: Database.Database;
   let owned: boolean;
@@ -129,7 +143,7 @@ export function createSqliteStorage(settings: SqliteStorageSettings = {}): Sqlit
   const db = new Kysely<SqliteSchema>({ dialect: new SqliteDialect({ database: dialectDatabase }), plugins: [new TablePrefixPlugin(prefix)] });
   const queue = acquireWriteQueue(queueKey);
   const connection = new SqliteConnection(db, queue, database, { preparedStatements: settings.preparedStatements ?? true });
-  const memory = new SqliteMemoryStore(connection, prefix);
+  const memory = new SqliteMemoryStore(connection, prefix, settings.searchIndex);
   let disposed: Promise<void> | undefined;
 
   return {

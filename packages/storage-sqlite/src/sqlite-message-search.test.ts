@@ -84,6 +84,49 @@ describe('SQLite keyword index', () => {
     database.close();
   });
 
+  it('optimizeSearchIndex merges FTS5 segments and keeps every search result', async () => {
+    const file = storages.file();
+    const storage = await storages.open({ path: file });
+    await storage.memory.saveThread(createTestThread());
+    for (let batch = 0; batch < 20; batch++) {
+      await storage.memory.saveMessages(
+        Array.from({ length: 10 }, (_, index) => createTestMessage({ id: `b${batch}-${index}`, content: `entry number${batch * 10 + index} about the weather`, createdAt: new Date(base + batch * 100 + index) })),
+      );
+      await storage.memory.flushSearchIndex();
+    }
+    const database = new Database(file, { readonly: true });
+    const dataRows = (): number => database.prepare('select count(*) from message_search_tokens_data').pluck().get() as number;
+    const before = dataRows();
+    const search = async () => ids(await storage.memory.searchMessages!({ terms: ['number7', 'number42', 'number199'], limit: 5 }));
+    const found = await search();
+    expect(found.sort()).toEqual(['b0-7', 'b19-9', 'b4-2']);
+    await storage.memory.optimizeSearchIndex();
+    expect(dataRows()).toBeLessThan(before);
+    expect((await search()).sort()).toEqual(found.sort());
+    database.close();
+  });
+
+  it('merges FTS5 segments on its own every optimizeEvery flushes, up to optimizeUpTo messages', async () => {
+    const segmentRows = async (searchIndex: { optimizeEvery: number; optimizeUpTo?: number }): Promise<number> => {
+      const file = storages.file();
+      const storage = await storages.open({ path: file, searchIndex });
+      await storage.memory.saveThread(createTestThread());
+      for (let batch = 0; batch < 24; batch++) {
+        await storage.memory.saveMessages([createTestMessage({ id: `b${batch}`, content: `entry number${batch}`, createdAt: new Date(base + batch) })]);
+        await storage.memory.flushSearchIndex();
+      }
+      expect(ids(await storage.memory.searchMessages!({ terms: ['number3'], limit: 5 }))).toEqual(['b3']);
+      const database = new Database(file, { readonly: true });
+      // one structure row, and per segment at least one leaf and its index entry: fewer rows, fewer segments
+      const rows = (database.prepare('select count(*) from message_search_tokens_data').pluck().get() as number) + (database.prepare('select count(*) from message_search_tokens_idx').pluck().get() as number);
+      database.close();
+      return rows;
+    };
+    const never = await segmentRows({ optimizeEvery: 0 });
+    expect(await segmentRows({ optimizeEvery: 8 })).toBeLessThan(never);
+    expect(await segmentRows({ optimizeEvery: 8, optimizeUpTo: 5 })).toBe(never);
+  });
+
   it('survives VACUUM (tokens point at a search key column, not at rowids VACUUM may renumber)', async () => {
     const file = storages.file();
     const storage = await storages.open({ path: file });

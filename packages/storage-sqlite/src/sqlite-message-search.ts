@@ -230,6 +230,16 @@ export class SqliteMessageSearch {
     return { hits, pending: pending.length };
   }
 
+  /** How many messages the index holds. */
+  documents(): number {
+    return (this.#prepared.stats.get() as StatsRow).documents;
+  }
+
+  /** Merges FTS5's segments into one (call inside a write transaction): its cost grows with the index. */
+  optimize(): void {
+    this.#prepared.optimize.run();
+  }
+
   /** Forgets which terms were seen to be common (after deletes, which can make a term rare again). */
   forgetCommonTerms(): void {
     this.#common.clear();
@@ -263,6 +273,7 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     messageOfKey: prepare(`select role, content from ${messages} where search_key = ?`).raw(),
     // the same with their messages' role and content, for a flush
     pendingDocuments: prepare(`select search_key, role, content from ${messages} where search_key > ? order by search_key limit ?`).raw(),
+    optimize: prepare(`insert into ${tokens} (${tokens}) values ('optimize')`),
     // the documents holding a token, up to a bound
     keysOf: prepare(`select rowid from ${tokens} where ${tokens} match ? limit ?`).pluck(),
   };
