@@ -87,8 +87,8 @@ export class SqliteMessageSearch {
     let added = 0;
     for (const message of messages) {
       const terms = messageSearchTerms(message);
-      const state = statements.selectState.get(message.id) as { search_key: number | null; search_hash: number | null };
       if (terms.length === 0) {
+        const state = statements.selectState.get(message.id) as { search_key: number | null };
         if (state.search_key === null) continue;
         // edited to have no words: no longer a document
         statements.deleteTokens.run(state.search_key);
@@ -97,29 +97,30 @@ export class SqliteMessageSearch {
         this.#common.clear();
         continue;
       }
+      stats ??= statements.stats.get() as StatsRow;
+      // one statement: keeps the message's key or gives it the next one, and says nothing when its words did not change
       const hash = termsHash(terms);
-      if (state.search_key === null) {
-        // the usual case, a new message: a key; its tokens wait for the next flush
-        stats ??= statements.stats.get() as StatsRow;
-        const key = stats.next_key++;
-        statements.setKey.run(key, hash, message.id);
+      const changed = statements.keyMessage.get(stats.next_key, hash, message.id, hash) as { search_key: number } | undefined;
+      if (!changed) continue;
+      const key = changed.search_key;
+      if (key === stats.next_key) {
+        // the usual case, a new message: its tokens wait for the next flush
+        stats.next_key++;
         pending.set(key, terms);
         added++;
         continue;
       }
-      if (state.search_hash === hash) continue;
-      statements.setKey.run(state.search_key, hash, message.id);
       // an edit can make a common term rare again
       this.#common.clear();
-      stats ??= statements.stats.get() as StatsRow;
-      if (state.search_key > stats.indexed_through) {
-        pending.set(state.search_key, terms);
+      if (key > stats.indexed_through) {
+        pending.set(key, terms);
       } else {
-        statements.deleteTokens.run(state.search_key);
-        statements.insertTokens.run(state.search_key, tokensOf(terms));
+        statements.deleteTokens.run(key);
+        statements.insertTokens.run(key, tokensOf(terms));
       }
     }
-    if (added !== 0 || stats !== undefined) statements.updateStats.run(added, stats?.next_key ?? null);
+    if (stats !== undefined) statements.updateStats.run(added, stats.next_key);
+    else if (added !== 0) statements.updateStats.run(added, null);
     return pending;
   }
 
@@ -261,7 +262,9 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
   // planned once (see `withStablePlans`)
   const prepare = (sql: string): Database.Statement => database.prepare(withStablePlans(sql));
   return {
-    selectState: prepare(`select search_key, search_hash from ${messages} where id = ?`),
+    selectState: prepare(`select search_key from ${messages} where id = ?`),
+    // a message's key (kept, or the next one) and its terms' hash, only when the hash changed: (next key, hash, id, hash)
+    keyMessage: prepare(`update ${messages} set search_key = coalesce(search_key, ?), search_hash = ? where id = ? and search_hash is not ? returning search_key`),
     setKey: prepare(`update ${messages} set search_key = ?, search_hash = ? where id = ?`),
     insertTokens: prepare(`insert into ${tokens} (rowid, tokens) values (?, ?)`),
     deleteTokens: prepare(`delete from ${tokens} where rowid = ?`),
