@@ -177,8 +177,10 @@ export class SqliteMessageSearch {
       // terms from this process's memory; a message another process saved is read and cut here
       let known = this.#pending.get(key);
       if (!known) {
-        const [role, content] = statements.messageOfKey.get(key) as [string, string];
-        known = messageSearchTerms({ role, content: JSON.parse(content) as JSONValue });
+        const row = statements.messageOfKey.get(key) as [role: string, content: string] | undefined;
+        // deleted by another process between the two reads
+        if (!row) continue;
+        known = messageSearchTerms({ role: row[0], content: JSON.parse(row[1]) as JSONValue });
       }
       pending.push([key, new Set(known)]);
     }
@@ -189,7 +191,11 @@ export class SqliteMessageSearch {
       if (seen !== undefined && !isSearchableTerm(documents, seen, bound)) continue;
       // the term's documents, up to one past the bound
       const keys = statements.keysOf.all(searchToken(term), bound + 1) as number[];
-      for (const [key, held] of pending) if (held.has(term)) keys.push(key);
+      if (pending.length > 0) {
+        // each read is its own snapshot: another process's flush between them can put a pending key in FTS5 too
+        const inFts = new Set(keys);
+        for (const [key, held] of pending) if (held.has(term) && !inFts.has(key)) keys.push(key);
+      }
       if (!isSearchableTerm(documents, keys.length, bound)) {
         if (keys.length > 0) this.#rememberCommon(term, keys.length);
         continue;
