@@ -84,6 +84,26 @@ describe('SQLite keyword index', () => {
     database.close();
   });
 
+  it('two connections to one file (as two processes) find each other\'s pending messages and flush them once', async () => {
+    const file = storages.file();
+    const first = await storages.open({ path: file });
+    const second = await storages.open({ path: file });
+    await first.memory.saveThread(createTestThread());
+    await first.memory.saveMessages([...chatter(300), createTestMessage({ id: 'lynx', content: 'the lynx is called Mira', createdAt: new Date(base + 999_000) })]);
+    const search = async (storage: SqliteStorage) => ids(await storage.memory.searchMessages!({ terms: ['lynx', 'mira'], limit: 5 }));
+    // pending in the first connection's memory: the second reads the message itself
+    expect(await search(second)).toEqual(['lynx']);
+    await second.memory.flushSearchIndex();
+    // flushed by the second: the first finds it in FTS5 once, not also as pending
+    const hits = await first.memory.searchMessages!({ terms: ['lynx', 'mira'], limit: 5 });
+    expect(hits.map((hit) => [hit.id, [...hit.matched].sort()])).toEqual([['lynx', ['lynx', 'mira']]]);
+    await first.memory.flushSearchIndex();
+    expect(await search(first)).toEqual(['lynx']);
+    // deleted through the second: gone for both
+    await second.memory.deleteMessages(['lynx']);
+    expect([await search(first), await search(second)]).toEqual([[], []]);
+  });
+
   it('optimizeSearchIndex merges FTS5 segments and keeps every search result', async () => {
     const file = storages.file();
     const storage = await storages.open({ path: file });
