@@ -103,6 +103,7 @@ export type { ListRecordsQuery, RecordFieldCondition, RecordStore, StoredRecord 
 export type { ListSpansQuery, SpanRecord, TraceStore } from './storage/trace-store.ts';
 export { InMemoryMemoryStore, compareMessagePosition } from './storage/in-memory-memory-store.ts';
 export {
+  compareSearchHits,
   defaultMaxDocumentFrequency,
   isSearchableTerm,
   messageSearchTerms,

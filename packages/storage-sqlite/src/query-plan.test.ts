@@ -3,7 +3,7 @@ import type { StorageMessage } from '@mastra-ts/core';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteStorage } from './create-sqlite-storage.ts';
-import { TestStorages } from './test-storage.ts';
+import { queryPlan, recordPrepared, TestStorages } from './test-storage.ts';
 
 const storages = new TestStorages();
 afterAll(() => storages.cleanup());
@@ -17,7 +17,7 @@ const id = (index: number): string => `m${String(index).padStart(6, '0')}`;
 describe('at scale: 50,000 messages in one thread', () => {
   let storage: SqliteStorage;
   let database: Database.Database;
-  const prepared: string[] = [];
+  let prepared: string[] = [];
 
   /** The query plan of the last statement prepared for `operation`, with every parameter bound to 1. */
   const planOf = async (operation: () => Promise<unknown>): Promise<string> => {
@@ -25,18 +25,12 @@ describe('at scale: 50,000 messages in one thread', () => {
     await operation();
     const source = prepared.slice(before).find((text) => text.startsWith('select'));
     expect(source, 'the operation prepared a new select').toBeDefined();
-    const parameters = (source!.match(/\?/g) ?? []).map(() => 1);
-    const rows = database.prepare(`explain query plan ${source!}`).all(...parameters) as { detail: string }[];
-    return rows.map((row) => row.detail).join('\n');
+    return queryPlan(database, source!);
   };
 
   beforeAll(async () => {
     database = new Database(storages.file());
-    const prepare = database.prepare.bind(database);
-    database.prepare = ((source: string) => {
-      prepared.push(source);
-      return prepare(source);
-    }) as typeof database.prepare;
+    prepared = recordPrepared(database);
     storage = await storages.open({ database });
     await storage.memory.saveThread(createTestThread());
     await storage.memory.saveThread(createTestThread({ id: 'other' }));

@@ -197,12 +197,14 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
-    this.#search.forgetCommonTerms();
-    return this.#connection.write('deleteThread', options?.abortSignal, async ({ db }) => {
+    const existed = await this.#connection.write('deleteThread', options?.abortSignal, async ({ db }) => {
       await db.deleteFrom('messages').where('thread_id', '=', threadId).execute();
       const result = await db.deleteFrom('threads').where('id', '=', threadId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
+    // after the commit: a search in between would otherwise remember counts from before the delete
+    this.#search.forgetCommonTerms();
+    return existed;
   }
 
   async saveMessages(messages: StorageMessage[], options?: StoreCallOptions): Promise<void> {
@@ -427,15 +429,17 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async deleteMessages(ids: string[], options?: StoreCallOptions): Promise<number> {
-    this.#search.forgetCommonTerms();
-    return this.#connection.write('deleteMessages', options?.abortSignal, async ({ db }) => {
-      let count = 0;
+    const count = await this.#connection.write('deleteMessages', options?.abortSignal, async ({ db }) => {
+      let deleted = 0;
       for (const batch of chunk([...new Set(ids)], idChunkSize)) {
         const result = await db.deleteFrom('messages').where('id', 'in', batch).executeTakeFirst();
-        count += Number(result.numDeletedRows);
+        deleted += Number(result.numDeletedRows);
       }
-      return count;
+      return deleted;
     });
+    // after the commit (see deleteThread)
+    this.#search.forgetCommonTerms();
+    return count;
   }
 
   async getResource(resourceId: string, options?: StoreCallOptions): Promise<StorageResource | null> {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteStorage } from './create-sqlite-storage.ts';
 import { searchToken } from './search-tokens.ts';
-import { TestStorages } from './test-storage.ts';
+import { queryPlan, recordPrepared, TestStorages } from './test-storage.ts';
 
 const storages = new TestStorages();
 afterEach(() => storages.cleanup());
@@ -169,7 +169,10 @@ describe('SQLite keyword index', () => {
     const search = () => storage.memory.searchMessages!({ terms: ['gecko'], limit: 10 });
     expect(await search()).toEqual([]);
     expect(await search()).toEqual([]);
-    await storage.memory.deleteMessages(geckos.slice(0, 147).map((message) => message.id));
+    // a search running while the delete is queued still sees the old counts; the delete's commit must forget them
+    const deleting = storage.memory.deleteMessages(geckos.slice(0, 147).map((message) => message.id));
+    expect(await search()).toEqual([]);
+    await deleting;
     expect(ids(await search())).toEqual(['g149', 'g148', 'g147']);
     await storage.memory.saveMessages(geckos.slice(0, 147));
     expect(await search()).toEqual([]);
@@ -198,16 +201,12 @@ describe('SQLite keyword index at scale: 30,000 messages', () => {
   const scale = new TestStorages();
   let storage: SqliteStorage;
   let database: Database.Database;
-  const prepared: string[] = [];
+  let prepared: string[] = [];
   afterAll(() => scale.cleanup());
 
   beforeAll(async () => {
     database = new Database(scale.file());
-    const prepare = database.prepare.bind(database);
-    database.prepare = ((source: string) => {
-      prepared.push(source);
-      return prepare(source);
-    }) as typeof database.prepare;
+    prepared = recordPrepared(database);
     storage = await scale.open({ database });
     await storage.memory.saveThread(createTestThread());
     const messages = chatter(30_000);
@@ -218,8 +217,7 @@ describe('SQLite keyword index at scale: 30,000 messages', () => {
 
   it('finds a rare word among common ones, through the FTS5 index and the search key index', async () => {
     expect(ids(await storage.memory.searchMessages!({ terms: searchTerms('what does my passport number end in?'), threadId: 'thread-1', limit: 5 }))).toEqual(['fact']);
-    const plan = (source: string, parameters: unknown[]): string =>
-      (database.prepare(`explain query plan ${source}`).all(...parameters) as { detail: string }[]).map((row) => row.detail).join('\n');
+    const plan = (source: string, parameters: unknown[]): string => queryPlan(database, source, parameters);
     const keys = prepared.find((source) => source.startsWith('select rowid from "message_search_tokens"'));
     const documents = prepared.find((source) => source.includes('cross join "messages" m'));
     const pending = prepared.find((source) => source.startsWith('select search_key from') && source.includes('search_key >'));

@@ -1,4 +1,5 @@
 import {
+  compareSearchHits,
   defaultMaxDocumentFrequency,
   isSearchableTerm,
   messageSearchTerms,
@@ -224,9 +225,7 @@ export class SqliteMessageSearch {
     if (query.threadId !== undefined) parameters.push(query.threadId);
     if (query.resourceId !== undefined) parameters.push(query.resourceId);
     const rows = select.all(parameters) as Array<[key: number, messageId: string, threadId: string, resourceId: string | null, createdAt: number]>;
-    const score = (row: (typeof rows)[number]): number => scores.get(row[0])!;
-    rows.sort((a, b) => score(b) - score(a) || b[4] - a[4] || (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0));
-    const hits = rows.slice(0, query.limit).map(([key, id, threadId, resourceId, createdAt]) => ({
+    const hits: MessageSearchHit[] = rows.map(([key, id, threadId, resourceId, createdAt]) => ({
       id,
       threadId,
       ...(resourceId === null ? {} : { resourceId }),
@@ -234,6 +233,8 @@ export class SqliteMessageSearch {
       score: scores.get(key)!,
       matched: matched.get(key)!,
     }));
+    hits.sort(compareSearchHits);
+    hits.length = Math.min(hits.length, query.limit);
     return { hits, pending: pending.length };
   }
 

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError, StorageError, TypeValidationError } from 
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFloat32Blob, encodeFloat32Blob } from './float32-blob.ts';
-import { TestStorages } from './test-storage.ts';
+import { queryPlan, recordPrepared, TestStorages } from './test-storage.ts';
 
 const storages = new TestStorages();
 afterEach(() => storages.cleanup());
@@ -104,12 +104,7 @@ describe('SqliteVectorDocumentStore', () => {
 
   it('loads an index through the (index_name, seq) index, without sorting the rows', async () => {
     const database = new Database(storages.file());
-    const prepared: string[] = [];
-    const prepare = database.prepare.bind(database);
-    database.prepare = ((source: string) => {
-      prepared.push(source);
-      return prepare(source);
-    }) as typeof database.prepare;
+    const prepared = recordPrepared(database);
     const { vectors } = await storages.open({ database });
     await vectors.createIndex({ indexName: 'docs', dimension: 2, metric: 'cosine' });
     await vectors.createIndex({ indexName: 'other', dimension: 2, metric: 'cosine' });
@@ -118,7 +113,7 @@ describe('SqliteVectorDocumentStore', () => {
     expect(loaded?.ids).toHaveLength(100);
     expect(loaded?.ids[0]).toMatch(/^docs-0-/);
     const select = prepared.find((source) => source.startsWith('select') && source.includes('"embedding"') && source.includes('order by'));
-    const plan = (database.prepare(`explain query plan ${select!}`).all(1) as { detail: string }[]).map((row) => row.detail).join('\n');
+    const plan = queryPlan(database, select!);
     expect(plan).toContain('vector_documents_index_seq');
     expect(plan).not.toContain('TEMP B-TREE');
   });

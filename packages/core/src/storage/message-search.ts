@@ -94,9 +94,12 @@ export function rankSearchHits(postings: Iterable<SearchPosting>, weights: Reado
       matched: [posting.term],
     });
   }
-  return [...hits.values()]
-    .sort((a, b) => b.score - a.score || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-    .slice(0, Math.max(0, limit));
+  return [...hits.values()].sort(compareSearchHits).slice(0, Math.max(0, limit));
+}
+
+/** The order of search hits: higher score first, then the newest, then the greater id (so the order is total). */
+export function compareSearchHits(a: MessageSearchHit, b: MessageSearchHit): number {
+  return b.score - a.score || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** The distinct query terms a search looks at. */
