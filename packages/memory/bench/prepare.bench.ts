@@ -2,8 +2,8 @@
  * Memory benchmarks: context assembly (`prepare`) as threads grow, save throughput, and the cost memory adds
  * to `agent.generate()`. Run with `pnpm bench` from packages/memory (`--only=prepare|save|agent`, `--variant=<part of a
  * prepare variant's name>`, `--quick` without the 100,000-message threads, `--breakdown` also times the vector query,
- * the keyword search and the message reads inside each measured prepare(), `--ef-search=<n>` sets the HNSW variants'
- * efSearch, `--keywords=off` recalls by vectors only). Figures are medians (p95 in brackets)
+ * the keyword search and the message reads inside each measured prepare(), `--ef-search=<n>` sets recall's
+ * `semanticRecall.efSearch` (the HNSW walk's candidate list; default 48), `--keywords=off` recalls by vectors only). Figures are medians (p95 in brackets)
  * with ratios against a baseline measured in the same run; a prepare variant's sizes are measured in alternating
  * rounds, so that the machine's drift lands on all of them alike.
  */
@@ -20,11 +20,11 @@ import { embeddingsResponse, startFakeOpenAI } from '@mastra-ts/fake-providers/o
 
 const quick = process.argv.includes('--quick');
 const breakdown = process.argv.includes('--breakdown');
-// --ef-search=<n>: the HNSW variants' efSearch (default: the vector package's, 80)
+// --ef-search=<n>: recall's semanticRecall.efSearch, the HNSW walk's candidate list (default memory's, 48)
 const efSearch = process.argv.find((argument) => argument.startsWith('--ef-search='))?.slice('--ef-search='.length);
 // --keywords=off: recall by vectors only (semanticRecall.keywords: false), to compare against the default
-const keywords = process.argv.includes('--keywords=off') ? { keywords: false } : {};
-const hnswStore = (): LocalVectorStore => new LocalVectorStore({ index: 'hnsw', ...(efSearch ? { hnsw: { efSearch: Number(efSearch) } } : {}) });
+const recallSettings = { ...(process.argv.includes('--keywords=off') ? { keywords: false } : {}), ...(efSearch ? { efSearch: Number(efSearch) } : {}) };
+const hnswStore = (): LocalVectorStore => new LocalVectorStore({ index: 'hnsw' });
 const sizes = quick ? [100, 10_000] : [100, 10_000, 100_000];
 const words = ['weather', 'lunch', 'travel', 'budget', 'music', 'garden', 'coffee', 'project', 'meeting', 'holiday', 'books', 'running', 'dinner', 'train', 'paris', 'lisbon'];
 
@@ -226,7 +226,7 @@ async function benchPrepare(): Promise<void> {
       }
       const memory = new Memory({
         storage: store,
-        ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...keywords } } } : { options: { lastMessages: 10 } }),
+        ...(vector ? { vector, embedder: createLexicalEmbedder({ dimensions: 128 }), options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...recallSettings } } } : { options: { lastMessages: 10 } }),
       });
       await fill(memory, size, variant.perThread);
       // measured once the HNSW graph holds every vector (@mastra-ts/vector inserts into the graph in the background)
@@ -404,7 +404,7 @@ async function benchAgent(): Promise<void> {
     const memory = new Memory({
       storage: store,
       ...(row.recall
-        ? { embedder: row.recall === 'openai' ? openAIEmbedder : createLexicalEmbedder({ dimensions: 128 }), vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...keywords } } }
+        ? { embedder: row.recall === 'openai' ? openAIEmbedder : createLexicalEmbedder({ dimensions: 128 }), vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...recallSettings } } }
         : { options: { lastMessages: 10 } }),
     });
     // a thread with history, embedded: recall has something to find from the first call on

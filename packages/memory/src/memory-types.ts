@@ -31,9 +31,17 @@ export interface SemanticRecallOptions {
    * Keyword search next to the vectors (default `true`, when the store has `searchMessages`): messages sharing the
    * new message's rare words (a name, a code, a number) are recalled even when the vector index misses them, and
    * the two rankings are fused (reciprocal rank fusion). `maxDocumentFrequency` bounds which words count as rare
-   * (default 100 messages; see `SearchMessagesQuery`). `false` recalls by vectors only.
+   * (default 50 messages; see `SearchMessagesQuery`). `false` recalls by vectors only.
    */
   keywords?: boolean | { maxDocumentFrequency?: number };
+  /**
+   * How many candidates the vector query's graph walk keeps (HNSW's `ef`, see `VectorQueryArgs.efSearch`), default
+   * 48; stores without a graph index ignore it. Recall needs the best few of several thousand messages, not the exact
+   * nearest 15, and keyword search covers the rare facts a short walk misses, so recall asks for less than the vector
+   * package's general-purpose 80: at 100,000 messages the walk scores about 1,750 rows instead of 2,700. Raise it
+   * (or set it to the store's own value) when the vectors alone must find the closest matches.
+   */
+  efSearch?: number;
 }
 
 /** Working memory settings: a markdown template, or a schema whose updates are deep-merged. */

@@ -195,7 +195,7 @@ export class Memory implements AgentMemory {
     return {
       lastMessages: resolved.lastMessages,
       semanticRecall: resolved.semanticRecall
-        ? { topK: resolved.semanticRecall.topK, messageRange: { before: resolved.semanticRecall.before, after: resolved.semanticRecall.after }, scope: resolved.semanticRecall.scope, ...(resolved.semanticRecall.minScore === undefined ? {} : { minScore: resolved.semanticRecall.minScore }) }
+        ? { topK: resolved.semanticRecall.topK, messageRange: { before: resolved.semanticRecall.before, after: resolved.semanticRecall.after }, scope: resolved.semanticRecall.scope, efSearch: resolved.semanticRecall.efSearch, ...(resolved.semanticRecall.minScore === undefined ? {} : { minScore: resolved.semanticRecall.minScore }) }
         : false,
       workingMemory: workingMemory
         ? {
@@ -637,6 +637,7 @@ export class Memory implements AgentMemory {
       resourceId,
       excludeIds,
       minScore: recall.minScore,
+      efSearch: recall.efSearch,
       abortSignal,
       checkScopeOnResults: this.#planUnfiltered(recall.scope, threadId, resourceId),
       ...(keywordHits ? { keywordHits } : {}),

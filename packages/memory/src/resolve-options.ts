@@ -1,6 +1,9 @@
 import { defaultMaxDocumentFrequency, TypeValidationError } from '@mastra-ts/core';
 import type { MemoryOptions, SemanticRecallOptions, WorkingMemoryOptions } from './memory-types.ts';
 
+/** The vector query's candidate list unless `semanticRecall.efSearch` says otherwise (see `SemanticRecallOptions`). */
+export const defaultRecallEfSearch = 48;
+
 /** Options with defaults applied and validated. */
 export interface ResolvedOptions {
   lastMessages: number;
@@ -13,6 +16,8 @@ export interface ResolvedOptions {
         minScore: number | undefined;
         /** Keyword search's rarity bound, or undefined when keyword search is off. */
         keywords: { maxDocumentFrequency: number } | undefined;
+        /** The vector query's candidate list (`VectorQueryArgs.efSearch`). */
+        efSearch: number;
       }
     | undefined;
   workingMemory: WorkingMemoryOptions | undefined;
@@ -51,7 +56,11 @@ export function resolveOptions(base: MemoryOptions, overrides: Record<string, un
       }
       keywords = { maxDocumentFrequency };
     }
-    semanticRecall = { topK, before, after, scope, minScore: recall.minScore, keywords };
+    const efSearch = recall.efSearch ?? defaultRecallEfSearch;
+    if (!Number.isInteger(efSearch) || efSearch < 1 || efSearch > 10_000) {
+      fail(context, ['semanticRecall', 'efSearch'], recall.efSearch, 'efSearch must be an integer from 1 to 10000 (candidates the vector index keeps per query; default 48)');
+    }
+    semanticRecall = { topK, before, after, scope, minScore: recall.minScore, keywords, efSearch };
   }
 
   let workingMemory: WorkingMemoryOptions | undefined;

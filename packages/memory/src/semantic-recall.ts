@@ -24,6 +24,8 @@ export interface RecallArgs {
   /** Messages already in the context (the last messages). */
   excludeIds: ReadonlySet<string>;
   minScore: number | undefined;
+  /** The vector query's candidate list (`VectorQueryArgs.efSearch`). */
+  efSearch?: number | undefined;
   abortSignal: AbortSignal | undefined;
   /**
    * Query without the scope filter and keep the hits in scope (falling back to a filtered query when too few are):
@@ -136,6 +138,7 @@ async function queryVectors(
       topK: wanted,
       ...(filter ? { filter } : {}),
       ...(args.minScore === undefined ? {} : { minScore: args.minScore }),
+      ...(args.efSearch === undefined ? {} : { efSearch: args.efSearch }),
       ...(args.abortSignal ? { abortSignal: args.abortSignal } : {}),
     });
   let found: VectorQueryResult[] | undefined;

@@ -43,6 +43,34 @@ describe('HnswIndex recall', () => {
     }
   });
 
+  it('takes efSearch per query: the same results as an index set to it, and recall that follows it', () => {
+    const vectors = seededVectors(5_100, 32, 17);
+    const entries = entriesOf(vectors.slice(0, 5_000));
+    const queries = vectors.slice(5_000);
+    const wide = new HnswIndex({ dimension: 32, efSearch: 200 });
+    wide.upsert(entries);
+    const narrow = HnswIndex.restore({ dimension: 32, efSearch: 12 }, wide.serializeGraph(), entries);
+    const exact = new FlatIndex({ dimension: 32 });
+    exact.upsert(entries);
+    for (const query of queries.slice(0, 20)) {
+      expect(wide.search(query, { topK: 10, efSearch: 12 })).toEqual(narrow.search(query, { topK: 10 }));
+      expect(narrow.search(query, { topK: 10, efSearch: 200 })).toEqual(wide.search(query, { topK: 10 }));
+    }
+    const recallAt = (efSearch: number): number => {
+      let hits = 0;
+      for (const query of queries) {
+        const truth = new Set(exact.search(query, { topK: 10 }).map((result) => result.id));
+        hits += wide.search(query, { topK: 10, efSearch }).filter((result) => truth.has(result.id)).length;
+      }
+      return hits / (queries.length * 10);
+    };
+    // uniform random 32-dimension vectors are hard for a graph: a short candidate list visibly misses neighbours
+    expect(recallAt(10)).toBeLessThan(recallAt(200) - 0.05);
+    // never fewer candidates than results: efSearch 1 still returns topK
+    expect(wide.search(queries[0]!, { topK: 10, efSearch: 1 })).toHaveLength(10);
+    expect(() => wide.search(queries[0]!, { topK: 10, efSearch: 0 })).toThrow(/efSearch must be an integer from 1 to 10000, got 0/);
+  });
+
   it('builds the same graph from the same seed and inserts, and a different one from another seed', () => {
     const entries = entriesOf(seededVectors(600, 8, 5));
     const build = (seed: number): Uint8Array => {

@@ -674,7 +674,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   search(vector: ArrayLike<number>, options: VectorSearchOptions): VectorQueryResult[] {
-    resolveQueryVector({ indexName: 'index', vector: vector as number[], topK: options.topK }, this.dimension);
+    resolveQueryVector({ indexName: 'index', vector: vector as number[], topK: options.topK, ...(options.efSearch === undefined ? {} : { efSearch: options.efSearch }) }, this.dimension);
     const table = this.#table;
     table.matrix.setQuery(vector, table.normalize);
     const topK = options.topK;
@@ -683,7 +683,7 @@ export class HnswIndex implements VectorIndex {
     const filter = options.filter;
     const deleted = this.#deleted;
     const metadata = table.metadata;
-    let ef = Math.max(this.settings.efSearch, topK);
+    let ef = Math.max(options.efSearch ?? this.settings.efSearch, topK);
     let path: HnswQueryPath = 'graph';
     if (filter !== undefined) {
       // an equality's posting list bounds the matches exactly; otherwise a sample estimates them

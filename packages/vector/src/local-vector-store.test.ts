@@ -153,6 +153,7 @@ describe('LocalVectorStore arguments and cancellation', () => {
     await expect(store.query({ indexName: 'docs', queryVector: [1, 0], topK: 0 })).rejects.toSatisfy(TypeValidationError.isInstance);
     await expect(store.query({ indexName: 'docs', queryVector: [1, Number.NaN] })).rejects.toThrow(/queryVector\.1: expected a finite number/);
     await expect(store.query({ indexName: 'docs', queryVector: [1, 0], filter: { a: { $regex: 'x' } } })).rejects.toThrow(/unknown operator \$regex/);
+    await expect(store.query({ indexName: 'docs', queryVector: [1, 0], efSearch: 1.5 })).rejects.toThrow(/efSearch: efSearch must be an integer from 1 to 10000, got 1.5/);
     await expect(store.upsert({ indexName: 'nope', vectors: [[1, 0]] })).rejects.toSatisfy(NotFoundError.isInstance);
   });
 
@@ -192,6 +193,8 @@ describe('LocalVectorStore arguments and cancellation', () => {
             const expected = await reference.query({ indexName: 'docs', queryVector: query, ...args });
             const actual = await store.query({ indexName: 'docs', queryVector: query, ...args });
             expect(actual.map((result) => result.id)).toEqual(expected.map((result) => result.id));
+            // a per-query efSearch as wide as the index reaches the same answer (the flat index ignores it)
+            expect((await store.query({ indexName: 'docs', queryVector: query, ...args, efSearch: 400 })).map((result) => result.id)).toEqual(expected.map((result) => result.id));
             actual.forEach((result, index) => expect(result.score).toBeCloseTo(expected[index]!.score, 5));
           }
         }

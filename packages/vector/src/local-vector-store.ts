@@ -320,7 +320,7 @@ export class LocalVectorStore implements VectorStore {
     }
     const filter = args.filter === undefined || Object.keys(args.filter).length === 0 ? undefined : compileMetadataFilter(args.filter);
     const equalities = filter === undefined ? undefined : equalitiesOf(args.filter);
-    return open.index.search(vector, { topK: args.topK ?? 10, filter, equalities, minScore: args.minScore, includeVector: args.includeVector });
+    return open.index.search(vector, { topK: args.topK ?? 10, filter, equalities, minScore: args.minScore, includeVector: args.includeVector, efSearch: args.efSearch });
   }
 
   async delete(args: { indexName: string; ids?: string[]; filter?: MetadataFilter } & StoreCallOptions): Promise<number> {

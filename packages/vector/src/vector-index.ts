@@ -25,6 +25,8 @@ export interface VectorSearchOptions {
   minScore?: number | undefined;
   /** Return the stored vectors too. */
   includeVector?: boolean | undefined;
+  /** Candidates an HNSW walk keeps for this search (at least `topK`), instead of the index's `efSearch`; exact indexes ignore it. */
+  efSearch?: number | undefined;
 }
 
 /** An in-process vector index: what `FlatIndex` and `HnswIndex` share. Methods validate and throw core's typed errors. */

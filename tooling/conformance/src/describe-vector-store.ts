@@ -1,5 +1,5 @@
 import type { VectorStore } from '@mastra-ts/core';
-import { NotFoundError, TypeValidationError } from '@mastra-ts/core';
+import { InMemoryVectorStore, NotFoundError, TypeValidationError } from '@mastra-ts/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoreFactory } from './describe-memory-store.ts';
 
@@ -121,6 +121,20 @@ export function describeVectorStore(name: string, factory: StoreFactory<VectorSt
       const l2 = await store.query({ indexName: 'l2', queryVector: [0, 0], topK: 2 });
       expect(l2.map((result) => result.id)).toEqual(['near', 'far']);
       expect(l2[1]?.score).toBeCloseTo(1 / 6, 5);
+    });
+
+    it('takes efSearch as a per-query hint: a wide one finds the exact top k, a bad one is refused', async () => {
+      await store.createIndex({ indexName: 'docs', dimension: 8 });
+      const vectors = seededVectors(300, 8, 21);
+      await store.upsert({ indexName: 'docs', vectors, ids: vectors.map((_, index) => `v${index}`) });
+      const reference = new InMemoryVectorStore();
+      await reference.createIndex({ indexName: 'docs', dimension: 8 });
+      await reference.upsert({ indexName: 'docs', vectors, ids: vectors.map((_, index) => `v${index}`) });
+      for (const query of seededVectors(3, 8, 22)) {
+        const expected = (await reference.query({ indexName: 'docs', queryVector: query, topK: 5 })).map((result) => result.id);
+        expect((await store.query({ indexName: 'docs', queryVector: query, topK: 5, efSearch: 300 })).map((result) => result.id)).toEqual(expected);
+      }
+      await expect(store.query({ indexName: 'docs', queryVector: vectors[0]!, efSearch: 0 })).rejects.toSatisfy(TypeValidationError.isInstance);
     });
 
     it('minScore drops weak matches', async () => {

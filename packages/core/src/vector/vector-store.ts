@@ -23,6 +23,12 @@ export type VectorQueryArgs = {
   minScore?: number;
   /** Return the stored vectors too. */
   includeVector?: boolean;
+  /**
+   * For approximate graph indexes (HNSW): how many candidates this query's walk keeps (HNSW's `ef`, at least
+   * `topK`), overriding the index's setting. Lower is faster and misses more of the true nearest neighbours.
+   * Exact stores ignore it.
+   */
+  efSearch?: number;
 } & ({ queryVector: number[]; vector?: undefined } | { vector: number[]; queryVector?: undefined }) &
   StoreCallOptions;
 

@@ -54,6 +54,9 @@ export function resolveQueryVector(args: VectorQueryArgs, dimension: number): nu
   if (vector === undefined) fail('queryVector', vector, 'pass the query as queryVector (or vector)');
   assertVector(vector, dimension, 'queryVector');
   if (args.topK !== undefined && (!Number.isInteger(args.topK) || args.topK < 1)) fail('topK', args.topK, `topK must be a positive integer, got ${String(args.topK)}`);
+  if (args.efSearch !== undefined && (!Number.isInteger(args.efSearch) || args.efSearch < 1 || args.efSearch > 10_000)) {
+    fail('efSearch', args.efSearch, `efSearch must be an integer from 1 to 10000, got ${String(args.efSearch)}: it is how many candidates a graph index keeps`);
+  }
   return vector;
 }
 
