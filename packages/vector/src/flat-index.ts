@@ -142,8 +142,12 @@ export class FlatIndex implements VectorIndex {
     if (this.#highs.length < count) this.#highs = new Float64Array(this.#table.matrix.capacity);
     const highs = this.#highs;
     const bounds = new TopKHeap(heap.k, table.ids);
+    const normalize = table.normalize;
+    // one pass, everything in locals: the k-th best lower bound only changes when a row is pushed
+    let lowest = bounds.threshold;
     for (let slot = 0; slot < count; slot++) {
-      const rowNorm = table.normalize ? (norms[slot]! > 0 ? 1 : 0) : norms[slot]!;
+      const norm = norms[slot]!;
+      const rowNorm = normalize ? (norm > 0 ? 1 : 0) : norm;
       const approximate = queryScale * scales[slot]! * sums[slot]!;
       const error = quantized.errorBound(slot);
       let low: number;
@@ -159,7 +163,10 @@ export class FlatIndex implements VectorIndex {
         high = approximate + error + slack;
       }
       highs[slot] = high;
-      if (low >= bounds.threshold) bounds.push(slot, low);
+      if (low >= lowest) {
+        bounds.push(slot, low);
+        lowest = bounds.threshold;
+      }
     }
     const threshold = bounds.threshold;
     const slots = matrix.slots;
