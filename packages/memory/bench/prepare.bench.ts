@@ -4,10 +4,12 @@
  * prepare variant's name>`, `--quick` without the 100,000-message threads, `--breakdown` also times the vector query,
  * the keyword search and the message reads inside each measured prepare(), `--ef-search=<n>` sets recall's
  * `semanticRecall.efSearch` (the HNSW walk's candidate list; default 48), `--keywords=off` recalls by vectors only). Figures are medians (p95 in brackets)
- * with ratios against a baseline measured in the same run; a prepare variant's sizes are measured in alternating
- * rounds, so that the machine's drift lands on all of them alike.
+ * with ratios against a baseline measured in the same run; a prepare variant's sizes, and the agent section's rows
+ * (with the call without memory and the bare embedding round trips), are measured in alternating rounds, so that
+ * the machine's drift lands on all of them alike.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, InMemoryMemoryStore, InMemoryVectorStore, RequestContext, type MemoryStore, type ModelMessage, type VectorStore } from '@mastra-ts/core';
@@ -16,7 +18,7 @@ import { createSqliteStorage } from '@mastra-ts/storage-sqlite';
 import { createLexicalEmbedder, LocalVectorStore } from '@mastra-ts/vector';
 import { Memory } from '../src/index.ts';
 import { createOpenAI } from '@mastra-ts/llm-openai';
-import { embeddingsResponse, startFakeOpenAI } from '@mastra-ts/fake-providers/openai';
+import { startEmbeddingServer } from './fake-embedding-server.ts';
 
 const quick = process.argv.includes('--quick');
 const breakdown = process.argv.includes('--breakdown');
@@ -63,20 +65,6 @@ function message(index: number): ModelMessage {
 interface Figure {
   median: number;
   p95: number;
-}
-
-async function measure(run: () => Promise<unknown>, iterations: number, budgetMs = 3000): Promise<Figure> {
-  const warmupEnd = performance.now() + budgetMs / 3;
-  for (let index = 0; index < Math.min(200, iterations) && performance.now() < warmupEnd; index++) await run();
-  const samples: number[] = [];
-  const end = performance.now() + budgetMs;
-  for (let index = 0; index < iterations && (index < 20 || performance.now() < end); index++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)]!, p95: samples[Math.floor(samples.length * 0.95)]! };
 }
 
 const format = (figure: Figure): string => `${(figure.median * 1000).toFixed(1).padStart(8)} µs [${(figure.p95 * 1000).toFixed(1)}]`;
@@ -340,64 +328,96 @@ async function benchAgent(): Promise<void> {
     await agent.generate(`${words[turn++ % words.length]} question ${turn}`, withMemory ? { memory: { thread: 'bench', resource: 'user' } } : {});
     await new Promise((resolve) => setImmediate(resolve));
   };
-  const baseline = await measure(run(makeAgent(), false), iterations);
-  model.doGenerateCalls.length = 0;
-  console.log(`  no memory                                   ${format(baseline)}  ${(1000 / baseline.median).toFixed(0)} calls/s`);
 
   // an OpenAI embedding model through the real SDK, against the fake OpenAI server: one HTTP round trip per recall
-  const embeddingServer = await startFakeOpenAI({
-    fallback: embeddingsResponse((input) => input.map((text) => Array.from(createLexicalEmbedderVector(text)))),
-  });
+  const embeddingServer = await startEmbeddingServer();
   const openAIEmbedder = createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL }).embedding('text-embedding-3-small');
-  const roundTrip = await measure(async () => openAIEmbedder.doEmbed({ values: [`${words[turn++ % words.length]} question ${turn}`] }), iterations);
-  console.log(`  one embedding round trip to the fake server, alone   ${format(roundTrip)}`);
-  const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: boolean | 'openai' }> = [
-    { name: 'in-memory store, last 10                ', store: async () => ({ store: new InMemoryMemoryStore(), dispose: async () => {} }), recall: false },
-    {
-      name: 'SQLite file, last 10                    ',
-      store: async () => {
-        const storage = createSqliteStorage({ path: path.join(directory, `a-${Date.now()}.db`) });
-        await storage.migrate();
-        return { store: storage.memory, dispose: () => storage.dispose() };
-      },
-      recall: false,
-    },
-    {
-      name: 'SQLite file, last 10 + recall top 5      ',
-      store: async () => {
-        const storage = createSqliteStorage({ path: path.join(directory, `b-${Date.now()}.db`) });
-        await storage.migrate();
-        return { store: storage.memory, dispose: () => storage.dispose() };
-      },
-      recall: true,
-    },
-    {
-      name: 'SQLite, last 10 + recall, OpenAI embeddings (fake server)',
-      store: async () => {
-        const storage = createSqliteStorage({ path: path.join(directory, `c-${Date.now()}.db`) });
-        await storage.migrate();
-        return { store: storage.memory, dispose: () => storage.dispose() };
-      },
-      recall: 'openai',
-    },
-  ];
-  {
-    const storage = createSqliteStorage({ path: path.join(directory, 'floor.db') });
+  const sqliteStore = async (name: string): Promise<{ store: MemoryStore; dispose: () => Promise<void> }> => {
+    const storage = createSqliteStorage({ path: path.join(directory, `${name}.db`) });
     await storage.migrate();
-    const now = new Date();
-    await storage.memory.saveThread({ id: 'floor', resourceId: 'user', createdAt: now, updatedAt: now });
-    let sequence = 0;
-    const floor = await measure(async () => {
-      await storage.memory.listMessages({ threadId: 'floor', order: 'desc', limit: 10 });
+    return { store: storage.memory, dispose: () => storage.dispose() };
+  };
+  const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: boolean | 'openai' }> = [
+    { name: 'in-memory store, last 10', store: async () => ({ store: new InMemoryMemoryStore(), dispose: async () => {} }), recall: false },
+    { name: 'SQLite file, last 10', store: () => sqliteStore('a'), recall: false },
+    { name: 'SQLite file, last 10 + recall top 5', store: () => sqliteStore('b'), recall: true },
+    { name: 'SQLite, last 10 + recall, OpenAI embeddings (fake server)', store: () => sqliteStore('c'), recall: 'openai' },
+  ];
+
+  // each entry is measured in chunks of 25 calls, the entries taking turns round after round, so that the machine's
+  // drift (up to 2x within minutes here) lands on all of them alike and the differences stay comparable
+  interface Entry {
+    name: string;
+    call: () => Promise<unknown>;
+    /** Run after each chunk, outside the timing: lets a row's lingering background work finish before the next row. */
+    settle?: () => Promise<void>;
+    samples: number[];
+    memory?: Memory;
+    vector?: LocalVectorStore;
+    recall?: boolean | 'openai';
+    dispose?: () => Promise<void>;
+    calls: number;
+    requests?: number;
+  }
+  const baseline: Entry = { name: 'no memory', call: run(makeAgent(), false), samples: [], calls: 0 };
+  const roundTrip: Entry = {
+    name: 'one embedding round trip to the fake server, alone',
+    call: async () => openAIEmbedder.doEmbed({ values: [`${words[turn++ % words.length]} question ${turn}`] }),
+    samples: [],
+    calls: 0,
+  };
+  // the same request without the SDK: by fetch, and by node:http on a keep-alive agent (where the round trip's time goes)
+  const embeddingsURL = new URL(`${embeddingServer.baseURL}/embeddings`);
+  const requestBody = (): string => JSON.stringify({ model: 'text-embedding-3-small', input: [`${words[turn++ % words.length]} question ${turn}`], encoding_format: 'float' });
+  const fetchRoundTrip: Entry = {
+    name: '  of which: the same request by fetch, without the SDK',
+    call: async () => {
+      const response = await fetch(embeddingsURL, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' }, body: requestBody() });
+      await response.json();
+    },
+    samples: [],
+    calls: 0,
+  };
+  const keepAlive = new http.Agent({ keepAlive: true });
+  const httpRoundTrip: Entry = {
+    name: '  of which: the same request by node:http',
+    call: () =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(embeddingsURL, { method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            resolve();
+          });
+          response.on('error', reject);
+        });
+        request.on('error', reject);
+        request.end(requestBody());
+      }),
+    samples: [],
+    calls: 0,
+  };
+  // the SQLite reads and writes memory makes per call, done directly
+  const floorStorage = createSqliteStorage({ path: path.join(directory, 'floor.db') });
+  await floorStorage.migrate();
+  const now = new Date();
+  await floorStorage.memory.saveThread({ id: 'floor', resourceId: 'user', createdAt: now, updatedAt: now });
+  let sequence = 0;
+  const floor: Entry = {
+    name: 'floor: the SQLite reads/writes memory makes, done directly',
+    call: async () => {
+      await floorStorage.memory.listMessages({ threadId: 'floor', order: 'desc', limit: 10 });
       const time = Date.now() + sequence;
-      await storage.memory.saveMessages([
+      await floorStorage.memory.saveMessages([
         { id: `f${sequence++}`, threadId: 'floor', resourceId: 'user', role: 'user', content: 'question', createdAt: new Date(time) },
         { id: `f${sequence++}`, threadId: 'floor', resourceId: 'user', role: 'assistant', content: [{ type: 'text', text: 'answer' }], createdAt: new Date(time + 1) },
       ]);
-    }, iterations);
-    console.log(`  floor: the SQLite reads/writes memory makes, done directly  ${format(floor)}`);
-    await storage.dispose();
-  }
+    },
+    samples: [],
+    calls: 0,
+  };
+  const memoryEntries: Entry[] = [];
   for (const row of rows) {
     const { store, dispose } = await row.store();
     const vector = new LocalVectorStore();
@@ -410,32 +430,66 @@ async function benchAgent(): Promise<void> {
     // a thread with history, embedded: recall has something to find from the first call on
     await memory.saveMessages({ threadId: 'bench', resourceId: 'user', messages: Array.from({ length: 200 }, (_, index) => message(index)) });
     await memory.flush();
-    const agent = makeAgent(memory);
-    const turnsBefore = turn;
-    const requestsBefore = embeddingServer.requests.length;
-    const figure = await measure(run(agent, true), iterations);
-    // the background embedding kept up: the index holds (nearly) every message saved so far
-    const indexed = row.recall ? `, ${(await Promise.all((await vector.listIndexes()).map(async (indexName) => (await vector.describeIndex({ indexName })).count))).join('+')} vectors for ${200 + 2 * (turn - turnsBefore)} messages` : '';
-    await memory.close();
-    model.doGenerateCalls.length = 0;
-    const embeddingCalls = row.recall === 'openai' ? `, ${embeddingServer.requests.length - requestsBefore} embedding requests for ${turn - turnsBefore} calls` : '';
-    console.log(`  ${row.name}    ${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - baseline.median) * 1000).toFixed(0)} µs per call${embeddingCalls}${indexed}`);
-    await dispose();
+    memoryEntries.push({
+      name: row.name,
+      call: run(makeAgent(memory), true),
+      // the embedding batch and the keyword flush linger 10 ms: they run here, not in the next entry's chunk
+      settle: () => new Promise((resolve) => setTimeout(resolve, 15)),
+      samples: [],
+      memory,
+      vector,
+      recall: row.recall,
+      dispose,
+      calls: 0,
+    });
   }
+  const entries = [baseline, roundTrip, fetchRoundTrip, httpRoundTrip, floor, ...memoryEntries];
+  const chunk = 25;
+  const rounds = Math.ceil(iterations / chunk);
+  const requestsBefore = embeddingServer.requests.length;
+  for (let round = -Math.ceil(200 / chunk); round < rounds; round++) {
+    for (const entry of entries) {
+      for (let index = 0; index < chunk; index++) {
+        const start = performance.now();
+        await entry.call();
+        const elapsed = performance.now() - start;
+        // the first rounds warm up
+        if (round >= 0) entry.samples.push(elapsed);
+        entry.calls++;
+      }
+      model.doGenerateCalls.length = 0;
+      await entry.settle?.();
+    }
+  }
+  const figureOf = (entry: Entry): Figure => {
+    const sorted = entry.samples.sort((a, b) => a - b);
+    return { median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.floor(sorted.length * 0.95)]! };
+  };
+  const base = figureOf(baseline);
+  console.log(`  (${rounds} rounds of ${chunk} calls per row, the rows taking turns)`);
+  console.log(`  ${baseline.name.padEnd(60)}${format(base)}  ${(1000 / base.median).toFixed(0)} calls/s`);
+  console.log(`  ${roundTrip.name.padEnd(60)}${format(figureOf(roundTrip))}`);
+  console.log(`  ${fetchRoundTrip.name.padEnd(60)}${format(figureOf(fetchRoundTrip))}`);
+  console.log(`  ${httpRoundTrip.name.padEnd(60)}${format(figureOf(httpRoundTrip))}`);
+  console.log(`  ${floor.name.padEnd(60)}${format(figureOf(floor))}`);
+  for (const entry of memoryEntries) {
+    const figure = figureOf(entry);
+    // the background embedding kept up: the index holds (nearly) every message saved so far
+    const indexed = entry.recall
+      ? `, ${(await Promise.all((await entry.vector!.listIndexes()).map(async (indexName) => (await entry.vector!.describeIndex({ indexName })).count))).join('+')} vectors for ${200 + 2 * entry.calls} messages`
+      : '';
+    const requests = embeddingServer.requests.length - requestsBefore - roundTrip.calls - fetchRoundTrip.calls - httpRoundTrip.calls;
+    const embeddingCalls = entry.recall === 'openai' ? `, ${requests} embedding requests for ${entry.calls} calls` : '';
+    console.log(`  ${entry.name.padEnd(60)}${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - base.median) * 1000).toFixed(0)} µs per call${embeddingCalls}${indexed}`);
+  }
+  for (const entry of memoryEntries) {
+    await entry.memory!.close();
+    await entry.dispose!();
+  }
+  await floorStorage.dispose();
+  keepAlive.destroy();
   await embeddingServer.close();
   rmSync(directory, { recursive: true, force: true });
-}
-
-/** What the fake embedding server answers: a deterministic 64-dimension bag-of-words hash, so related texts stay close. */
-function createLexicalEmbedderVector(text: string): number[] {
-  const vector = new Array<number>(64).fill(0);
-  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
-    let hash = 2166136261;
-    for (let index = 0; index < word.length; index++) hash = Math.imul(hash ^ word.charCodeAt(index), 16777619);
-    vector[(hash >>> 0) % 64]! += 1;
-  }
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((value) => value / norm);
 }
 
 console.log(`@mastra-ts/memory bench (Node ${process.version}${quick ? ', --quick' : ''})`);
