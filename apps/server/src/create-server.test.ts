@@ -115,7 +115,15 @@ describe('tools, vectors, traces, system routes', () => {
   });
 
   it('creates, upserts, queries, describes and deletes vector indexes', async () => {
-    running = await startTestServer(project());
+    const mastra = project();
+    const store = mastra.getVector('main');
+    const asked: Array<number | undefined> = [];
+    const query = store.query.bind(store);
+    store.query = (args) => {
+      asked.push(args.efSearch);
+      return query(args);
+    };
+    running = await startTestServer(mastra);
     expect(await running.client.listVectors()).toEqual({ vectors: [{ id: 'main', name: 'main', type: 'InMemoryVectorStore' }] });
     const vector = running.client.getVector('main');
     expect(await vector.createIndex({ indexName: 'docs', dimension: 3, metric: 'cosine' })).toEqual({ success: true });
@@ -126,6 +134,10 @@ describe('tools, vectors, traces, system routes', () => {
     expect(hits[0]).toMatchObject({ id: 'v1', metadata: { tag: 'x' } });
     const filtered = await vector.query({ indexName: 'docs', queryVector: [1, 0, 0], filter: { tag: 'y' } });
     expect((filtered as Array<{ id: string }>).map((hit) => hit.id)).toEqual(['v2']);
+    // a graph index's per-query candidate list passes through (Mastra's client sends what it is given)
+    await vector.query({ indexName: 'docs', queryVector: [1, 0, 0], topK: 1, efSearch: 64 } as Parameters<typeof vector.query>[0]);
+    expect(asked).toEqual([undefined, undefined, 64]);
+    await expect(vector.query({ indexName: 'docs', queryVector: [1, 0, 0], efSearch: 0 } as Parameters<typeof vector.query>[0])).rejects.toMatchObject({ status: 400 });
     expect(await vector.details('docs')).toMatchObject({ dimension: 3, count: 2, metric: 'cosine' });
     expect(await vector.getIndexes()).toEqual(['docs']);
     expect(await vector.delete('docs')).toEqual({ success: true });

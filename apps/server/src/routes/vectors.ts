@@ -88,6 +88,7 @@ export function vectorRoutes(): RouteDefinition[] {
         filter: z.record(z.string(), z.unknown()).optional(),
         includeVector: z.boolean().optional(),
         minScore: z.number().optional(),
+        efSearch: intQuery(1, 10_000),
       }),
       async handler({ mastra, input, abortSignal }) {
         return json(
@@ -98,6 +99,7 @@ export function vectorRoutes(): RouteDefinition[] {
             ...(input.filter ? { filter: input.filter as never } : {}),
             ...(input.includeVector === undefined ? {} : { includeVector: input.includeVector }),
             ...(input.minScore === undefined ? {} : { minScore: input.minScore }),
+            ...(input.efSearch === undefined ? {} : { efSearch: input.efSearch }),
             abortSignal,
           }),
         );
