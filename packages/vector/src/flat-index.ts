@@ -143,7 +143,7 @@ export class FlatIndex implements VectorIndex {
     const highs = this.#highs;
     const bounds = new TopKHeap(heap.k, table.ids);
     const normalize = table.normalize;
-    // one pass, everything in locals: the k-th best lower bound only changes when a row is pushed
+    // the k-th best lower bound only changes when a row is pushed: read it then, not once per row
     let lowest = bounds.threshold;
     for (let slot = 0; slot < count; slot++) {
       const norm = norms[slot]!;
