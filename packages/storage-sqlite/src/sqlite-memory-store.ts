@@ -202,8 +202,6 @@ export class SqliteMemoryStore implements MemoryStore {
       const result = await db.deleteFrom('threads').where('id', '=', threadId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
-    // after the commit: a search in between would otherwise remember counts from before the delete
-    this.#search.forgetCommonTerms();
     return existed;
   }
 
@@ -437,8 +435,6 @@ export class SqliteMemoryStore implements MemoryStore {
       }
       return deleted;
     });
-    // after the commit (see deleteThread)
-    this.#search.forgetCommonTerms();
     return count;
   }
 

@@ -23,7 +23,7 @@ function downgradeToBeforeSearch(file: string, prefix = ''): void {
     `drop trigger "${prefix}messages_search_delete"; drop table "${prefix}message_search_tokens"; drop table "${prefix}message_search_stats"; ` +
       `drop index "${prefix}messages_search_key"; alter table "${prefix}messages" drop column search_key; alter table "${prefix}messages" drop column search_hash;`,
   );
-  database.prepare(`delete from "${prefix}kysely_migration" where name = '0003-message-search'`).run();
+  database.prepare(`delete from "${prefix}kysely_migration" where name in ('0003-message-search', '0004-message-search-shrinks')`).run();
   database.close();
 }
 
@@ -178,6 +178,56 @@ describe('SQLite keyword index', () => {
     expect(await search()).toEqual([]);
     await storage.memory.saveMessages(geckos.slice(0, 148).map((message) => ({ ...message, content: 'lizard' })));
     expect(ids(await search())).toEqual(['g149', 'g148']);
+  });
+
+  it('a word made rare by another connection\'s deletes and edits is searchable again here', async () => {
+    const file = storages.file();
+    const first = await storages.open({ path: file });
+    const second = await storages.open({ path: file });
+    await first.memory.saveThread(createTestThread());
+    const geckos = Array.from({ length: 150 }, (_, index) => createTestMessage({ id: `g${index}`, content: `gecko ${index}`, createdAt: new Date(base + 999_000 + index) }));
+    await first.memory.saveMessages([...chatter(400), ...geckos]);
+    await first.memory.flushSearchIndex();
+    const search = (storage: SqliteStorage) => storage.memory.searchMessages!({ terms: ['gecko'], limit: 10 });
+    // too common: the first connection remembers that and stops asking FTS5
+    expect(await search(first)).toEqual([]);
+    expect(await search(first)).toEqual([]);
+    await second.memory.deleteMessages(geckos.slice(0, 147).map((message) => message.id));
+    expect(ids(await search(first))).toEqual(['g149', 'g148', 'g147']);
+    // common again, then edits by the second connection (words replaced) make it rare again
+    await second.memory.saveMessages(geckos.slice(0, 147));
+    await second.memory.flushSearchIndex();
+    expect(await search(first)).toEqual([]);
+    await second.memory.saveMessages(geckos.slice(0, 148).map((message) => ({ ...message, content: 'lizard' })));
+    expect(ids(await search(first))).toEqual(['g149', 'g148']);
+    const database = new Database(file, { readonly: true });
+    // one per deleted message, one per edited one
+    expect(database.prepare('select shrinks from message_search_stats').pluck().get()).toBe(147 + 148);
+    database.close();
+  });
+
+  it('a database at migration 0003 gets the shrinks counter and the counting trigger from 0004, its index intact', async () => {
+    const file = storages.file();
+    const old = await storages.open({ path: file });
+    await old.memory.saveThread(createTestThread());
+    await old.memory.saveMessages([...chatter(50), createTestMessage({ id: 'fact', content: 'the quokka sleeps', createdAt: new Date(base + 999_000) })]);
+    await old.memory.flushSearchIndex();
+    await old.dispose();
+    // undo 0004 as the previous version's schema had it
+    const database = new Database(file);
+    database.exec(
+      `drop trigger messages_search_delete; alter table message_search_stats drop column shrinks;
+       create trigger messages_search_delete after delete on messages when old.search_key is not null begin
+         delete from message_search_tokens where rowid = old.search_key;
+         update message_search_stats set documents = documents - 1 where id = 1;
+       end;`,
+    );
+    database.prepare(`delete from kysely_migration where name = '0004-message-search-shrinks'`).run();
+    const reopened = await storages.open({ path: file });
+    expect(ids(await reopened.memory.searchMessages!({ terms: ['quokka'], limit: 5 }))).toEqual(['fact']);
+    await reopened.memory.deleteMessages(['fact', 'thread-1-c00000']);
+    expect(database.prepare('select documents, shrinks from message_search_stats').get()).toEqual({ documents: 49, shrinks: 2 });
+    database.close();
   });
 
   it('deleting a thread through the foreign-key cascade also clears its tokens', async () => {

@@ -21,6 +21,8 @@ interface StatsRow {
   documents: number;
   next_key: number;
   indexed_through: number;
+  /** Deletes and word-changing edits so far (migration 0004): when it moves, a common word may have become rare. */
+  shrinks: number;
 }
 
 /** Most pending documents a search reads; with more, the store flushes them first. */
@@ -62,9 +64,11 @@ export class SqliteMessageSearch {
    * until a message holding it is deleted or edited, which clears this), and a term too common for a count is too
    * common for any larger one, so searches skip these while `isSearchableTerm` still rejects the count seen, without
    * asking FTS5 again: each FTS5 query costs tens of µs, and for a word in most messages it reads the whole list.
-   * (Deletes by another process are not seen: such a term stays skipped until this store deletes or edits a message.)
+   * Deletes and edits, by any process, move `message_search_stats.shrinks`; a search that sees it move drops this.
    */
   readonly #common = new Map<string, number>();
+  /** `shrinks` when `#common` was last valid. */
+  #shrinksSeen = -1;
 
   constructor(database: Database.Database, prefix: string) {
     this.#database = database;
@@ -86,6 +90,7 @@ export class SqliteMessageSearch {
     const pending: PendingTerms = new Map();
     let stats: StatsRow | undefined;
     let added = 0;
+    let shrinks = 0;
     for (const message of messages) {
       const terms = messageSearchTerms(message);
       if (terms.length === 0) {
@@ -95,7 +100,7 @@ export class SqliteMessageSearch {
         statements.deleteTokens.run(state.search_key);
         statements.setKey.run(null, null, message.id);
         added--;
-        this.#common.clear();
+        shrinks++;
         continue;
       }
       stats ??= statements.stats.get() as StatsRow;
@@ -111,8 +116,8 @@ export class SqliteMessageSearch {
         added++;
         continue;
       }
-      // an edit can make a common term rare again
-      this.#common.clear();
+      // an edit can make a common term rare again (the next search sees `shrinks` move)
+      shrinks++;
       if (key > stats.indexed_through) {
         pending.set(key, terms);
       } else {
@@ -120,8 +125,8 @@ export class SqliteMessageSearch {
         statements.insertTokens.run(key, tokensOf(terms));
       }
     }
-    if (stats !== undefined) statements.updateStats.run(added, stats.next_key);
-    else if (added !== 0) statements.updateStats.run(added, null);
+    if (stats !== undefined) statements.updateStats.run(added, stats.next_key, shrinks);
+    else if (added !== 0 || shrinks !== 0) statements.updateStats.run(added, null, shrinks);
     return pending;
   }
 
@@ -170,7 +175,12 @@ export class SqliteMessageSearch {
     const terms = queryTerms(query.terms);
     if (terms.length === 0 || query.limit <= 0) return { hits: [], pending: 0 };
     const statements = this.#prepared;
-    const { documents, indexed_through: indexedThrough } = statements.stats.get() as StatsRow;
+    const { documents, indexed_through: indexedThrough, shrinks } = statements.stats.get() as StatsRow;
+    if (shrinks !== this.#shrinksSeen) {
+      // messages were deleted or edited since (here or by another process): counts seen before may be too high now
+      this.#common.clear();
+      this.#shrinksSeen = shrinks;
+    }
     const bound = query.maxDocumentFrequency ?? defaultMaxDocumentFrequency;
     // documents not in FTS5 yet, with their terms
     const pending: Array<[key: number, terms: ReadonlySet<string>]> = [];
@@ -248,11 +258,6 @@ export class SqliteMessageSearch {
     this.#prepared.optimize.run();
   }
 
-  /** Forgets which terms were seen to be common (after deletes, which can make a term rare again). */
-  forgetCommonTerms(): void {
-    this.#common.clear();
-  }
-
   #rememberCommon(term: string, atLeast: number): void {
     if (this.#common.size >= maxCommonTerms) this.#common.clear();
     this.#common.set(term, atLeast);
@@ -275,8 +280,8 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     setKey: prepare(`update ${messages} set search_key = ?, search_hash = ? where id = ?`),
     insertTokens: prepare(`insert into ${tokens} (rowid, tokens) values (?, ?)`),
     deleteTokens: prepare(`delete from ${tokens} where rowid = ?`),
-    stats: prepare(`select documents, next_key, indexed_through from ${stats} where id = 1`),
-    updateStats: prepare(`update ${stats} set documents = documents + ?, next_key = coalesce(?, next_key) where id = 1`),
+    stats: prepare(`select documents, next_key, indexed_through, shrinks from ${stats} where id = 1`),
+    updateStats: prepare(`update ${stats} set documents = documents + ?, next_key = coalesce(?, next_key), shrinks = shrinks + ? where id = 1`),
     setIndexedThrough: prepare(`update ${stats} set indexed_through = ? where id = 1`),
     // the keys of documents whose tokens are not in FTS5 yet, oldest first (from the partial index on search_key alone)
     pendingKeys: prepare(`select search_key from ${messages} where search_key > ? order by search_key limit ?`).pluck(),
