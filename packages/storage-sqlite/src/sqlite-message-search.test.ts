@@ -16,6 +16,15 @@ const chatter = (count: number, threadId = 'thread-1'): StorageMessage[] =>
   );
 const ids = (hits: Array<{ id: string }>): string[] => hits.map((hit) => hit.id);
 
+/** A store on `file` holding a thread of `count` chatter messages and one message `fact` saying `text`, all flushed into FTS5. */
+async function openWithFact(file: string, count: number, text: string): Promise<SqliteStorage> {
+  const storage = await storages.open({ path: file });
+  await storage.memory.saveThread(createTestThread());
+  await storage.memory.saveMessages([...chatter(count), createTestMessage({ id: 'fact', content: text, createdAt: new Date(base + 999_000) })]);
+  await storage.memory.flushSearchIndex();
+  return storage;
+}
+
 /** Drops what migration 0003 made, as a database written by the previous version would be. */
 function downgradeToBeforeSearch(file: string, prefix = ''): void {
   const database = new Database(file);
@@ -208,11 +217,7 @@ describe('SQLite keyword index', () => {
 
   it('a database at migration 0003 gets the shrinks counter and the counting trigger from 0004, its index intact', async () => {
     const file = storages.file();
-    const old = await storages.open({ path: file });
-    await old.memory.saveThread(createTestThread());
-    await old.memory.saveMessages([...chatter(50), createTestMessage({ id: 'fact', content: 'the quokka sleeps', createdAt: new Date(base + 999_000) })]);
-    await old.memory.flushSearchIndex();
-    await old.dispose();
+    await (await openWithFact(file, 50, 'the quokka sleeps')).dispose();
     // undo 0004 as the previous version's schema had it
     const database = new Database(file);
     database.exec(
@@ -232,10 +237,7 @@ describe('SQLite keyword index', () => {
 
   it('deleting a thread through the foreign-key cascade also clears its tokens', async () => {
     const file = storages.file();
-    const storage = await storages.open({ path: file });
-    await storage.memory.saveThread(createTestThread());
-    await storage.memory.saveMessages([...chatter(100), createTestMessage({ id: 'fact', content: 'walrus', createdAt: new Date(base + 999_000) })]);
-    await storage.memory.flushSearchIndex();
+    await openWithFact(file, 100, 'walrus');
     const database = new Database(file);
     database.pragma('foreign_keys = ON');
     const walrusTokens = database.prepare('select count(*) from message_search_tokens where message_search_tokens match ?').pluck();
