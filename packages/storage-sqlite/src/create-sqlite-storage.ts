@@ -46,7 +46,8 @@ export interface SqliteStorageSettings {
   preparedStatements?: boolean;
   /**
    * The keyword index's upkeep. Each background flush of saved messages into FTS5 adds a segment, and a word's lookup
-   * visits every segment until they are merged; after `optimizeEvery` flushes (default 256) the store merges them all
+   * visits every segment until they are merged; after `optimizeEvery` flushes (default 256, by any process sharing
+   * the file: the count is in the database) the store merges them all
    * in the background, while the index holds at most `optimizeUpTo` messages (default 200,000: merging costs about
    * 40 ms per 50,000 short messages here, during which other writes wait). Above that, call
    * `storage.memory.optimizeSearchIndex()` when it suits you. `optimizeEvery: 0` turns the automatic merge off.

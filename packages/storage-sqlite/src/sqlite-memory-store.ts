@@ -135,7 +135,6 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #optimizeEvery: number;
   readonly #optimizeUpTo: number;
   /** Flushes (that moved documents) since FTS5's segments were last merged by this process. */
-  #flushesSinceOptimize = 0;
 
   /**
    * `prefix`: the storage's table prefix (the keyword index's statements are written without kysely); `searchIndex`:
@@ -306,16 +305,19 @@ export class SqliteMemoryStore implements MemoryStore {
    * later). Searches see pending documents either way; this only makes them cheaper.
    */
   async flushSearchIndex(): Promise<void> {
+    let flushed = false;
     for (;;) {
       const moved = await this.#connection.writeNow('flushSearchIndex', undefined, () => this.#search.flush(flushBatch));
       this.#search.flushed(moved === 0);
-      if (moved > 0) this.#flushesSinceOptimize++;
+      if (moved > 0) flushed = true;
       if (moved < flushBatch) break;
     }
-    if (this.#optimizeEvery > 0 && this.#flushesSinceOptimize >= this.#optimizeEvery) {
-      this.#flushesSinceOptimize = 0;
+    // every process's flushes count (the shared stats row); the check is repeated in the write, so two processes
+    // crossing the mark together merge once
+    const due = (): boolean => this.#search.mergeDue(this.#optimizeEvery, this.#optimizeUpTo);
+    if (this.#optimizeEvery > 0 && flushed && (await this.#connection.readNow('optimizeSearchIndex', undefined, due))) {
       await this.#connection.writeNow('optimizeSearchIndex', undefined, () => {
-        if (this.#search.documents() <= this.#optimizeUpTo) this.#search.optimize();
+        if (due()) this.#search.optimize();
       });
     }
   }
@@ -329,7 +331,6 @@ export class SqliteMemoryStore implements MemoryStore {
    */
   async optimizeSearchIndex(): Promise<void> {
     await this.flushSearchIndex();
-    this.#flushesSinceOptimize = 0;
     await this.#connection.writeNow('optimizeSearchIndex', undefined, () => this.#search.optimize());
   }
 

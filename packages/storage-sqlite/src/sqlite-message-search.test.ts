@@ -32,7 +32,7 @@ function downgradeToBeforeSearch(file: string, prefix = ''): void {
     `drop trigger "${prefix}messages_search_delete"; drop table "${prefix}message_search_tokens"; drop table "${prefix}message_search_stats"; ` +
       `drop index "${prefix}messages_search_key"; alter table "${prefix}messages" drop column search_key; alter table "${prefix}messages" drop column search_hash;`,
   );
-  database.prepare(`delete from "${prefix}kysely_migration" where name in ('0003-message-search', '0004-message-search-shrinks')`).run();
+  database.prepare(`delete from "${prefix}kysely_migration" where name in ('0003-message-search', '0004-message-search-counters')`).run();
   database.close();
 }
 
@@ -156,6 +156,24 @@ describe('SQLite keyword index', () => {
     expect(await segmentRows({ optimizeEvery: 8, optimizeUpTo: 5 })).toBe(never);
   });
 
+  it('counts every connection\'s flushes toward the automatic merge, and merges once', async () => {
+    const file = storages.file();
+    const first = await storages.open({ path: file, searchIndex: { optimizeEvery: 10 } });
+    const second = await storages.open({ path: file, searchIndex: { optimizeEvery: 10 } });
+    await first.memory.saveThread(createTestThread());
+    const database = new Database(file, { readonly: true });
+    const flushes = (): number => database.prepare('select flushes from message_search_stats').pluck().get() as number;
+    // six flushes each, taking turns: the shared count reaches 10 on the tenth, whoever makes it
+    for (let batch = 0; batch < 12; batch++) {
+      const storage = batch % 2 === 0 ? first : second;
+      await storage.memory.saveMessages([createTestMessage({ id: `b${batch}`, content: `entry number${batch}`, createdAt: new Date(base + batch) })]);
+      await storage.memory.flushSearchIndex();
+      expect({ batch, flushes: flushes() }).toEqual({ batch, flushes: batch < 9 ? batch + 1 : batch - 9 });
+    }
+    expect(ids(await second.memory.searchMessages!({ terms: ['number4'], limit: 5 }))).toEqual(['b4']);
+    database.close();
+  });
+
   it('survives VACUUM (tokens point at a search key column, not at rowids VACUUM may renumber)', async () => {
     const file = storages.file();
     const storage = await storages.open({ path: file });
@@ -215,23 +233,23 @@ describe('SQLite keyword index', () => {
     database.close();
   });
 
-  it('a database at migration 0003 gets the shrinks counter and the counting trigger from 0004, its index intact', async () => {
+  it('a database at migration 0003 gets the counters and the counting trigger from 0004, its index intact', async () => {
     const file = storages.file();
     await (await openWithFact(file, 50, 'the quokka sleeps')).dispose();
     // undo 0004 as the previous version's schema had it
     const database = new Database(file);
     database.exec(
-      `drop trigger messages_search_delete; alter table message_search_stats drop column shrinks;
+      `drop trigger messages_search_delete; alter table message_search_stats drop column shrinks; alter table message_search_stats drop column flushes;
        create trigger messages_search_delete after delete on messages when old.search_key is not null begin
          delete from message_search_tokens where rowid = old.search_key;
          update message_search_stats set documents = documents - 1 where id = 1;
        end;`,
     );
-    database.prepare(`delete from kysely_migration where name = '0004-message-search-shrinks'`).run();
+    database.prepare(`delete from kysely_migration where name = '0004-message-search-counters'`).run();
     const reopened = await storages.open({ path: file });
     expect(ids(await reopened.memory.searchMessages!({ terms: ['quokka'], limit: 5 }))).toEqual(['fact']);
     await reopened.memory.deleteMessages(['fact', 'thread-1-c00000']);
-    expect(database.prepare('select documents, shrinks from message_search_stats').get()).toEqual({ documents: 49, shrinks: 2 });
+    expect(database.prepare('select documents, shrinks, flushes from message_search_stats').get()).toEqual({ documents: 49, shrinks: 2, flushes: 0 });
     database.close();
   });
 

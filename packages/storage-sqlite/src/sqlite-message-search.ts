@@ -23,6 +23,8 @@ interface StatsRow {
   indexed_through: number;
   /** Deletes and word-changing edits so far (migration 0004): when it moves, a common word may have become rare. */
   shrinks: number;
+  /** Flushes into FTS5, by any process, since its segments were last merged (migration 0004). */
+  flushes: number;
 }
 
 /** Most pending documents a search reads; with more, the store flushes them first. */
@@ -248,14 +250,19 @@ export class SqliteMessageSearch {
     return { hits, pending: pending.length };
   }
 
-  /** How many messages the index holds. */
-  documents(): number {
-    return (this.#prepared.stats.get() as StatsRow).documents;
+  /**
+   * Whether the automatic merge is due: `every` flushes into FTS5 (by any process sharing the file) since the segments
+   * were last merged, and the index holds at most `upTo` messages.
+   */
+  mergeDue(every: number, upTo: number): boolean {
+    const { flushes, documents } = this.#prepared.stats.get() as StatsRow;
+    return every > 0 && flushes >= every && documents <= upTo;
   }
 
   /** Merges FTS5's segments into one (call inside a write transaction): its cost grows with the index. */
   optimize(): void {
     this.#prepared.optimize.run();
+    this.#prepared.resetFlushes.run();
   }
 
   #rememberCommon(term: string, atLeast: number): void {
@@ -280,9 +287,11 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     setKey: prepare(`update ${messages} set search_key = ?, search_hash = ? where id = ?`),
     insertTokens: prepare(`insert into ${tokens} (rowid, tokens) values (?, ?)`),
     deleteTokens: prepare(`delete from ${tokens} where rowid = ?`),
-    stats: prepare(`select documents, next_key, indexed_through, shrinks from ${stats} where id = 1`),
+    stats: prepare(`select documents, next_key, indexed_through, shrinks, flushes from ${stats} where id = 1`),
     updateStats: prepare(`update ${stats} set documents = documents + ?, next_key = coalesce(?, next_key), shrinks = shrinks + ? where id = 1`),
-    setIndexedThrough: prepare(`update ${stats} set indexed_through = ? where id = 1`),
+    // a flush: its documents are in FTS5 now, and FTS5 has one more segment
+    setIndexedThrough: prepare(`update ${stats} set indexed_through = ?, flushes = flushes + 1 where id = 1`),
+    resetFlushes: prepare(`update ${stats} set flushes = 0 where id = 1`),
     // the keys of documents whose tokens are not in FTS5 yet, oldest first (from the partial index on search_key alone)
     pendingKeys: prepare(`select search_key from ${messages} where search_key > ? order by search_key limit ?`).pluck(),
     messageOfKey: prepare(`select role, content from ${messages} where search_key = ?`).raw(),

@@ -4,7 +4,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createVectorDocumentOrderMigration } from './migrations/0002-vector-document-order.ts';
 import { createMessageSearchMigration } from './migrations/0003-message-search.ts';
-import { createMessageSearchShrinksMigration } from './migrations/0004-message-search-shrinks.ts';
+import { createMessageSearchCountersMigration } from './migrations/0004-message-search-counters.ts';
 
 /** Every migration this version knows, by name, in order. */
 export function createMigrations(prefix: string): Record<string, Migration> {
@@ -12,7 +12,7 @@ export function createMigrations(prefix: string): Record<string, Migration> {
     '0001-initial': createInitialMigration(prefix),
     '0002-vector-document-order': createVectorDocumentOrderMigration(prefix),
     '0003-message-search': createMessageSearchMigration(prefix),
-    '0004-message-search-shrinks': createMessageSearchShrinksMigration(prefix),
+    '0004-message-search-counters': createMessageSearchCountersMigration(prefix),
   };
 }
 
