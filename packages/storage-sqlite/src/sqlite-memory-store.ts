@@ -134,7 +134,6 @@ export class SqliteMemoryStore implements MemoryStore {
   #closed = false;
   readonly #optimizeEvery: number;
   readonly #optimizeUpTo: number;
-  /** Flushes (that moved documents) since FTS5's segments were last merged by this process. */
 
   /**
    * `prefix`: the storage's table prefix (the keyword index's statements are written without kysely); `searchIndex`:
