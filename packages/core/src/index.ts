@@ -125,7 +125,7 @@ export { throwIfAborted } from './storage/check-abort.ts';
 export type { VectorIndexStats, VectorMetric, VectorQueryArgs, VectorQueryResult, VectorStore } from './vector/vector-store.ts';
 export { InMemoryVectorStore } from './vector/in-memory-vector-store.ts';
 export { compileMetadataFilter, matchesMetadataFilter, type FieldOperators, type MetadataFilter, type MetadataPredicate } from './vector/metadata-filter.ts';
-export { assertValidIndexName, resolveQueryVector, scoreFromDistance, validateCreateIndexArgs, validateUpsertArgs } from './vector/vector-validation.ts';
+export { assertValidIndexName, efSearchProblem, maxEfSearch, resolveQueryVector, scoreFromDistance, validateCreateIndexArgs, validateUpsertArgs } from './vector/vector-validation.ts';
 
 export { createConsoleLogger, noopLogger, type LogFunction, type Logger, type LogLevel } from './observability/logger.ts';
 export { noopTracer, type Span, type SpanAttributes, type SpanAttributeValue, type StartSpanOptions, type Tracer } from './observability/tracer.ts';

@@ -1,4 +1,4 @@
-import { defaultMaxDocumentFrequency, TypeValidationError } from '@mastra-ts/core';
+import { defaultMaxDocumentFrequency, efSearchProblem, TypeValidationError } from '@mastra-ts/core';
 import type { MemoryOptions, SemanticRecallOptions, WorkingMemoryOptions } from './memory-types.ts';
 
 /** The vector query's candidate list unless `semanticRecall.efSearch` says otherwise (see `SemanticRecallOptions`). */
@@ -57,9 +57,8 @@ export function resolveOptions(base: MemoryOptions, overrides: Record<string, un
       keywords = { maxDocumentFrequency };
     }
     const efSearch = recall.efSearch ?? defaultRecallEfSearch;
-    if (!Number.isInteger(efSearch) || efSearch < 1 || efSearch > 10_000) {
-      fail(context, ['semanticRecall', 'efSearch'], recall.efSearch, 'efSearch must be an integer from 1 to 10000 (candidates the vector index keeps per query; default 48)');
-    }
+    const efSearchIssue = efSearchProblem(efSearch);
+    if (efSearchIssue !== undefined) fail(context, ['semanticRecall', 'efSearch'], recall.efSearch, `${efSearchIssue} (default ${defaultRecallEfSearch})`);
     semanticRecall = { topK, before, after, scope, minScore: recall.minScore, keywords, efSearch };
   }
 

@@ -1,5 +1,5 @@
 import type { MetadataPredicate, VectorMetric, VectorQueryResult } from '@mastra-ts/core';
-import { resolveQueryVector, StorageError, TypeValidationError } from '@mastra-ts/core';
+import { maxEfSearch, resolveQueryVector, StorageError, TypeValidationError } from '@mastra-ts/core';
 import { cloneJson } from './clone-json.ts';
 import { DistanceHeap } from './distance-heap.ts';
 import { hashFloat32 } from './float32-hash.ts';
@@ -93,7 +93,7 @@ function resolveSettings(settings: HnswSettings): ResolvedSettings {
   };
   integer('m', 2, 128);
   integer('efConstruction', 1, 10_000);
-  integer('efSearch', 1, 10_000);
+  integer('efSearch', 1, maxEfSearch);
   integer('seed', 0, 2 ** 32 - 1);
   integer('exactFilterMaxMatches', 0, 2 ** 31 - 1);
   for (const field of ['compactionThreshold', 'exactFilterSelectivity'] as const) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxEfSearch } from '@mastra-ts/core';
 import { defineRoute, json, type RouteDefinition } from '../route.ts';
 import { intQuery } from '../input.ts';
 
@@ -88,7 +89,7 @@ export function vectorRoutes(): RouteDefinition[] {
         filter: z.record(z.string(), z.unknown()).optional(),
         includeVector: z.boolean().optional(),
         minScore: z.number().optional(),
-        efSearch: intQuery(1, 10_000),
+        efSearch: intQuery(1, maxEfSearch),
       }),
       async handler({ mastra, input, abortSignal }) {
         return json(

@@ -48,15 +48,24 @@ export function validateUpsertArgs(
   }
 }
 
+/** The largest `efSearch` (a graph walk's candidate list) a query or an index setting may ask for. */
+export const maxEfSearch = 10_000;
+
+/** What is wrong with an `efSearch` value, or undefined when it is an integer from 1 to `maxEfSearch`. */
+export function efSearchProblem(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= maxEfSearch
+    ? undefined
+    : `efSearch must be an integer from 1 to ${maxEfSearch}, got ${String(value)}: it is how many candidates a graph index keeps per query`;
+}
+
 /** Returns the query vector (from `queryVector` or `vector`), validated against the dimension. */
 export function resolveQueryVector(args: VectorQueryArgs, dimension: number): number[] {
   const vector = args.queryVector ?? args.vector;
   if (vector === undefined) fail('queryVector', vector, 'pass the query as queryVector (or vector)');
   assertVector(vector, dimension, 'queryVector');
   if (args.topK !== undefined && (!Number.isInteger(args.topK) || args.topK < 1)) fail('topK', args.topK, `topK must be a positive integer, got ${String(args.topK)}`);
-  if (args.efSearch !== undefined && (!Number.isInteger(args.efSearch) || args.efSearch < 1 || args.efSearch > 10_000)) {
-    fail('efSearch', args.efSearch, `efSearch must be an integer from 1 to 10000, got ${String(args.efSearch)}: it is how many candidates a graph index keeps`);
-  }
+  const efSearch = args.efSearch === undefined ? undefined : efSearchProblem(args.efSearch);
+  if (efSearch !== undefined) fail('efSearch', args.efSearch, efSearch);
   return vector;
 }
 
