@@ -304,17 +304,20 @@ export class SqliteMemoryStore implements MemoryStore {
    * later). Searches see pending documents either way; this only makes them cheaper.
    */
   async flushSearchIndex(): Promise<void> {
-    let flushed = false;
+    // every process's flushes count toward the merge (the shared stats row), read in the flush's own transaction
+    const due = (): boolean => this.#search.mergeDue(this.#optimizeEvery, this.#optimizeUpTo);
+    let mergeDue = false;
     for (;;) {
-      const moved = await this.#connection.writeNow('flushSearchIndex', undefined, () => this.#search.flush(flushBatch));
+      const [moved, dueNow] = await this.#connection.writeNow('flushSearchIndex', undefined, () => {
+        const count = this.#search.flush(flushBatch);
+        return [count, count > 0 && due()] as const;
+      });
       this.#search.flushed(moved === 0);
-      if (moved > 0) flushed = true;
+      mergeDue ||= dueNow;
       if (moved < flushBatch) break;
     }
-    // every process's flushes count (the shared stats row); the check is repeated in the write, so two processes
-    // crossing the mark together merge once
-    const due = (): boolean => this.#search.mergeDue(this.#optimizeEvery, this.#optimizeUpTo);
-    if (this.#optimizeEvery > 0 && flushed && (await this.#connection.readNow('optimizeSearchIndex', undefined, due))) {
+    // checked again in the merge's write: two processes crossing the mark together merge once
+    if (mergeDue) {
       await this.#connection.writeNow('optimizeSearchIndex', undefined, () => {
         if (due()) this.#search.optimize();
       });
