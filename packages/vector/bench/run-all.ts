@@ -4,7 +4,8 @@
  *
  * Sizes (env): EXACT_SIZES (default "20000,100000"), EXACT_DIM (384), HNSW_CONFIGS (default "20000x384,100000x128"),
  * HNSW_EF_CONSTRUCTION (128), HNSW_M (24), HNSW_EF_SEARCH ("16,32,48,64,80,96,128,256"), QUERIES (200), PERSIST_N (20000, at HNSW dimension 384), PERSIST_INLINE (1: also an HNSW
- * store with inline graph inserts, the pre-tail behaviour). `--only=exact,hnsw,persistence` runs only those sections.
+ * store with inline graph inserts, the pre-tail behaviour), PREFILTER_DIMS ("128,384,768,1536"), PREFILTER_ROWS
+ * ("500,1000,1500,2000,4096"). `--only=exact,prefilter,hnsw,persistence` runs only those sections.
  * HNSW queries are also timed one by one (wall time) after writing 8 MiB ("caches evicted"): the walk's rows then come from the
  * shared cache or memory, as they do in an app that does other work between searches.
  * Times are CPU time of this (single-threaded) process, so other load on the machine inflates them less than wall time;
@@ -33,6 +34,8 @@ const hnswM = env('HNSW_M', 24);
 const efSearchValues = (process.env['HNSW_EF_SEARCH'] ?? '16,32,48,64,80,96,128,256').split(',').map(Number);
 const persistN = env('PERSIST_N', 20_000);
 const persistDim = 384;
+const prefilterDims = (process.env['PREFILTER_DIMS'] ?? '128,384,768,1536').split(',').map(Number);
+const prefilterRows = (process.env['PREFILTER_ROWS'] ?? '500,1000,1500,2000,4096').split(',').map(Number);
 
 const fmt = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const cpuMs = (): number => {
@@ -134,6 +137,44 @@ async function exactSection(): Promise<void> {
     table(rows);
     console.log(`FlatIndex (int8 prefilter, exact) is ${fmt(coreMs / prefilterMs, 1)}x faster than core's InMemoryVectorStore and ${fmt(wasmMs / prefilterMs, 1)}x faster than the float-only wasm scan at ${fmt(count)} x ${exactDim}; GB/s counts the float32 matrix size.\n`);
   }
+}
+
+/**
+ * Where the int8 prefilter starts to pay: float-only against the prefilter (forced at every size), one query at a time
+ * after evicting the private caches (as between requests of a server doing other work); `default` is the path
+ * FlatIndex takes at that size.
+ */
+async function prefilterSection(): Promise<void> {
+  console.log('## Exact scan: float32 only vs int8 prefilter, by dimension and rows (cosine, top 15, caches evicted before each query; median µs)');
+  const rows: Array<Record<string, string>> = [];
+  for (const dimension of prefilterDims) {
+    for (const count of prefilterRows) {
+      const all = clusteredVectors({ count: count + 64, dimension, clusters: 64, spread: 0.6, seed: 7 });
+      const entries = all.slice(0, count).map((vector, index) => ({ id: `v${index}`, vector }));
+      const queries = all.slice(count);
+      const float = new FlatIndex({ dimension, int8Prefilter: false });
+      const int8 = new FlatIndex({ dimension, int8Prefilter: true, int8PrefilterMinRows: 0 });
+      const from = new FlatIndex({ dimension }).int8PrefilterMinRows;
+      float.upsert(entries);
+      int8.upsert(entries);
+      const samples: Record<'float' | 'int8', number[]> = { float: [], int8: [] };
+      // alternating, so that drift lands on both
+      for (let round = 0; round < 43; round++) {
+        for (const [name, index] of [['float', float], ['int8', int8]] as const) {
+          evictPrivateCaches();
+          const start = performance.now();
+          index.search(queries[round % queries.length]!, { topK: 15 });
+          if (round >= 3) samples[name].push((performance.now() - start) * 1000);
+        }
+      }
+      const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+      const floatUs = median(samples.float);
+      const int8Us = median(samples.int8);
+      const prefiltered = from !== undefined && count >= from && 15 * 16 <= count;
+      rows.push({ dimension: String(dimension), rows: fmt(count), 'float µs': fmt(floatUs), 'int8 prefilter µs': fmt(int8Us), 'float / int8': `${fmt(floatUs / int8Us, 2)}x`, default: prefiltered ? 'int8 prefilter' : 'float' });
+    }
+  }
+  table(rows);
 }
 
 async function hnswSection(hnswN: number, hnswDim: number): Promise<void> {
@@ -257,5 +298,6 @@ console.log(`# @mastra-ts/vector bench (node ${process.version}, ${process.arch}
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const runs = (section: string): boolean => only === undefined || only.includes(section);
 if (runs('exact') && exactSizes.some((size) => size > 0)) await exactSection();
+if (runs('prefilter')) await prefilterSection();
 if (runs('hnsw')) for (const [count, dimension] of hnswConfigs) if (count > 0) await hnswSection(count, dimension);
 if (runs('persistence') && persistN > 0) await persistenceSection();

@@ -28,4 +28,30 @@ describe('FlatIndex int8 prefilter', () => {
       expect(rescored / (queries.length * 3)).toBeLessThan(600);
     }
   });
+
+  it('starts at 2 MiB of float rows (at least 1,024 rows): sooner for larger embeddings, with the same results', () => {
+    expect(new FlatIndex({ dimension: 128 }).int8PrefilterMinRows).toBe(4096);
+    expect(new FlatIndex({ dimension: 384 }).int8PrefilterMinRows).toBe(1366);
+    expect(new FlatIndex({ dimension: 1536 }).int8PrefilterMinRows).toBe(1024);
+    expect(new FlatIndex({ dimension: 1536, int8PrefilterMinRows: 300 }).int8PrefilterMinRows).toBe(300);
+    expect(new FlatIndex({ dimension: 1536, int8Prefilter: false }).int8PrefilterMinRows).toBeUndefined();
+    expect(new FlatIndex({ dimension: 64 }).int8PrefilterMinRows).toBeUndefined();
+
+    const dimension = 768;
+    const vectors = clusteredVectors({ count: 1100, dimension, clusters: 16, spread: 0.3, seed: 9 });
+    const queries = vectors.splice(1080);
+    const prefiltered = new FlatIndex({ dimension });
+    const plain = new FlatIndex({ dimension, int8Prefilter: false });
+    for (const index of [prefiltered, plain]) index.upsert(vectors.slice(0, 1000).map((vector, position) => ({ id: `v${position}`, vector })));
+    // 1,000 rows: below the mark, the float scan alone
+    prefiltered.search(queries[0]!, { topK: 10 });
+    expect(prefiltered.lastPrefilterCandidates).toBe(0);
+    for (const index of [prefiltered, plain]) index.upsert(vectors.slice(1000).map((vector, position) => ({ id: `w${position}`, vector })));
+    // 1,080 rows: the int8 copy first, and exactly the float scan's answer
+    for (const query of queries) {
+      expect(prefiltered.search(query, { topK: 10 })).toEqual(plain.search(query, { topK: 10 }));
+      expect(prefiltered.lastPrefilterCandidates).toBeGreaterThanOrEqual(10);
+      expect(prefiltered.lastPrefilterCandidates).toBeLessThan(1080);
+    }
+  });
 });

@@ -19,10 +19,20 @@ export interface FlatIndexSettings {
    * the `wasm-simd` kernel from dimension 128).
    */
   int8Prefilter?: boolean | undefined;
+  /**
+   * Rows from which unfiltered queries scan the int8 copy first (default: 2^19 floats' worth, `2 ** 19 / dimension`
+   * rows, at least 1,024); below it the float scan alone is as fast.
+   */
+  int8PrefilterMinRows?: number | undefined;
 }
 
-/** Below this many rows, or this dimension, the float scan alone is as fast (measured). */
-const prefilterMinRows = 4096;
+/**
+ * The prefilter pays once the float rows outgrow the CPU's private caches: from 2^19 floats (2 MiB: 4,096 rows at 128
+ * dimensions, 1,366 at 384, 1,024 from 512 up), never under 1,024 rows, nor under 128 dimensions (measured with cold
+ * caches, `bench/run-all.ts --only=prefilter`: at 1,536 dimensions 1.2-1.3x faster at 1,000 rows and 1.9x at 1,500).
+ */
+const prefilterMinFloats = 2 ** 19;
+const prefilterMinRows = 1024;
 const prefilterMinDimension = 128;
 
 /**
@@ -40,15 +50,18 @@ export class FlatIndex implements VectorIndex {
   readonly metric: VectorMetric;
   readonly #table: SlotTable;
   readonly #quantized: QuantizedRows | undefined;
+  /** Rows from which a query scans the int8 copy first. */
+  readonly #prefilterFrom: number;
   #count = 0;
   #lastCandidates = 0;
   #highs = new Float64Array(0);
 
-  constructor({ dimension, metric = 'cosine', kernel, int8Prefilter }: FlatIndexSettings) {
+  constructor({ dimension, metric = 'cosine', kernel, int8Prefilter, int8PrefilterMinRows }: FlatIndexSettings) {
     this.dimension = dimension;
     this.metric = metric;
     this.#table = new SlotTable({ dimension, metric, kernel });
     this.#quantized = (int8Prefilter ?? dimension >= prefilterMinDimension) && this.#table.matrix.kernel === 'wasm-simd' ? new QuantizedRows(dimension) : undefined;
+    this.#prefilterFrom = int8PrefilterMinRows ?? Math.max(prefilterMinRows, Math.ceil(prefilterMinFloats / dimension));
   }
 
   get size(): number {
@@ -110,7 +123,7 @@ export class FlatIndex implements VectorIndex {
     const heap = new TopKHeap(options.topK, table.ids);
     const squared = table.squared;
     const filter = options.filter;
-    if (filter === undefined && this.#quantized !== undefined && this.#count >= prefilterMinRows && options.topK * 16 <= this.#count) {
+    if (filter === undefined && this.#quantized !== undefined && this.#count >= this.#prefilterFrom && options.topK * 16 <= this.#count) {
       this.#prefilteredScan(this.#quantized, heap);
     } else if (filter === undefined) {
       heap.offerAll(matrix.scan(-1, this.#count, squared), this.#count, squared);
@@ -174,6 +187,11 @@ export class FlatIndex implements VectorIndex {
     for (let slot = 0; slot < count; slot++) if (highs[slot]! >= threshold) slots[candidates++] = slot;
     heap.offerAll(matrix.gather(-1, candidates, squared), candidates, squared, slots);
     this.#lastCandidates = candidates;
+  }
+
+  /** Rows from which unfiltered queries take the int8 prefilter, or undefined when this index keeps no int8 copy. */
+  get int8PrefilterMinRows(): number | undefined {
+    return this.#quantized === undefined ? undefined : this.#prefilterFrom;
   }
 
   /** Rows rescored in float32 by the last int8-prefiltered query (diagnostics). */
