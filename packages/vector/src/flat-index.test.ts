@@ -36,6 +36,9 @@ describe('FlatIndex int8 prefilter', () => {
     expect(new FlatIndex({ dimension: 1536, int8PrefilterMinRows: 300 }).int8PrefilterMinRows).toBe(300);
     expect(new FlatIndex({ dimension: 1536, int8Prefilter: false }).int8PrefilterMinRows).toBeUndefined();
     expect(new FlatIndex({ dimension: 64 }).int8PrefilterMinRows).toBeUndefined();
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => new FlatIndex({ dimension: 128, int8PrefilterMinRows: bad })).toThrow(/int8PrefilterMinRows must be a non-negative integer/);
+    }
 
     const dimension = 768;
     const vectors = clusteredVectors({ count: 1100, dimension, clusters: 16, spread: 0.3, seed: 9 });

@@ -1,5 +1,5 @@
 import type { MetadataPredicate, VectorMetric, VectorQueryResult } from '@mastra-ts/core';
-import { resolveQueryVector } from '@mastra-ts/core';
+import { resolveQueryVector, TypeValidationError } from '@mastra-ts/core';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
 import { QuantizedRows } from './quantized-rows.ts';
 import { SlotTable } from './slot-table.ts';
@@ -61,6 +61,13 @@ export class FlatIndex implements VectorIndex {
     this.metric = metric;
     this.#table = new SlotTable({ dimension, metric, kernel });
     this.#quantized = (int8Prefilter ?? dimension >= prefilterMinDimension) && this.#table.matrix.kernel === 'wasm-simd' ? new QuantizedRows(dimension) : undefined;
+    if (int8PrefilterMinRows !== undefined && (!Number.isSafeInteger(int8PrefilterMinRows) || int8PrefilterMinRows < 0)) {
+      throw new TypeValidationError({
+        value: int8PrefilterMinRows,
+        context: 'FlatIndex settings',
+        issues: [{ path: ['int8PrefilterMinRows'], message: `int8PrefilterMinRows must be a non-negative integer (rows), got ${String(int8PrefilterMinRows)}` }],
+      });
+    }
     this.#prefilterFrom = int8PrefilterMinRows ?? Math.max(prefilterMinRows, Math.ceil(prefilterMinFloats / dimension));
   }
 
