@@ -419,11 +419,12 @@ export function streamErrorEvent(message: string, type = 'server_error'): object
 /**
  * A `POST /embeddings` answer (`{ object: 'list', data: [{ object: 'embedding', index, embedding }], model, usage }`).
  * With `encoding_format: 'base64'` each embedding is the base64 of its little-endian float32 bytes, as the API sends it.
+ * `vectors` as a function gets the inputs and the request (to answer its `dimensions`, for example).
  */
-export function embeddingsResponse(vectors: number[][] | ((input: string[]) => number[][]), usage?: { prompt_tokens: number; total_tokens?: number }): FakeResponse {
+export function embeddingsResponse(vectors: number[][] | ((input: string[], request: FakeRequest) => number[][]), usage?: { prompt_tokens: number; total_tokens?: number }): FakeResponse {
   return (request) => {
     const input: string[] = Array.isArray(request.body?.input) ? request.body.input : [request.body?.input];
-    const data = typeof vectors === 'function' ? vectors(input) : vectors;
+    const data = typeof vectors === 'function' ? vectors(input, request) : vectors;
     const tokens = usage?.prompt_tokens ?? input.length * 3;
     return {
       type: 'json',
