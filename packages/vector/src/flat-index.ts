@@ -29,7 +29,7 @@ export interface FlatIndexSettings {
 /**
  * The prefilter pays once the float rows outgrow the CPU's private caches: from 2^19 floats (2 MiB: 4,096 rows at 128
  * dimensions, 1,366 at 384, 1,024 from 512 up), never under 1,024 rows, nor under 128 dimensions (measured with cold
- * caches, `bench/run-all.ts --only=prefilter`: at 1,536 dimensions 1.2-1.3x faster at 1,000 rows and 1.9x at 1,500).
+ * caches, `bench/run-all.ts --only=prefilter`: at 1,536 dimensions 1.3-1.9x faster at 1,500 rows, 2-2.4x at 4,096).
  */
 const prefilterMinFloats = 2 ** 19;
 const prefilterMinRows = 1024;
