@@ -45,6 +45,9 @@ export interface EmbeddingQueueSettings {
 
 const maxTextLength = 8000;
 
+/** A job that needs no embedding call: its vector is known (it was sent along with a query), or it has no text. */
+const ready = (job: EmbeddingJob): boolean => job.vector !== undefined || job.text.length === 0;
+
 /** Truncates a text as the queue and the query embedding do, so equal texts get equal keys. */
 export function embeddingInput(text: string): string {
   return text.length > maxTextLength ? text.slice(0, maxTextLength) : text;
@@ -102,8 +105,9 @@ export class EmbeddingQueue {
 
   /**
    * Embeds a query text, taking the oldest queued texts along in the same call when the queue is idle (up to
-   * `piggybackLimit`, within the embedder's batch size). Their vectors are stored after the query's vector is
-   * returned, off the caller's path; when the shared call fails, the query is embedded alone and the jobs stay queued.
+   * `piggybackLimit`, within the embedder's batch size). Their vectors stay with their jobs, which are stored with the
+   * next background batch (after `lingerMs`: under steady traffic one upsert covers many turns, off every caller's
+   * path); when the shared call fails, the query is embedded alone and the jobs stay queued.
    */
   async embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {
     const input = embeddingInput(text);
@@ -135,39 +139,10 @@ export class EmbeddingQueue {
       if (abortSignal?.aborted) throw error;
       return this.#embedOne(input, abortSignal);
     }
-    const vectors = new Map(sent.map((job, index) => [job, embeddings[index + 1]!]));
-    for (const [job, vector] of vectors) job.vector = vector;
-    // stored on the next turn of the event loop: the caller searches with the query vector first
-    setImmediate(() => {
-      const live = new Set(this.#jobs);
-      const batch = taken.filter((job) => live.has(job));
-      const work = batch.length > 0 ? this.#store(batch, undefined) : Promise.resolve();
-      this.#inflight = work;
-      let failed = false;
-      work
-        .then(
-          () => {
-            this.#failures = 0;
-            this.#lastError = undefined;
-            const done = new Set(batch);
-            this.#jobs = this.#jobs.filter((job) => !done.has(job));
-          },
-          (error: unknown) => {
-            // the jobs stay queued with their vectors, so the retry does not embed them again
-            failed = true;
-            this.#failures++;
-            this.#lastError = error;
-            this.#settings.onError?.(error);
-          },
-        )
-        .finally(() => {
-          if (this.#inflight === work) this.#inflight = undefined;
-          this.#running = undefined;
-          release();
-          if (failed) this.#scheduleRetry();
-          else if (this.#jobs.length > 0) this.#schedule();
-        });
-    });
+    for (let index = 0; index < sent.length; index++) sent[index]!.vector = embeddings[index + 1]!;
+    this.#running = undefined;
+    release();
+    this.#schedule();
     return embeddings[0]!;
   }
 
@@ -221,12 +196,12 @@ export class EmbeddingQueue {
       this.#scheduled = false;
       if (this.#running || this.#jobs.length === 0) return;
       // only jobs queued before the timer was set have lingered long enough; newer ones wait for a query to take them
-      // along (`embedQuery`) or for the next timer
-      if (lingering && this.#jobs.length < this.#batchSize && (this.#sequence.get(this.#jobs[0]!) ?? 0) >= dueBefore) {
+      // along (`embedQuery`) or for the next timer. Jobs whose vector is known (from a query) are stored now.
+      if (lingering && this.#jobs.length < this.#batchSize && !ready(this.#jobs[0]!) && (this.#sequence.get(this.#jobs[0]!) ?? 0) >= dueBefore) {
         this.#schedule();
         return;
       }
-      this.#running = this.#drain(undefined, true).finally(() => {
+      this.#running = this.#drain(undefined, true, lingering ? dueBefore : Number.POSITIVE_INFINITY).finally(() => {
         this.#running = undefined;
         if (this.#jobs.length > 0 && this.#lastError === undefined) this.#schedule();
       });
@@ -247,13 +222,25 @@ export class EmbeddingQueue {
     this.#retryTimer.unref?.();
   }
 
-  async #drain(abortSignal: AbortSignal | undefined, background = false): Promise<void> {
+  /**
+   * Stores the queued jobs in batches, in order. In the background (`dueBefore`: the sequence of the first job that has
+   * not lingered yet), when no lingered job needs an embedding call, a batch stops before the first young job that does:
+   * it waits for a query to take it along, or for the next timer. `flush()` never waits.
+   */
+  async #drain(abortSignal: AbortSignal | undefined, background = false, dueBefore = Number.POSITIVE_INFINITY): Promise<void> {
     let sent = false;
     while (this.#jobs.length > 0) {
       // in the background, a partial batch after a sent one waits for company (the caller schedules it again with the
-      // linger delay); flush() never waits
+      // linger delay)
       if (background && sent && this.#jobs.length < this.#batchSize && (this.#settings.lingerMs ?? 0) > 0) return;
-      const batch = this.#jobs.slice(0, this.#batchSize);
+      let batch = this.#jobs.slice(0, this.#batchSize);
+      // a job that lingered and needs an embedding call takes the whole batch along; otherwise only the known vectors
+      // before the first young job are stored, without a call
+      if (background && !batch.some((job) => !ready(job) && (this.#sequence.get(job) ?? 0) < dueBefore)) {
+        const young = batch.findIndex((job) => !ready(job));
+        if (young === 0) return;
+        if (young > 0) batch = batch.slice(0, young);
+      }
       const work = this.#store(batch, abortSignal);
       this.#inflight = work;
       try {

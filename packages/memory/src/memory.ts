@@ -50,7 +50,8 @@ export interface MemoryConfig {
   embeddingRetryDelayMs?: number;
   /**
    * Milliseconds saved messages may wait to be embedded together (default 10): under load, one embedding call covers
-   * many turns instead of one call per turn. `flush()` and `close()` do not wait for it.
+   * many turns instead of one call per turn, and the vectors that rode along with recall queries are stored in one
+   * upsert. `flush()` and `close()` do not wait for it.
    */
   embeddingLingerMs?: number;
   logger?: Logger;
@@ -211,7 +212,7 @@ export class Memory implements AgentMemory {
     };
   }
 
-  /** Messages saved but not yet embedded. */
+  /** Messages saved but not yet in the vector index (waiting for their embedding, or for the batch that stores it). */
   get pendingEmbeddings(): number {
     return this.#queue?.pending ?? 0;
   }

@@ -1,6 +1,6 @@
 import { Agent, InMemoryMemoryStore, InMemoryVectorStore, type EmbeddingModelV1 } from '@mastra-ts/core';
 import { MockEmbeddingModelV1 } from '@mastra-ts/core/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Memory } from './memory.ts';
 import { interceptedEmbedder, scriptedModel, systemText } from './test-utils.ts';
 
@@ -16,6 +16,10 @@ function setup<E extends EmbeddingModelV1 = MockEmbeddingModelV1>(embedder: E = 
 }
 
 describe('query embeddings', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('stores the query embedding for the saved user message and embeds the reply with the next query: one call per turn', async () => {
     const { memory, vector, embedder, agent, prompts } = setup();
     const options = { memory: { thread: 't1', resource: 'u1' } };
@@ -43,6 +47,42 @@ describe('query embeddings', () => {
 
     await agent.generate('my locker number is?', options);
     expect(systemText(prompts.at(-1)!)).toContain('My locker number is 4417');
+  });
+
+  it('stores the vectors that rode along with queries together after the linger, in one upsert and without a call of its own', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const embedder = new MockEmbeddingModelV1({ dimensions: 64 });
+    const vector = new InMemoryVectorStore();
+    const upserts: string[][] = [];
+    const upsert = vector.upsert.bind(vector);
+    vector.upsert = (args) => {
+      upserts.push([...(args.ids ?? [])]);
+      return upsert(args);
+    };
+    const memory = new Memory({ storage: new InMemoryMemoryStore(), vector, embedder, embeddingLingerMs: 50, options: { lastMessages: 2, semanticRecall: { topK: 1, messageRange: 0 } } });
+    const { model } = scriptedModel((_options, call) => `answer ${call}`);
+    const agent = new Agent({ name: 'a', instructions: 'x', model, memory });
+    const options = { memory: { thread: 't1', resource: 'u1' } };
+    for (const question of ['q one', 'q two', 'q three']) {
+      await agent.generate(question, options);
+      await turn();
+    }
+    // each turn made one call (its query, with the previous reply along) and stored nothing yet
+    expect(embedder.doEmbedCalls.map((call) => call.values)).toEqual([['q one'], ['q two', 'answer 0'], ['q three', 'answer 1']]);
+    expect(upserts).toEqual([]);
+    expect(memory.pendingEmbeddings).toBe(6);
+    vi.advanceTimersByTime(50);
+    for (let index = 0; index < 10; index++) await turn();
+    // one upsert of the five known vectors, in order; the last reply waits for the next query (no call of its own)
+    expect(upserts).toHaveLength(1);
+    expect(upserts[0]).toHaveLength(5);
+    expect(embedder.doEmbedCalls).toHaveLength(3);
+    expect(memory.pendingEmbeddings).toBe(1);
+    const { messages } = await memory.recall({ threadId: 't1', last: 10 });
+    expect(upserts[0]).toEqual(messages.slice(0, 5).map((message) => message.id));
+    await memory.flush();
+    expect(embedder.doEmbedCalls.at(-1)!.values).toEqual(['answer 2']);
+    expect((await vector.describeIndex({ indexName: 'memory_messages' })).count).toBe(6);
   });
 
   it('embeds the query alone when the shared call fails, keeping the queued messages for the background', async () => {
