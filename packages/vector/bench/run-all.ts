@@ -145,7 +145,7 @@ async function exactSection(): Promise<void> {
  * FlatIndex takes at that size.
  */
 async function prefilterSection(): Promise<void> {
-  console.log('## Exact scan: float32 only vs int8 prefilter, by dimension and rows (cosine, top 15, caches evicted before each query; median µs)');
+  console.log('## Exact scan: float32 only vs int8 prefilter, by dimension and rows (cosine, top 15, caches evicted before each query; median wall µs of 40 queries each)');
   const rows: Array<Record<string, string>> = [];
   for (const dimension of prefilterDims) {
     for (const count of prefilterRows) {
