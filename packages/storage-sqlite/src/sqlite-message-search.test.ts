@@ -113,6 +113,23 @@ describe('SQLite keyword index', () => {
     expect([await search(first), await search(second)]).toEqual([[], []]);
   });
 
+  it('a message another connection edits before this one flushes it is indexed with its new words', async () => {
+    const file = storages.file();
+    const first = await storages.open({ path: file });
+    const second = await storages.open({ path: file });
+    await first.memory.saveThread(createTestThread());
+    const createdAt = new Date(base + 999_000);
+    await first.memory.saveMessages([...chatter(300), createTestMessage({ id: 'pet', content: 'the lynx is called Mira', createdAt })]);
+    // still pending, with its words in the first connection's memory, when the second replaces them
+    await second.memory.saveMessages([createTestMessage({ id: 'pet', content: 'the ocelot is called Juno', createdAt })]);
+    await first.memory.flushSearchIndex();
+    const search = async (storage: SqliteStorage, terms: string[]) => ids(await storage.memory.searchMessages!({ terms, limit: 5 }));
+    for (const storage of [first, second]) {
+      expect(await search(storage, ['ocelot', 'juno'])).toEqual(['pet']);
+      expect(await search(storage, ['lynx', 'mira'])).toEqual([]);
+    }
+  });
+
   it('optimizeSearchIndex merges FTS5 segments and keeps every search result', async () => {
     const file = storages.file();
     const storage = await storages.open({ path: file });

@@ -14,8 +14,19 @@ import type Database from 'better-sqlite3';
 import { searchToken, termsHash } from './search-tokens.ts';
 import { withStablePlans } from './stable-plan-sql.ts';
 
+/** A pending document's terms, with their hash (`messages.search_hash`) and as a set for searches. */
+export interface PendingDocument {
+  terms: readonly string[];
+  hash: number;
+  set: ReadonlySet<string>;
+}
+
 /** Terms of pending documents by search key. */
-export type PendingTerms = Map<number, readonly string[]>;
+export type PendingTerms = Map<number, PendingDocument>;
+
+function pendingDocument(terms: readonly string[], hash: number): PendingDocument {
+  return { terms, hash, set: new Set(terms) };
+}
 
 interface StatsRow {
   documents: number;
@@ -59,7 +70,10 @@ export class SqliteMessageSearch {
   #statements: SearchStatements | undefined;
   /** The candidates' messages, by scope (bits `scope…`). */
   readonly #documentsByKey: Database.Statement[] = [];
-  /** Terms of the pending documents this process saved (see `committed`). */
+  /**
+   * Terms of the pending documents this process saved (see `committed`). Another process may edit one before it is
+   * flushed: a flush uses them only while their hash is still the row's `search_hash`.
+   */
   readonly #pending: PendingTerms = new Map();
   /**
    * Terms found too common to search, with the count seen. The count is a lower bound (a term's count only grows
@@ -114,14 +128,14 @@ export class SqliteMessageSearch {
       if (key === stats.next_key) {
         // the usual case, a new message: its tokens wait for the next flush
         stats.next_key++;
-        pending.set(key, terms);
+        pending.set(key, pendingDocument(terms, hash));
         added++;
         continue;
       }
       // an edit can make a common term rare again (the next search sees `shrinks` move)
       shrinks++;
       if (key > stats.indexed_through) {
-        pending.set(key, terms);
+        pending.set(key, pendingDocument(terms, hash));
       } else {
         statements.deleteTokens.run(key);
         statements.insertTokens.run(key, tokensOf(terms));
@@ -134,7 +148,7 @@ export class SqliteMessageSearch {
 
   /** Records the terms of documents whose save committed, for searches until they are flushed. */
   committed(pending: PendingTerms): void {
-    for (const [key, terms] of pending) this.#pending.set(key, terms);
+    for (const [key, document] of pending) this.#pending.set(key, document);
   }
 
   /** How many documents this process knows to be pending. */
@@ -149,10 +163,12 @@ export class SqliteMessageSearch {
   flush(max: number): number {
     const statements = this.#prepared;
     const { indexed_through: from } = statements.stats.get() as StatsRow;
-    const rows = statements.pendingDocuments.all(from, max) as Array<[key: number, role: string, content: string]>;
+    const rows = statements.pendingDocuments.all(from, max) as Array<[key: number, hash: number, role: string, content: string]>;
     if (rows.length === 0) return 0;
-    for (const [key, role, content] of rows) {
-      const terms = this.#pending.get(key) ?? messageSearchTerms({ role, content: JSON.parse(content) as JSONValue });
+    for (const [key, hash, role, content] of rows) {
+      // this process's terms, unless another process edited the message since (then its hash moved)
+      const known = this.#pending.get(key);
+      const terms = known !== undefined && known.hash === hash ? known.terms : messageSearchTerms({ role, content: JSON.parse(content) as JSONValue });
       statements.insertTokens.run(key, tokensOf(terms));
     }
     statements.setIndexedThrough.run(rows[rows.length - 1]![0]);
@@ -187,15 +203,17 @@ export class SqliteMessageSearch {
     // documents not in FTS5 yet, with their terms
     const pending: Array<[key: number, terms: ReadonlySet<string>]> = [];
     for (const key of statements.pendingKeys.all(indexedThrough, maxPendingRead) as number[]) {
-      // terms from this process's memory; a message another process saved is read and cut here
-      let known = this.#pending.get(key);
-      if (!known) {
-        const row = statements.messageOfKey.get(key) as [role: string, content: string] | undefined;
-        // deleted by another process between the two reads
-        if (!row) continue;
-        known = messageSearchTerms({ role: row[0], content: JSON.parse(row[1]) as JSONValue });
+      // terms from this process's memory (until the flush, an edit by another process shows only after it); a message
+      // another process saved is read and cut here
+      const known = this.#pending.get(key);
+      if (known !== undefined) {
+        pending.push([key, known.set]);
+        continue;
       }
-      pending.push([key, new Set(known)]);
+      const row = statements.messageOfKey.get(key) as [role: string, content: string] | undefined;
+      // deleted by another process between the two reads
+      if (!row) continue;
+      pending.push([key, new Set(messageSearchTerms({ role: row[0], content: JSON.parse(row[1]) as JSONValue }))]);
     }
     const scores = new Map<number, number>();
     const matched = new Map<number, string[]>();
@@ -296,7 +314,7 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     pendingKeys: prepare(`select search_key from ${messages} where search_key > ? order by search_key limit ?`).pluck(),
     messageOfKey: prepare(`select role, content from ${messages} where search_key = ?`).raw(),
     // the same with their messages' role and content, for a flush
-    pendingDocuments: prepare(`select search_key, role, content from ${messages} where search_key > ? order by search_key limit ?`).raw(),
+    pendingDocuments: prepare(`select search_key, search_hash, role, content from ${messages} where search_key > ? order by search_key limit ?`).raw(),
     optimize: prepare(`insert into ${tokens} (${tokens}) values ('optimize')`),
     // the documents holding a token, up to a bound
     keysOf: prepare(`select rowid from ${tokens} where ${tokens} match ? limit ?`).pluck(),
