@@ -113,20 +113,30 @@ describe('SQLite keyword index', () => {
     expect([await search(first), await search(second)]).toEqual([[], []]);
   });
 
-  it('a message another connection edits before this one flushes it is indexed with its new words', async () => {
+  it('a message another connection edits before this one flushes it is searched and indexed with its new words', async () => {
     const file = storages.file();
     const first = await storages.open({ path: file });
     const second = await storages.open({ path: file });
     await first.memory.saveThread(createTestThread());
+    const search = async (storage: SqliteStorage, terms: string[]) => ids(await storage.memory.searchMessages!({ terms, limit: 5 }));
     const createdAt = new Date(base + 999_000);
     await first.memory.saveMessages([...chatter(300), createTestMessage({ id: 'pet', content: 'the lynx is called Mira', createdAt })]);
-    // still pending, with its words in the first connection's memory, when the second replaces them
+    // still pending, with its words in the first connection's memory, when the second replaces them: the first's next
+    // search sees the new words (the edit moved `shrinks`), and so does its flush
     await second.memory.saveMessages([createTestMessage({ id: 'pet', content: 'the ocelot is called Juno', createdAt })]);
+    expect(await search(first, ['ocelot', 'juno'])).toEqual(['pet']);
+    expect(await search(first, ['lynx', 'mira'])).toEqual([]);
     await first.memory.flushSearchIndex();
-    const search = async (storage: SqliteStorage, terms: string[]) => ids(await storage.memory.searchMessages!({ terms, limit: 5 }));
+    for (const storage of [first, second]) expect(await search(storage, ['ocelot', 'juno'])).toEqual(['pet']);
+
+    // the same with no search in between: the flush itself notices the changed hash
+    const later = new Date(base + 1_000_000);
+    await first.memory.saveMessages([createTestMessage({ id: 'cat', content: 'the caracal is called Zuri', createdAt: later })]);
+    await second.memory.saveMessages([createTestMessage({ id: 'cat', content: 'the serval is called Tano', createdAt: later })]);
+    await first.memory.flushSearchIndex();
     for (const storage of [first, second]) {
-      expect(await search(storage, ['ocelot', 'juno'])).toEqual(['pet']);
-      expect(await search(storage, ['lynx', 'mira'])).toEqual([]);
+      expect(await search(storage, ['serval', 'tano'])).toEqual(['cat']);
+      expect(await search(storage, ['caracal', 'zuri'])).toEqual([]);
     }
   });
 

@@ -72,7 +72,8 @@ export class SqliteMessageSearch {
   readonly #documentsByKey: Database.Statement[] = [];
   /**
    * Terms of the pending documents this process saved (see `committed`). Another process may edit one before it is
-   * flushed: a flush uses them only while their hash is still the row's `search_hash`.
+   * flushed: a flush uses them only while their hash is still the row's `search_hash`, and a search that sees
+   * `shrinks` move (edits count there) drops the ones whose hash moved.
    */
   readonly #pending: PendingTerms = new Map();
   /**
@@ -195,16 +196,23 @@ export class SqliteMessageSearch {
     const statements = this.#prepared;
     const { documents, indexed_through: indexedThrough, shrinks } = statements.stats.get() as StatsRow;
     if (shrinks !== this.#shrinksSeen) {
-      // messages were deleted or edited since (here or by another process): counts seen before may be too high now
+      // messages were deleted or edited since (here or by another process): counts seen before may be too high now,
+      // and a pending message this process remembers may have other words now (then it is read from the row below)
       this.#common.clear();
       this.#shrinksSeen = shrinks;
+      if (this.#pending.size > 0) {
+        for (const [key, hash] of statements.pendingHashes.all(indexedThrough) as Array<[key: number, hash: number]>) {
+          const known = this.#pending.get(key);
+          if (known !== undefined && known.hash !== hash) this.#pending.delete(key);
+        }
+      }
     }
     const bound = query.maxDocumentFrequency ?? defaultMaxDocumentFrequency;
     // documents not in FTS5 yet, with their terms
     const pending: Array<[key: number, terms: ReadonlySet<string>]> = [];
     for (const key of statements.pendingKeys.all(indexedThrough, maxPendingRead) as number[]) {
-      // terms from this process's memory (until the flush, an edit by another process shows only after it); a message
-      // another process saved is read and cut here
+      // terms from this process's memory; a message another process saved (or edited since, see above) is read and
+      // cut here
       const known = this.#pending.get(key);
       if (known !== undefined) {
         pending.push([key, known.set]);
@@ -313,6 +321,8 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     // the keys of documents whose tokens are not in FTS5 yet, oldest first (from the partial index on search_key alone)
     pendingKeys: prepare(`select search_key from ${messages} where search_key > ? order by search_key limit ?`).pluck(),
     messageOfKey: prepare(`select role, content from ${messages} where search_key = ?`).raw(),
+    // the pending documents' hashes, to check the terms remembered here after an edit (rare: \`shrinks\` moved)
+    pendingHashes: prepare(`select search_key, search_hash from ${messages} where search_key > ?`).raw(),
     // the same with their messages' role and content, for a flush
     pendingDocuments: prepare(`select search_key, search_hash, role, content from ${messages} where search_key > ? order by search_key limit ?`).raw(),
     optimize: prepare(`insert into ${tokens} (${tokens}) values ('optimize')`),
