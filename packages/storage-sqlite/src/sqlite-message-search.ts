@@ -201,7 +201,7 @@ export class SqliteMessageSearch {
       this.#common.clear();
       this.#shrinksSeen = shrinks;
       if (this.#pending.size > 0) {
-        for (const [key, hash] of statements.pendingHashes.all(indexedThrough) as Array<[key: number, hash: number]>) {
+        for (const [key, hash] of statements.pendingHashes.all(indexedThrough, maxPendingRead) as Array<[key: number, hash: number]>) {
           const known = this.#pending.get(key);
           if (known !== undefined && known.hash !== hash) this.#pending.delete(key);
         }
@@ -322,7 +322,7 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     pendingKeys: prepare(`select search_key from ${messages} where search_key > ? order by search_key limit ?`).pluck(),
     messageOfKey: prepare(`select role, content from ${messages} where search_key = ?`).raw(),
     // the pending documents' hashes, to check the terms remembered here after an edit (rare: \`shrinks\` moved)
-    pendingHashes: prepare(`select search_key, search_hash from ${messages} where search_key > ?`).raw(),
+    pendingHashes: prepare(`select search_key, search_hash from ${messages} where search_key > ? order by search_key limit ?`).raw(),
     // the same with their messages' role and content, for a flush
     pendingDocuments: prepare(`select search_key, search_hash, role, content from ${messages} where search_key > ? order by search_key limit ?`).raw(),
     optimize: prepare(`insert into ${tokens} (${tokens}) values ('optimize')`),
