@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Memory } from './memory.ts';
 import type { SemanticRecallOptions } from './memory-types.ts';
 import { recallMessages, searchKeywords } from './semantic-recall.ts';
-import { scriptedModel, systemText } from './test-utils.ts';
+import { interceptedEmbedder, scriptedModel, systemText } from './test-utils.ts';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -111,6 +111,36 @@ describe('keyword recall', () => {
       (await recall(keywords)).groups.map((group) => group.entries.map((entry) => entry.stored.content).join());
     expect(await hitTexts({ maxDocumentFrequency: 50 })).toEqual(['quokka and vector', 'vector only', 'quokka two']);
     expect(await hitTexts(undefined)).toEqual(['vector only', 'quokka and vector']);
+  });
+
+  it('reports the keyword setting in getConfig()', () => {
+    const config = (keywords: SemanticRecallOptions['keywords']) =>
+      new Memory({ storage: new InMemoryMemoryStore(), embedder: blindEmbedder, options: { semanticRecall: { keywords } } }).getConfig()['semanticRecall'];
+    expect(config(undefined)).toMatchObject({ keywords: { maxDocumentFrequency: 50 } });
+    expect(config({ maxDocumentFrequency: 7 })).toMatchObject({ keywords: { maxDocumentFrequency: 7 } });
+    expect(config(false)).toMatchObject({ keywords: false });
+  });
+
+  it('memory.recall() rejects when its embedding and its keyword search both fail, and leaves neither rejection unhandled', async () => {
+    const store = new InMemoryMemoryStore();
+    const { embedder } = interceptedEmbedder(() => {
+      throw new Error('embedding service down');
+    });
+    const memory = new Memory({ storage: store, vector: new InMemoryVectorStore(), embedder, options: { semanticRecall: { topK: 2 } } });
+    await memory.createThread({ threadId: 't1', resourceId: 'u1' });
+    store.searchMessages = async () => {
+      throw new Error('keyword index unavailable');
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(memory.recall({ threadId: 't1', resourceId: 'u1', vectorSearchString: 'zanzibar locker?' })).rejects.toThrow(/embedding service down|keyword index unavailable/);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
   });
 
   it('rejects bad keyword options with the field and the fix', () => {

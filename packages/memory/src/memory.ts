@@ -196,7 +196,7 @@ export class Memory implements AgentMemory {
     return {
       lastMessages: resolved.lastMessages,
       semanticRecall: resolved.semanticRecall
-        ? { topK: resolved.semanticRecall.topK, messageRange: { before: resolved.semanticRecall.before, after: resolved.semanticRecall.after }, scope: resolved.semanticRecall.scope, efSearch: resolved.semanticRecall.efSearch, ...(resolved.semanticRecall.minScore === undefined ? {} : { minScore: resolved.semanticRecall.minScore }) }
+        ? { topK: resolved.semanticRecall.topK, messageRange: { before: resolved.semanticRecall.before, after: resolved.semanticRecall.after }, scope: resolved.semanticRecall.scope, keywords: resolved.semanticRecall.keywords ?? false, efSearch: resolved.semanticRecall.efSearch, ...(resolved.semanticRecall.minScore === undefined ? {} : { minScore: resolved.semanticRecall.minScore }) }
         : false,
       workingMemory: workingMemory
         ? {
@@ -611,9 +611,12 @@ export class Memory implements AgentMemory {
     const recall = resolved.semanticRecall!;
     const excludeIds = new Set(history.map((entry) => entry.id));
     const limit = recall.topK + excludeIds.size;
-    const keywordHits = searchKeywords({ store: this.#store, text, keywords: recall.keywords, scope: recall.scope, threadId, resourceId, limit, abortSignal });
-    const queryVector = await this.#embedQuery(text, abortSignal);
-    return this.#recallGroups(queryVector, keywordHits ? await keywordHits : undefined, recall, threadId, resourceId, excludeIds, abortSignal);
+    // both at once, as in prepare(): a failure of either is the call's error, never an unhandled rejection of the other
+    const [queryVector, keywordHits] = await Promise.all([
+      this.#embedQuery(text, abortSignal),
+      searchKeywords({ store: this.#store, text, keywords: recall.keywords, scope: recall.scope, threadId, resourceId, limit, abortSignal }),
+    ]);
+    return this.#recallGroups(queryVector, keywordHits, recall, threadId, resourceId, excludeIds, abortSignal);
   }
 
   async #recallGroups(
