@@ -195,12 +195,11 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async deleteThread(threadId: string, options?: StoreCallOptions): Promise<boolean> {
-    const existed = await this.#connection.write('deleteThread', options?.abortSignal, async ({ db }) => {
+    return this.#connection.write('deleteThread', options?.abortSignal, async ({ db }) => {
       await db.deleteFrom('messages').where('thread_id', '=', threadId).execute();
       const result = await db.deleteFrom('threads').where('id', '=', threadId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
-    return existed;
   }
 
   async saveMessages(messages: StorageMessage[], options?: StoreCallOptions): Promise<void> {
@@ -430,15 +429,14 @@ export class SqliteMemoryStore implements MemoryStore {
   }
 
   async deleteMessages(ids: string[], options?: StoreCallOptions): Promise<number> {
-    const count = await this.#connection.write('deleteMessages', options?.abortSignal, async ({ db }) => {
-      let deleted = 0;
+    return this.#connection.write('deleteMessages', options?.abortSignal, async ({ db }) => {
+      let count = 0;
       for (const batch of chunk([...new Set(ids)], idChunkSize)) {
         const result = await db.deleteFrom('messages').where('id', 'in', batch).executeTakeFirst();
-        deleted += Number(result.numDeletedRows);
+        count += Number(result.numDeletedRows);
       }
-      return deleted;
+      return count;
     });
-    return count;
   }
 
   async getResource(resourceId: string, options?: StoreCallOptions): Promise<StorageResource | null> {
