@@ -1,11 +1,13 @@
 // Per-call overhead of @mastra-ts/llm-openai over the bare `openai` SDK, both aimed at the same fake
 // server on 127.0.0.1 in the same process: doGenerate / doStream (time to first text delta) next to
 // chat.completions.create, then agent.generate() / agent.stream() / a tool round trip next to the SDK
-// doing the same calls by hand. Rounds alternate between the two sides; medians are printed.
-// Run: pnpm --filter @mastra-ts/llm-openai bench [--only=stream,tool]   (build the package first)
+// doing the same calls by hand, doEmbed next to embeddings.create, and our default transport (requestFetch, undici's
+// request()) next to the same provider given `fetch: globalThis.fetch`. Calls alternate between the two sides;
+// medians are printed.
+// Run: pnpm --filter @mastra-ts/llm-openai bench [--only=stream,tool,embed,transport]   (build the package first)
 import { Agent, createTool, jsonSchema } from '@mastra-ts/core';
 import OpenAI from 'openai';
-import { chatCompletion, chatCompletionStream } from '../../../tooling/fake-providers/src/openai.ts';
+import { chatCompletion, chatCompletionStream, embeddingsResponse } from '../../../tooling/fake-providers/src/openai.ts';
 import { startFakeOpenAI } from '../../../tooling/fake-providers/src/openai.ts';
 import { createOpenAI } from '../dist/index.mjs';
 
@@ -13,14 +15,22 @@ const server = await startFakeOpenAI();
 const text = chatCompletion({ text: 'Hello there, how can I help?' });
 const streamed = chatCompletionStream({ text: ['Hello', ' there', ', how', ' can', ' I', ' help?'] });
 const toolCall = chatCompletion({ toolCalls: [{ id: 'call_1', name: 'add', arguments: '{"a":1,"b":2}' }] });
+const embedded = embeddingsResponse((input, request) => input.map(() => Array.from({ length: Number(request.body?.dimensions ?? 1536) }, (_, index) => (index % 7) / 7)));
 server.setFallback((request) => {
+  if (request.path.endsWith('/embeddings')) return embedded;
   if (request.body?.stream) return streamed;
   const last = request.body?.messages?.at(-1);
   return request.body?.tools && last?.role !== 'tool' ? toolCall : text;
 });
 
 const sdk = new OpenAI({ apiKey: 'sk-bench', baseURL: server.baseURL, maxRetries: 0 });
-const model = createOpenAI({ apiKey: 'sk-bench', baseURL: server.baseURL })('gpt-4o-mini');
+const provider = createOpenAI({ apiKey: 'sk-bench', baseURL: server.baseURL });
+const model = provider('gpt-4o-mini');
+// the same provider on the WHATWG fetch (what it used before requestFetch, and what a `fetch` setting gives)
+const onFetch = createOpenAI({ apiKey: 'sk-bench', baseURL: server.baseURL, fetch: globalThis.fetch });
+const modelOnFetch = onFetch('gpt-4o-mini');
+const embedder = provider.embedding('text-embedding-3-small', { dimensions: 64 });
+const embedderOnFetch = onFetch.embedding('text-embedding-3-small', { dimensions: 64 });
 const messages = [
   { role: 'system', content: 'Be brief.' },
   { role: 'user', content: 'Hi' },
@@ -31,8 +41,9 @@ const prompt = [
 ];
 const addSchema = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] };
 const add = createTool({ id: 'add', description: 'Adds', inputSchema: jsonSchema(addSchema), execute: async ({ a, b }) => a + b });
-const agent = new Agent({ name: 'plain', instructions: 'Be brief.', model });
-const toolAgent = new Agent({ name: 'tool', instructions: 'Be brief.', model, tools: { add } });
+// the overhead cases compare with the SDK on the same transport (its fetch); the transport cases show the default's gain
+const agent = new Agent({ name: 'plain', instructions: 'Be brief.', model: modelOnFetch });
+const toolAgent = new Agent({ name: 'tool', instructions: 'Be brief.', model: modelOnFetch, tools: { add } });
 const sdkTools = [{ type: 'function', function: { name: 'add', description: 'Adds', parameters: addSchema } }];
 
 async function sdkGenerate() {
@@ -54,16 +65,24 @@ async function sdkToolRoundTrip() {
   const second = await sdk.chat.completions.create({ model: 'gpt-4o-mini', messages: history, tools: sdkTools });
   if (!second.choices[0].message.content) throw new Error('no text');
 }
-async function ourGenerate() {
+const ourGenerateWith = (model) => async () => {
   const result = await model.doGenerate({ prompt });
   if (result.content.length === 0) throw new Error('no text');
-}
-async function ourStreamFirst() {
+};
+const ourStreamFirstWith = (model) => async () => {
   const { stream } = await model.doStream({ prompt });
   let first;
   for await (const part of stream) if (first === undefined && part.type === 'text-delta') first = performance.now();
   return first;
+};
+async function sdkEmbed() {
+  const result = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: ['a question'], dimensions: 64 });
+  if (result.data[0].embedding.length !== 64) throw new Error('wrong size');
 }
+const ourEmbedWith = (model) => async () => {
+  const result = await model.doEmbed({ values: ['a question'] });
+  if (result.embeddings[0].length !== 64) throw new Error('wrong size');
+};
 async function agentGenerate() {
   await agent.generate('Hi');
 }
@@ -129,31 +148,36 @@ async function compare(label, baseline, ours) {
   const minePer = median(mine) * 1000;
   const row = {
     case: label,
-    'sdk µs/call': basePer.toFixed(0),
+    'baseline µs/call': basePer.toFixed(0),
     'ours µs/call': minePer.toFixed(0),
-    'sdk calls/s': (1e6 / basePer).toFixed(0),
+    'baseline calls/s': (1e6 / basePer).toFixed(0),
     'ours calls/s': (1e6 / minePer).toFixed(0),
     'calls/s ratio': `${((basePer / minePer) * 100).toFixed(1)}%`,
     'overhead': `${(((minePer - basePer) / basePer) * 100).toFixed(1)}%`,
   };
   if (baseFirst.length > 0) {
-    row['sdk µs to 1st chunk'] = (median(baseFirst) * 1000).toFixed(0);
+    row['baseline µs to 1st chunk'] = (median(baseFirst) * 1000).toFixed(0);
     row['ours µs to 1st chunk'] = (median(mineFirst) * 1000).toFixed(0);
   }
   return row;
 }
 
-// `--only=stream,tool` runs the cases whose key is listed (generate, dostream, agent, stream, tool)
+// `--only=stream,tool` runs the cases whose key is listed (generate, dostream, agent, stream, tool, embed, transport)
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const cases = [
-  ['generate', 'doGenerate vs create()', sdkGenerate, ourGenerate],
-  ['dostream', 'doStream vs create({stream})', sdkStreamFirst, ourStreamFirst],
+  ['generate', 'doGenerate vs create()', sdkGenerate, ourGenerateWith(modelOnFetch)],
+  ['dostream', 'doStream vs create({stream})', sdkStreamFirst, ourStreamFirstWith(modelOnFetch)],
   ['agent', 'agent.generate() vs create()', sdkGenerate, agentGenerate],
   ['stream', 'agent.stream() vs create({stream})', sdkStreamFirst, agentStreamFirst],
   ['tool', 'agent tool round trip vs SDK by hand', sdkToolRoundTrip, agentToolRoundTrip],
+  ['embed', 'doEmbed (64 dims) vs embeddings.create()', sdkEmbed, ourEmbedWith(embedderOnFetch)],
+  ['transport', 'doEmbed: on fetch vs requestFetch', ourEmbedWith(embedderOnFetch), ourEmbedWith(embedder)],
+  ['transport', 'doGenerate: on fetch vs requestFetch', ourGenerateWith(modelOnFetch), ourGenerateWith(model)],
+  ['transport', 'doStream: on fetch vs requestFetch', ourStreamFirstWith(modelOnFetch), ourStreamFirstWith(model)],
 ];
 const rows = [];
 for (const [key, label, baseline, ours] of cases) if (!only || only.includes(key)) rows.push(await compare(label, baseline, ours));
 console.log(`Node ${process.version}, ${rounds * perRound} calls per side, interleaved one by one, per-call medians; fake OpenAI server on 127.0.0.1`);
+console.log('baseline: the bare SDK (its fetch), against this provider on the same fetch; transport cases: this provider given fetch: globalThis.fetch, against its default requestFetch');
 console.table(rows);
 await server.close();

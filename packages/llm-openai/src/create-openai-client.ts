@@ -1,6 +1,7 @@
 import { loadApiKey, loadOptionalSetting, withoutTrailingSlash } from '@mastra-ts/core/provider-utils';
 import OpenAI from 'openai';
 import { createLinkedFetch } from './request-abort-link.ts';
+import { requestFetch } from './request-fetch.ts';
 
 /** What an SDK client is built from. */
 export interface OpenAIClientSettings {
@@ -19,7 +20,7 @@ export interface OpenAIClientSettings {
 /**
  * Returns a function that yields the SDK client, reading the API key and base URL when called and
  * rebuilding the client only when they change. SDK retries are off (core's retry policy owns them)
- * and so is SDK logging (providers do not log). Calls hand their abort signal to `fetch` through a `RequestAbortLink`.
+ * and so is SDK logging (providers do not log). Without a `fetch` in the settings, requests go through `requestFetch`. Calls hand their abort signal to `fetch` through a `RequestAbortLink`.
  */
 export function createOpenAIClientFactory(settings: OpenAIClientSettings): () => OpenAI {
   let cached: { apiKey: string; baseURL: string; client: OpenAI } | undefined;
@@ -38,7 +39,8 @@ export function createOpenAIClientFactory(settings: OpenAIClientSettings): () =>
       organization: settings.organization ?? null,
       project: settings.project ?? null,
       ...(settings.headers ? { defaultHeaders: settings.headers } : {}),
-      fetch: createLinkedFetch(settings.fetch),
+      // the settings' fetch, else undici's request() behind a fetch signature (see requestFetch)
+      fetch: createLinkedFetch(settings.fetch ?? requestFetch),
     });
     cached = { apiKey, baseURL, client };
     return client;

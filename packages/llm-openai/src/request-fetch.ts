@@ -1,0 +1,150 @@
+import { STATUS_CODES } from 'node:http';
+import { pipeline, Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Dispatcher } from 'undici';
+
+/**
+ * The SDK client's default `fetch`: the request goes through undici's `request()` instead of the WHATWG `fetch`, which
+ * is the same HTTP client (undici is what Node's `fetch` runs on) without the web-streams and `Request` layers around
+ * every request and response. On loopback a small JSON round trip costs about a third of `fetch`'s client time (see
+ * the package bench), and an embedding call sits on every recalled agent call.
+ *
+ * It keeps what the SDK relies on from `fetch`: it resolves with a real `Response` (a JSON body read whole, any other
+ * body streamed, so SSE still arrives event by event), follows redirects, rejects with the signal's reason on abort,
+ * and with `TypeError('fetch failed', { cause })` on a network error. It asks for `accept-encoding: identity` (JSON
+ * and SSE are small, and decoding costs more CPU than the bytes it saves on a fast link) and still decodes a gzip,
+ * deflate or brotli body sent anyway. It sends through the
+ * global dispatcher (`setGlobalDispatcher` from undici, a `MockAgent` or `ProxyAgent`, work as with `fetch`) or the
+ * request's own `dispatcher` (the SDK's `fetchOptions: { dispatcher }`).
+ *
+ * Anything else goes to `globalThis.fetch` unchanged: a `Request` object as input, a body that is not a string or
+ * bytes (form data, streams, blobs: the SDK's uploads), `redirect: 'manual' | 'error'`, a request that sets its own
+ * `accept-encoding` (it expects `fetch`'s decoding), and every request when
+ * `NODE_USE_ENV_PROXY` is set (Node's `fetch` then routes through the environment's proxy).
+ */
+export const requestFetch: typeof globalThis.fetch = async (input, init) => {
+  const body = init?.body;
+  if (
+    (typeof input !== 'string' && !(input instanceof URL)) ||
+    (body != null && typeof body !== 'string' && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) ||
+    (init?.redirect !== undefined && init.redirect !== 'follow') ||
+    process.env['NODE_USE_ENV_PROXY']
+  ) {
+    return globalThis.fetch(input, init);
+  }
+  const requestHeaders = toHeaderRecord(init?.headers);
+  if (requestHeaders['accept-encoding'] !== undefined) return globalThis.fetch(input, init);
+  requestHeaders['accept-encoding'] = 'identity';
+  const undici = await (loading ??= loadUndici());
+  const signal = init?.signal ?? undefined;
+  const url = String(input);
+  const method = (init?.method ?? 'GET').toUpperCase();
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await undici.request(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers: requestHeaders,
+      body: body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? null),
+      ...(signal ? { signal } : {}),
+      dispatcher: undici.dispatcherFor((init as { dispatcher?: Dispatcher } | undefined)?.dispatcher),
+    });
+  } catch (error) {
+    throw failed(error, signal);
+  }
+  const headers: Array<[string, string]> = [];
+  // as with `fetch`, the headers are the ones received (a decoded body keeps its `content-encoding` header)
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
+    else if (value !== undefined) headers.push([name, value]);
+  }
+  const encoding = response.headers['content-encoding'];
+  const decoder = typeof encoding === 'string' ? decoderFor(encoding) : undefined;
+  const responseInit = { status: response.statusCode, statusText: STATUS_CODES[response.statusCode] ?? '', headers };
+  let result: Response;
+  if (method === 'HEAD' || nullBodyStatus.has(response.statusCode)) {
+    await response.body.dump();
+    result = new Response(null, responseInit);
+  } else if (decoder === undefined && isJson(response.headers['content-type'])) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await response.body.bytes();
+    } catch (error) {
+      throw failed(error, signal);
+    }
+    result = new Response(bytes as Uint8Array<ArrayBuffer>, responseInit);
+  } else {
+    // a failure on either side destroys both, and the web stream errors with it
+    const source: Readable = decoder ? (pipeline(response.body, decoder(), () => undefined) as unknown as Readable) : response.body;
+    result = new Response(Readable.toWeb(source) as NodeReadableStream as ReadableStream, responseInit);
+  }
+  // `fetch`'s response knows its URL (the SDK puts it in its errors); a constructed one does not
+  Object.defineProperty(result, 'url', { value: url });
+  return result;
+};
+
+const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
+
+/** What decodes a content coding `fetch` decodes (undefined for `identity` and codings it leaves alone). */
+function decoderFor(coding: string): (() => NodeJS.ReadWriteStream) | undefined {
+  switch (coding.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip;
+    case 'deflate':
+      return createInflate;
+    case 'br':
+      return createBrotliDecompress;
+    default:
+      return undefined;
+  }
+}
+
+function isJson(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  if (value === undefined) return false;
+  const type = value.split(';', 1)[0]!.trim().toLowerCase();
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** What `fetch` rejects with: the signal's reason when aborted, else a `TypeError` whose cause is undici's error. */
+function failed(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return signal.reason;
+  return new TypeError('fetch failed', { cause: error });
+}
+
+/** The request's headers by lower-case name, repeated names joined as `Headers` joins them. */
+function toHeaderRecord(headers: HeadersInit | undefined): Record<string, string> {
+  const record: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (headers === undefined) return record;
+  const pairs: Iterable<[string, string]> = headers instanceof Headers || Array.isArray(headers) ? (headers as Iterable<[string, string]>) : Object.entries(headers);
+  for (const [name, value] of pairs) {
+    const key = name.toLowerCase();
+    record[key] = record[key] === undefined ? value : `${record[key]}, ${value}`;
+  }
+  return record;
+}
+
+interface LoadedUndici {
+  request: typeof import('undici').request;
+  dispatcherFor: (own: Dispatcher | undefined) => Dispatcher;
+}
+
+let loading: Promise<LoadedUndici> | undefined;
+
+/** undici is loaded on the first request (not when the provider is imported), like `fetch`'s own copy. */
+async function loadUndici(): Promise<LoadedUndici> {
+  const { getGlobalDispatcher, interceptors, request } = await import('undici');
+  // following redirects is what `fetch` adds over a bare request; composed once per dispatcher
+  const composed = new WeakMap<Dispatcher, Dispatcher>();
+  const dispatcherFor = (own: Dispatcher | undefined): Dispatcher => {
+    const base = own ?? getGlobalDispatcher();
+    let dispatcher = composed.get(base);
+    if (dispatcher === undefined) {
+      dispatcher = base.compose(interceptors.redirect({ maxRedirections: 20 }));
+      composed.set(base, dispatcher);
+    }
+    return dispatcher;
+  };
+  return { request, dispatcherFor };
+}
