@@ -39,8 +39,8 @@ const listDescending = 32;
 class MemoryStatements {
   readonly upsertThread: PreparedQuery;
   readonly selectThread: PreparedQuery;
-  readonly threadExists: PreparedQuery;
   readonly upsertMessage: PreparedQuery;
+  readonly insertNewMessage: PreparedQuery;
   readonly touchThread: PreparedQuery;
   /** `listMessages` by which cursors, date bounds, limit and order a call uses (bits `list…`). */
   readonly listMessages: PreparedQueryVariants;
@@ -64,7 +64,6 @@ class MemoryStatements {
       threadSlots,
     );
     this.selectThread = new PreparedQuery(database, db.selectFrom('threads').selectAll().where('id', '=', slot<string>('id')), ['id']);
-    this.threadExists = new PreparedQuery(database, db.selectFrom('threads').select('id').where('id', '=', slot<string>('id')), ['id']);
     this.upsertMessage = new PreparedQuery(
       database,
       db
@@ -82,6 +81,15 @@ class MemoryStatements {
           })),
         ),
       messageSlots,
+    );
+    // a message not stored yet, keyed for keyword search in the same statement (see SqliteMessageSearch.index)
+    this.insertNewMessage = new PreparedQuery(
+      database,
+      db
+        .insertInto('messages')
+        .values({ ...Object.fromEntries(messageSlots.map((column) => [column, slot(column)])), search_key: slot('search_key'), search_hash: slot('search_hash') } as unknown as MessageRow)
+        .onConflict((conflict) => conflict.column('id').doNothing()),
+      [...messageSlots, 'search_key', 'search_hash'],
     );
     this.touchThread = new PreparedQuery(
       database,
@@ -213,29 +221,42 @@ export class SqliteMemoryStore implements MemoryStore {
     const statements = this.#statements;
     if (statements) {
       const pending = await this.#connection.writeNow('saveMessages', options?.abortSignal, (abortSignal) => {
-        const exists = statements.threadExists.statement;
-        for (const threadId of newestByThread.keys()) {
-          if (exists.get(threadId) === undefined) throw missingThread(messages.find((message) => message.threadId === threadId)!);
-        }
-        const upsert = statements.upsertMessage.statement;
-        for (let index = 0; index < messages.length; index++) {
-          if (index % messageChunkSize === 0) throwIfAborted(abortSignal);
-          const message = messages[index]!;
-          upsert.run(
-            message.id,
-            message.threadId,
-            message.resourceId ?? null,
-            message.role,
-            message.type ?? null,
-            JSON.stringify(message.content),
-            toJsonColumn(message.metadata),
-            message.createdAt.getTime(),
-          );
-        }
+        // touching the thread checks that it exists (an update of no row), one statement instead of two
         const touch = statements.touchThread.statement;
-        for (const [threadId, newest] of newestByThread) touch.run(newest, threadId);
+        for (const [threadId, newest] of newestByThread) {
+          if (touch.run(newest, threadId).changes === 0) throw missingThread(messages.find((message) => message.threadId === threadId)!);
+        }
+        const insertNew = statements.insertNewMessage.statement;
+        const upsert = statements.upsertMessage.statement;
+        let saved = 0;
+        // the last message's row, built once for insertNew and the upsert that follows when it is already stored
+        let rowOf: StorageMessage | undefined;
+        let row: unknown[] = [];
+        const rowFor = (message: StorageMessage): unknown[] => {
+          if (rowOf !== message) {
+            rowOf = message;
+            row = [
+              message.id,
+              message.threadId,
+              message.resourceId ?? null,
+              message.role,
+              message.type ?? null,
+              JSON.stringify(message.content),
+              toJsonColumn(message.metadata),
+              message.createdAt.getTime(),
+            ];
+          }
+          return row;
+        };
+        const pending = this.#search.index(messages, {
+          insertNew: (message, searchKey, searchHash) => {
+            if (saved++ % messageChunkSize === 0) throwIfAborted(abortSignal);
+            return insertNew.run(...rowFor(message), searchKey, searchHash).changes > 0;
+          },
+          upsert: (message) => void upsert.run(...rowFor(message)),
+        });
         throwIfAborted(abortSignal);
-        return this.#search.index(messages);
+        return pending;
       });
       this.#afterSave(pending);
       return;

@@ -24,6 +24,14 @@ export interface PendingDocument {
 /** Terms of pending documents by search key. */
 export type PendingTerms = Map<number, PendingDocument>;
 
+/** How `index` saves the messages it keys (see there). */
+export interface MessageWriter {
+  /** Inserts a message that is not stored yet, with its search key and terms' hash (null: no words); false when its id is stored. */
+  insertNew(message: StorageMessage, searchKey: number | null, searchHash: number | null): boolean;
+  /** Inserts or replaces a message (its search columns are left alone). */
+  upsert(message: StorageMessage): void;
+}
+
 function pendingDocument(terms: readonly string[], hash: number): PendingDocument {
   return { terms, hash, set: new Set(terms) };
 }
@@ -101,8 +109,12 @@ export class SqliteMessageSearch {
   /**
    * Keys the search documents of saved messages (inserts or replaces); call inside the write transaction that saved
    * them, after the messages, and pass what it returns to `committed` once that transaction committed.
+   *
+   * With `save`, the messages are saved here too, one by one: a new message is inserted with its key and terms' hash
+   * in one statement (`insertNew` answers false when the id is already stored); a stored one goes through `upsert`
+   * and is keyed as below.
    */
-  index(messages: readonly StorageMessage[]): PendingTerms {
+  index(messages: readonly StorageMessage[], save?: MessageWriter): PendingTerms {
     const statements = this.#prepared;
     const pending: PendingTerms = new Map();
     let stats: StatsRow | undefined;
@@ -111,6 +123,7 @@ export class SqliteMessageSearch {
     for (const message of messages) {
       const terms = messageSearchTerms(message);
       if (terms.length === 0) {
+        if (save && (save.insertNew(message, null, null) || (save.upsert(message), false))) continue;
         const state = statements.selectState.get(message.id) as { search_key: number | null };
         if (state.search_key === null) continue;
         // edited to have no words: no longer a document
@@ -121,8 +134,17 @@ export class SqliteMessageSearch {
         continue;
       }
       stats ??= statements.stats.get() as StatsRow;
-      // one statement: keeps the message's key or gives it the next one, and says nothing when its words did not change
       const hash = termsHash(terms);
+      if (save) {
+        if (save.insertNew(message, stats.next_key, hash)) {
+          pending.set(stats.next_key, pendingDocument(terms, hash));
+          stats.next_key++;
+          added++;
+          continue;
+        }
+        save.upsert(message);
+      }
+      // one statement: keeps the message's key or gives it the next one, and says nothing when its words did not change
       const changed = statements.keyMessage.get(stats.next_key, hash, message.id, hash) as { search_key: number } | undefined;
       if (!changed) continue;
       const key = changed.search_key;

@@ -26,6 +26,20 @@ function messages(count: number, prefix: string, special?: { index: number; cont
 }
 
 describe('transactional writes', () => {
+  it('a batch naming a thread that does not exist says which, and how to fix it, and saves nothing (also with the prepared path off)', async () => {
+    for (const prepared of [true, false]) {
+      const storage = await storages.open({ path: ':memory:', preparedStatements: prepared });
+      await storage.memory.saveThread(createTestThread());
+      const error = await storage.memory
+        .saveMessages([createTestMessage({ id: 'ok' }), createTestMessage({ id: 'stray', threadId: 'gone' })])
+        .catch((caught: unknown) => caught);
+      expect(StorageError.isInstance(error)).toBe(true);
+      expect((error as StorageError).message).toContain('thread "gone" of message "stray" does not exist: save the thread first');
+      expect(await storage.memory.listMessages({ threadId: 'thread-1' })).toEqual([]);
+      expect((await storage.memory.getThread('thread-1'))?.updatedAt).toEqual(createTestThread().updatedAt);
+    }
+  });
+
   for (const [label, settings] of [['in memory', () => ({ path: ':memory:' })], ['file', () => ({ path: storages.file() })]] as const) {
     it(`a batch failing after 700 of 1,200 messages leaves the previous state (${label})`, async () => {
       const storage = await storages.open(settings());
