@@ -123,16 +123,20 @@ describe('requestFetch', () => {
     expect(error.cause.code).toBe('ECONNREFUSED');
   });
 
-  it('follows a redirect with the method and body (307)', async () => {
+  it('hands a redirect to fetch, which follows it with the method and body (307) or as a GET (303)', async () => {
     handler = (request, response, body) => {
-      if (request.url === '/old') {
-        response.writeHead(307, { location: '/new' });
+      if (request.url === '/old' || request.url === '/other') {
+        response.writeHead(request.url === '/old' ? 307 : 303, { location: '/new' });
         response.end();
-      } else json(response, 200, { at: request.url, body });
+      } else json(response, 200, { at: request.url, method: request.method, body });
     };
-    const response = await requestFetch(`${base}/old`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":1}' });
-    expect(await response.json()).toEqual({ at: '/new', body: '{"x":1}' });
-    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /old', 'POST /new']);
+    const spy = vi.spyOn(globalThis, 'fetch');
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":1}' };
+    expect(await (await requestFetch(`${base}/old`, init)).json()).toEqual({ at: '/new', method: 'POST', body: '{"x":1}' });
+    expect(await (await requestFetch(`${base}/other`, init)).json()).toEqual({ at: '/new', method: 'GET', body: '' });
+    expect(spy).toHaveBeenCalledTimes(2);
+    // the first request by requestFetch, then fetch's own: the redirecting URL is asked twice
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /old', 'POST /old', 'POST /new', 'POST /other', 'POST /other', 'GET /new']);
   });
 
   it('decodes a gzip body sent although identity was asked for, streamed or JSON', async () => {

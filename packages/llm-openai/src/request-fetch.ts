@@ -11,14 +11,16 @@ import type { Dispatcher } from 'undici';
  * the package bench), and an embedding call sits on every recalled agent call.
  *
  * It keeps what the SDK relies on from `fetch`: it resolves with a real `Response` (a JSON body read whole, any other
- * body streamed, so SSE still arrives event by event), follows redirects, rejects with the signal's reason on abort,
+ * body streamed, so SSE still arrives event by event), rejects with the signal's reason on abort,
  * and with `TypeError('fetch failed', { cause })` on a network error. It asks for `accept-encoding: identity` (JSON
  * and SSE are small, and decoding costs more CPU than the bytes it saves on a fast link) and still decodes a gzip,
  * deflate or brotli body sent anyway. It sends through the
  * global dispatcher (`setGlobalDispatcher` from undici, a `MockAgent` or `ProxyAgent`, work as with `fetch`) or the
  * request's own `dispatcher` (the SDK's `fetchOptions: { dispatcher }`).
  *
- * Anything else goes to `globalThis.fetch` unchanged: a `Request` object as input, a body that is not a string or
+ * A redirect is handed to `globalThis.fetch`: the request is sent again through it, and it follows the redirect with
+ * its own rules (a redirect interceptor would cost every request about 17 µs; an API endpoint that redirects is rare).
+ * Anything else goes to `globalThis.fetch` unchanged too: a `Request` object as input, a body that is not a string or
  * bytes (form data, streams, blobs: the SDK's uploads), `redirect: 'manual' | 'error'`, a request that sets its own
  * `accept-encoding` (it expects `fetch`'s decoding), and every request when
  * `NODE_USE_ENV_PROXY` is set (Node's `fetch` then routes through the environment's proxy).
@@ -47,10 +49,14 @@ export const requestFetch: typeof globalThis.fetch = async (input, init) => {
       headers: requestHeaders,
       body: body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? null),
       ...(signal ? { signal } : {}),
-      dispatcher: undici.dispatcherFor((init as { dispatcher?: Dispatcher } | undefined)?.dispatcher),
+      dispatcher: (init as { dispatcher?: Dispatcher } | undefined)?.dispatcher ?? undici.getGlobalDispatcher(),
     });
   } catch (error) {
     throw failed(error, signal);
+  }
+  if (redirectStatus.has(response.statusCode) && response.headers['location'] !== undefined) {
+    await response.body.dump();
+    return globalThis.fetch(input, init);
   }
   const headers: Array<[string, string]> = [];
   // as with `fetch`, the headers are the ones received (a decoded body keeps its `content-encoding` header)
@@ -84,6 +90,7 @@ export const requestFetch: typeof globalThis.fetch = async (input, init) => {
 };
 
 const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
+const redirectStatus = new Set([301, 302, 303, 307, 308]);
 
 /** What decodes a content coding `fetch` decodes (undefined for `identity` and codings it leaves alone). */
 function decoderFor(coding: string): (() => NodeJS.ReadWriteStream) | undefined {
@@ -127,24 +134,13 @@ function toHeaderRecord(headers: HeadersInit | undefined): Record<string, string
 
 interface LoadedUndici {
   request: typeof import('undici').request;
-  dispatcherFor: (own: Dispatcher | undefined) => Dispatcher;
+  getGlobalDispatcher: typeof import('undici').getGlobalDispatcher;
 }
 
 let loading: Promise<LoadedUndici> | undefined;
 
 /** undici is loaded on the first request (not when the provider is imported), like `fetch`'s own copy. */
 async function loadUndici(): Promise<LoadedUndici> {
-  const { getGlobalDispatcher, interceptors, request } = await import('undici');
-  // following redirects is what `fetch` adds over a bare request; composed once per dispatcher
-  const composed = new WeakMap<Dispatcher, Dispatcher>();
-  const dispatcherFor = (own: Dispatcher | undefined): Dispatcher => {
-    const base = own ?? getGlobalDispatcher();
-    let dispatcher = composed.get(base);
-    if (dispatcher === undefined) {
-      dispatcher = base.compose(interceptors.redirect({ maxRedirections: 20 }));
-      composed.set(base, dispatcher);
-    }
-    return dispatcher;
-  };
-  return { request, dispatcherFor };
+  const { getGlobalDispatcher, request } = await import('undici');
+  return { request, getGlobalDispatcher };
 }
