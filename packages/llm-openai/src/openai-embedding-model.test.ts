@@ -22,6 +22,9 @@ describe('OpenAIEmbeddingModel', () => {
     const result = await model.doEmbed({ values: ['a', 'bb', 'ccc'] });
     expect(result.embeddings).toEqual([vectorOf('a'), vectorOf('bb'), vectorOf('ccc')]);
     expect(result.usage).toEqual({ tokens: 7 });
+    // the response's headers, read when asked for, and serialized with the result
+    expect(result.response?.headers?.['x-request-id']).toMatch(/^req_/);
+    expect(JSON.parse(JSON.stringify(result.response)).headers['content-type']).toBe('application/json');
     expect(server.requests[0]!.path).toBe('/v1/embeddings');
     expect(server.requests[0]!.body).toMatchObject({ model: 'text-embedding-3-small', input: ['a', 'bb', 'ccc'] });
   });

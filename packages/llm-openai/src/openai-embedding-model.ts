@@ -1,6 +1,7 @@
 import type { EmbeddingModelV1, EmbeddingModelV1CallOptions, EmbeddingModelV1Result } from '@mastra-ts/core';
 import type OpenAI from 'openai';
-import { headersToRecord, toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
+import { toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
+import { LazyResponseHeaders } from './lazy-response-headers.ts';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
 import { openAIRequestOptions } from './openai-request-options.ts';
 import { RequestAbortLink } from './request-abort-link.ts';
@@ -49,7 +50,8 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
     const user = typeof extra?.user === 'string' ? extra.user : undefined;
     const embeddings: number[][] = [];
     let tokens: number | undefined;
-    let headers: Record<string, string> | undefined;
+    // the last batch's headers, converted when first read (see LazyResponseHeaders)
+    let lastHeaders: Headers | undefined;
     const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
     try {
       for (let start = 0; start < options.values.length || start === 0; start += this.maxEmbeddingsPerCall) {
@@ -62,7 +64,7 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
             .withResponse();
           for (const item of [...data.data].sort((left, right) => left.index - right.index)) embeddings.push(item.embedding);
           if (data.usage?.prompt_tokens !== undefined) tokens = (tokens ?? 0) + data.usage.prompt_tokens;
-          headers = headersToRecord(response.headers);
+          lastHeaders = response.headers;
         } catch (error) {
           throw toOpenAICompatibleCallError(error, {
             providerName: this.config.providerName,
@@ -77,6 +79,6 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
     } finally {
       link?.dispose();
     }
-    return { embeddings, usage: { tokens }, ...(headers ? { response: { headers } } : {}) };
+    return { embeddings, usage: { tokens }, ...(lastHeaders ? { response: new LazyResponseHeaders(lastHeaders) } : {}) };
   }
 }
