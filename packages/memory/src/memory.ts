@@ -80,6 +80,8 @@ interface MemoryState {
 const stateKey = 'memoryState';
 const workingMemoryKey = 'workingMemory';
 const maxClockEntries = 10_000;
+/** The provider id of `@mastra-ts/vector`'s lexical embedder, which embeds in this process. */
+const lexicalProvider = 'mastra-ts.lexical';
 const maxQueryVectors = 256;
 /** Vector indexes up to this size keep recall's scope filter (see `#planUnfiltered`). */
 const smallIndex = 256;
@@ -111,6 +113,8 @@ export class Memory implements AgentMemory {
   readonly #resolved: ResolvedOptions;
   readonly #vector: VectorStore;
   readonly #embedder: EmbeddingModelV1 | undefined;
+  /** The embedder computes in this process (the vector package's lexical one): no request to let leave first. */
+  readonly #embedsInProcess: boolean;
   readonly #indexName: string;
   readonly #queue: EmbeddingQueue | undefined;
   readonly #logger: Logger;
@@ -149,6 +153,7 @@ export class Memory implements AgentMemory {
     this.#indexName = config.indexName ?? 'memory_messages';
     this.#vector = config.vector ?? new LocalVectorStore();
     this.#embedder = config.embedder ?? (this.#resolved.semanticRecall ? createLexicalEmbedder() : undefined);
+    this.#embedsInProcess = this.#embedder?.provider === lexicalProvider;
     this.#logger = config.logger ?? noopLogger;
     this.#now = config.now ?? (() => new Date());
     this.#importance = this.#options.importance ?? defaultImportanceScorer;
@@ -497,25 +502,28 @@ export class Memory implements AgentMemory {
     }
     const recall = resolved.semanticRecall;
     const queryText = recall ? lastUserText(args.input) : '';
-    // the query's embedding first: a remote embedder's request is then in flight while the history is read and the
-    // keywords are searched (for at most the last messages and the input beyond topK: those are dropped from the hits)
-    const [queryVector, historyAll, workingMemoryText, keywordHits] = await Promise.all([
-      queryText ? this.#embedQuery(queryText, args.abortSignal) : undefined,
-      this.#loadHistory(args.threadId, resolved.lastMessages, args.abortSignal),
-      this.#loadWorkingMemory(resolved.workingMemory, thread, args.resourceId, args.abortSignal),
-      recall && queryText
-        ? searchKeywords({
-            store: this.#store,
-            text: queryText,
-            keywords: recall.keywords,
-            scope: recall.scope,
-            threadId: args.threadId,
-            resourceId: args.resourceId,
-            limit: recall.topK + resolved.lastMessages + args.input.length,
-            abortSignal: args.abortSignal,
-          })
-        : undefined,
-    ]);
+    // the history, the working memory and the keywords (for at most the last messages and the input beyond topK:
+    // those are dropped from the hits), after the query's embedding has left (see #alongsideQueryEmbedding)
+    const reads = () =>
+      Promise.all([
+        this.#loadHistory(args.threadId, resolved.lastMessages, args.abortSignal),
+        this.#loadWorkingMemory(resolved.workingMemory, thread, args.resourceId, args.abortSignal),
+        recall && queryText
+          ? searchKeywords({
+              store: this.#store,
+              text: queryText,
+              keywords: recall.keywords,
+              scope: recall.scope,
+              threadId: args.threadId,
+              resourceId: args.resourceId,
+              limit: recall.topK + resolved.lastMessages + args.input.length,
+              abortSignal: args.abortSignal,
+            })
+          : undefined,
+      ]);
+    const [queryVector, [historyAll, workingMemoryText, keywordHits]] = queryText
+      ? await this.#alongsideQueryEmbedding(queryText, args.abortSignal, reads)
+      : [undefined, await reads()];
     const history = inputIds.size === 0 ? historyAll : historyAll.filter((entry) => !inputIds.has(entry.id));
     let groups: RecallGroup[] = [];
     if (queryVector && resolved.semanticRecall) {
@@ -611,11 +619,9 @@ export class Memory implements AgentMemory {
     const recall = resolved.semanticRecall!;
     const excludeIds = new Set(history.map((entry) => entry.id));
     const limit = recall.topK + excludeIds.size;
-    // both at once, as in prepare(): a failure of either is the call's error, never an unhandled rejection of the other
-    const [queryVector, keywordHits] = await Promise.all([
-      this.#embedQuery(text, abortSignal),
+    const [queryVector, keywordHits] = await this.#alongsideQueryEmbedding(text, abortSignal, async () =>
       searchKeywords({ store: this.#store, text, keywords: recall.keywords, scope: recall.scope, threadId, resourceId, limit, abortSignal }),
-    ]);
+    );
     return this.#recallGroups(queryVector, keywordHits, recall, threadId, resourceId, excludeIds, abortSignal);
   }
 
@@ -680,6 +686,18 @@ export class Memory implements AgentMemory {
     this.#narrowScopes.delete(key);
     this.#narrowScopes.set(key, this.#recallTick + narrowScopeRetry);
     if (this.#narrowScopes.size > maxClockEntries) this.#narrowScopes.delete(this.#narrowScopes.keys().next().value!);
+  }
+
+  /**
+   * Starts the query's embedding, and runs `reads` one event-loop turn later. A remote embedder's SDK reaches the socket
+   * only after several awaits of its own, and a SQLite store reads synchronously: started together, the reads would
+   * run first and hold the request back. A turn later the request is on the wire and the reads run while it is in
+   * flight. An embedder that computes in this process (the lexical one) has no request to wait for: the reads start
+   * at once. A failure of either is the call's error (both are awaited together: no unhandled rejection).
+   */
+  #alongsideQueryEmbedding<T>(text: string, abortSignal: AbortSignal | undefined, reads: () => Promise<T>): Promise<[number[], T]> {
+    const embedding = this.#embedQuery(text, abortSignal);
+    return Promise.all([embedding, this.#embedsInProcess ? reads() : new Promise<void>((resolve) => setImmediate(resolve)).then(reads)]);
   }
 
   async #embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {

@@ -128,6 +128,45 @@ describe('query embeddings', () => {
     const hits = await vector.query({ indexName: 'memory_messages', queryVector: await embed(inner, 'hello there'), topK: 10 });
     expect(hits.map((hit) => hit.metadata?.['threadId'])).toEqual(['kept', 'kept']);
   });
+
+  it('reads the history and searches the keywords after the query embedding has left, so that they run while it is in flight', async () => {
+    // an SDK reaches the socket after several awaits of its own: "sent" is set there
+    let sent = false;
+    const { embedder } = interceptedEmbedder(async () => {
+      for (let hop = 0; hop < 8; hop++) await null;
+      sent = true;
+    });
+    const readsAt: Array<[read: string, afterSend: boolean]> = [];
+    const store = new InMemoryMemoryStore();
+    const listMessages = store.listMessages.bind(store);
+    const searchMessages = store.searchMessages.bind(store);
+    store.listMessages = async (query) => {
+      readsAt.push(['listMessages', sent]);
+      return listMessages(query);
+    };
+    store.searchMessages = async (query) => {
+      readsAt.push(['searchMessages', sent]);
+      return searchMessages(query);
+    };
+    const memory = new Memory({ storage: store, vector: new InMemoryVectorStore(), embedder, options: { lastMessages: 4, semanticRecall: { topK: 1, messageRange: 0 } } });
+    await memory.saveMessages({ threadId: 't1', resourceId: 'u1', messages: [{ role: 'user', content: 'the garage code is 4417' }] });
+    await memory.flush();
+
+    readsAt.length = 0;
+    sent = false;
+    const { model } = scriptedModel('ok');
+    await new Agent({ name: 'a', instructions: 'x', model, memory }).generate('what is the garage code?', { memory: { thread: 't1', resource: 'u1' } });
+    // the history read and the keyword search of prepare(), both after the request left
+    expect(readsAt.slice(0, 2)).toEqual([
+      ['listMessages', true],
+      ['searchMessages', true],
+    ]);
+
+    readsAt.length = 0;
+    sent = false;
+    await memory.recall({ threadId: 't1', resourceId: 'u1', vectorSearchString: 'the garage code?' });
+    expect(readsAt.find(([read]) => read === 'searchMessages')).toEqual(['searchMessages', true]);
+  });
 });
 
 async function embed(embedder: MockEmbeddingModelV1, text: string): Promise<number[]> {
