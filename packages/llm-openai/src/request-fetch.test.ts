@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chatCompletionStream, embeddingsResponse, startFakeOpenAI } from '@mastra-ts/fake-providers/openai';
 import { MockAgent } from 'undici';
@@ -175,6 +177,26 @@ describe('requestFetch', () => {
     expect(spy).toHaveBeenCalledTimes(5);
     expect(seen.map((request) => request.url)).toEqual(['/plain', '/upload', '/request', '/manual', '/encoded', '/proxied']);
     expect(seen[1]!.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+  });
+
+  it('leaves the global dispatcher to Node: loading undici installs no other one for the process\'s fetch (built package)', () => {
+    // a fresh process where nothing has loaded either copy of undici yet (importing TypeScript source loads Node's, so
+    // this runs the built package, as users do; turbo builds it before the tests)
+    const script = [
+      "const { createOpenAI } = await import('@mastra-ts/llm-openai');",
+      "const http = await import('node:http');",
+      'const body = JSON.stringify({ object: "list", data: [{ object: "embedding", index: 0, embedding: [0.5] }], model: "m", usage: { prompt_tokens: 1, total_tokens: 1 } });',
+      "const server = http.createServer((request, response) => { request.resume(); request.on('end', () => { response.writeHead(200, { 'content-type': 'application/json' }); response.end(body); }); });",
+      "await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));",
+      "const model = createOpenAI({ apiKey: 'k', baseURL: `http://127.0.0.1:${server.address().port}/v1` }).embedding('text-embedding-3-small');",
+      "const { embeddings } = await model.doEmbed({ values: ['a'] });",
+      "const { Agent } = await import('undici');",
+      "const dispatcher = globalThis[Symbol.for('undici.globalDispatcher.1')];",
+      'console.log(JSON.stringify({ embeddings, set: dispatcher !== undefined, packageAgent: dispatcher instanceof Agent }));',
+      'server.close();',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual({ embeddings: [[0.5]], set: true, packageAgent: false });
   });
 
   it('sends through the dispatcher the request names (the SDK passes fetchOptions.dispatcher on), as fetch does', async () => {

@@ -139,7 +139,13 @@ interface LoadedUndici {
 
 let loading: Promise<LoadedUndici> | undefined;
 
-/** undici is loaded on the first request (not when the provider is imported), like `fetch`'s own copy. */
+/**
+ * undici is loaded on the first request (not when the provider is imported), like `fetch`'s own copy. Loading it
+ * installs its own `Agent` as the global dispatcher when there is none yet; here there always is one, Node's: the SDK
+ * builds every request with `Headers` first, which loads Node's copy, and that installs Node's `Agent`. So the
+ * process's `fetch` keeps its dispatcher, and requests here go through it too (a test checks this on the built
+ * package), unless one was set with `setGlobalDispatcher`.
+ */
 async function loadUndici(): Promise<LoadedUndici> {
   const { getGlobalDispatcher, request } = await import('undici');
   return { request, getGlobalDispatcher };
