@@ -65,9 +65,8 @@ export class RequestAbortLink {
 /** A `fetch` for the SDK client that honours the `RequestAbortLink` of a request (and is `base` otherwise). */
 export function createLinkedFetch(base: typeof globalThis.fetch): typeof globalThis.fetch {
   return (input, init) => {
-    const target = base;
     const link = (init as LinkedInit | undefined)?.[linkKey];
-    if (link === undefined) return target(input, init);
-    return target(input, { ...init, signal: link.requestSignal(init!.signal) });
+    if (link === undefined) return base(input, init);
+    return base(input, { ...init, signal: link.requestSignal(init!.signal) });
   };
 }

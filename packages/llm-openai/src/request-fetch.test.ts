@@ -150,6 +150,15 @@ describe('requestFetch', () => {
     expect(await (await requestFetch(`${base}/text`)).text()).toBe('plain text');
   });
 
+  it('takes the request headers from a Headers object of another undici copy, pairs or a record', async () => {
+    handler = (_request, response) => json(response, 200, {});
+    const { Headers: PackageHeaders } = await import('undici');
+    await requestFetch(`${base}/a`, { headers: new PackageHeaders({ 'x-one': '1' }) as unknown as HeadersInit });
+    await requestFetch(`${base}/b`, { headers: [['x-two', '2'], ['X-Two', '3']] });
+    await requestFetch(`${base}/c`, { headers: { 'X-Three': '3' } });
+    expect(seen.map((request) => request.headers['x-one'] ?? request.headers['x-two'] ?? request.headers['x-three'])).toEqual(['1', '2, 3', '3']);
+  });
+
   it('gives a null body for 204 and HEAD', async () => {
     handler = (request, response) => {
       response.writeHead(request.method === 'HEAD' ? 200 : 204, { 'content-type': 'application/json', 'content-length': request.method === 'HEAD' ? '12' : '0' });

@@ -123,7 +123,10 @@ export class SqliteMessageSearch {
     for (const message of messages) {
       const terms = messageSearchTerms(message);
       if (terms.length === 0) {
-        if (save && (save.insertNew(message, null, null) || (save.upsert(message), false))) continue;
+        if (save) {
+          if (save.insertNew(message, null, null)) continue;
+          save.upsert(message);
+        }
         const state = statements.selectState.get(message.id) as { search_key: number | null };
         if (state.search_key === null) continue;
         // edited to have no words: no longer a document
