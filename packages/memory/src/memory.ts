@@ -19,7 +19,7 @@ import {
   type ToolSet,
   type VectorStore,
 } from '@mastra-ts/core';
-import { createLexicalEmbedder, LocalVectorStore } from '@mastra-ts/vector';
+import { createLexicalEmbedder, lexicalEmbedderProvider, LocalVectorStore } from '@mastra-ts/vector';
 import { runCleanup, type CleanupResult } from './cleanup.ts';
 import { EmbeddingQueue, embeddingInput, type EmbeddingJob } from './embedding-queue.ts';
 import { groupIntoUnits, sanitizeToolPairs, type HistoryEntry } from './history-units.ts';
@@ -80,8 +80,6 @@ interface MemoryState {
 const stateKey = 'memoryState';
 const workingMemoryKey = 'workingMemory';
 const maxClockEntries = 10_000;
-/** The provider id of `@mastra-ts/vector`'s lexical embedder, which embeds in this process. */
-const lexicalProvider = 'mastra-ts.lexical';
 const maxQueryVectors = 256;
 /** Vector indexes up to this size keep recall's scope filter (see `#planUnfiltered`). */
 const smallIndex = 256;
@@ -153,7 +151,7 @@ export class Memory implements AgentMemory {
     this.#indexName = config.indexName ?? 'memory_messages';
     this.#vector = config.vector ?? new LocalVectorStore();
     this.#embedder = config.embedder ?? (this.#resolved.semanticRecall ? createLexicalEmbedder() : undefined);
-    this.#embedsInProcess = this.#embedder?.provider === lexicalProvider;
+    this.#embedsInProcess = this.#embedder?.provider === lexicalEmbedderProvider;
     this.#logger = config.logger ?? noopLogger;
     this.#now = config.now ?? (() => new Date());
     this.#importance = this.#options.importance ?? defaultImportanceScorer;
@@ -692,12 +690,14 @@ export class Memory implements AgentMemory {
    * Starts the query's embedding, and runs `reads` one event-loop turn later. A remote embedder's SDK reaches the socket
    * only after several awaits of its own, and a SQLite store reads synchronously: started together, the reads would
    * run first and hold the request back. A turn later the request is on the wire and the reads run while it is in
-   * flight. An embedder that computes in this process (the lexical one) has no request to wait for: the reads start
-   * at once. A failure of either is the call's error (both are awaited together: no unhandled rejection).
+   * flight. With no request to wait for (an embedder that computes in this process, like the lexical one, or a query
+   * embedded before) the reads start at once. A failure of either is the call's error (both are awaited together: no
+   * unhandled rejection).
    */
   #alongsideQueryEmbedding<T>(text: string, abortSignal: AbortSignal | undefined, reads: () => Promise<T>): Promise<[number[], T]> {
+    const requests = !this.#embedsInProcess && !this.#queryVectors.has(embeddingInput(text));
     const embedding = this.#embedQuery(text, abortSignal);
-    return Promise.all([embedding, this.#embedsInProcess ? reads() : new Promise<void>((resolve) => setImmediate(resolve)).then(reads)]);
+    return Promise.all([embedding, requests ? new Promise<void>((resolve) => setImmediate(resolve)).then(reads) : reads()]);
   }
 
   async #embedQuery(text: string, abortSignal: AbortSignal | undefined): Promise<number[]> {

@@ -229,31 +229,21 @@ export class SqliteMemoryStore implements MemoryStore {
         const insertNew = statements.insertNewMessage.statement;
         const upsert = statements.upsertMessage.statement;
         let saved = 0;
-        // the last message's row, built once for insertNew and the upsert that follows when it is already stored
-        let rowOf: StorageMessage | undefined;
-        let row: unknown[] = [];
-        const rowFor = (message: StorageMessage): unknown[] => {
-          if (rowOf !== message) {
-            rowOf = message;
-            row = [
-              message.id,
-              message.threadId,
-              message.resourceId ?? null,
-              message.role,
-              message.type ?? null,
-              JSON.stringify(message.content),
-              toJsonColumn(message.metadata),
-              message.createdAt.getTime(),
-            ];
-          }
-          return row;
-        };
-        const pending = this.#search.index(messages, {
-          insertNew: (message, searchKey, searchHash) => {
-            if (saved++ % messageChunkSize === 0) throwIfAborted(abortSignal);
-            return insertNew.run(...rowFor(message), searchKey, searchHash).changes > 0;
-          },
-          upsert: (message) => void upsert.run(...rowFor(message)),
+        const pending = this.#search.index(messages, (message, searchKey, searchHash) => {
+          if (saved++ % messageChunkSize === 0) throwIfAborted(abortSignal);
+          const row = [
+            message.id,
+            message.threadId,
+            message.resourceId ?? null,
+            message.role,
+            message.type ?? null,
+            JSON.stringify(message.content),
+            toJsonColumn(message.metadata),
+            message.createdAt.getTime(),
+          ];
+          if (insertNew.run(...row, searchKey, searchHash).changes > 0) return true;
+          upsert.run(...row);
+          return false;
         });
         throwIfAborted(abortSignal);
         return pending;

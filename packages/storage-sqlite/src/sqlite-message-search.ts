@@ -24,13 +24,11 @@ export interface PendingDocument {
 /** Terms of pending documents by search key. */
 export type PendingTerms = Map<number, PendingDocument>;
 
-/** How `index` saves the messages it keys (see there). */
-export interface MessageWriter {
-  /** Inserts a message that is not stored yet, with its search key and terms' hash (null: no words); false when its id is stored. */
-  insertNew(message: StorageMessage, searchKey: number | null, searchHash: number | null): boolean;
-  /** Inserts or replaces a message (its search columns are left alone). */
-  upsert(message: StorageMessage): void;
-}
+/**
+ * How `index` saves a message it keys (see there): inserted with its search key and terms' hash (null: no words) when
+ * its id is not stored yet, and then it answers true; otherwise upserted with its search columns left alone (false).
+ */
+export type MessageWriter = (message: StorageMessage, searchKey: number | null, searchHash: number | null) => boolean;
 
 function pendingDocument(terms: readonly string[], hash: number): PendingDocument {
   return { terms, hash, set: new Set(terms) };
@@ -111,8 +109,7 @@ export class SqliteMessageSearch {
    * them, after the messages, and pass what it returns to `committed` once that transaction committed.
    *
    * With `save`, the messages are saved here too, one by one: a new message is inserted with its key and terms' hash
-   * in one statement (`insertNew` answers false when the id is already stored); a stored one goes through `upsert`
-   * and is keyed as below.
+   * in one statement; one already stored is upserted by `save` and keyed as below.
    */
   index(messages: readonly StorageMessage[], save?: MessageWriter): PendingTerms {
     const statements = this.#prepared;
@@ -123,10 +120,7 @@ export class SqliteMessageSearch {
     for (const message of messages) {
       const terms = messageSearchTerms(message);
       if (terms.length === 0) {
-        if (save) {
-          if (save.insertNew(message, null, null)) continue;
-          save.upsert(message);
-        }
+        if (save?.(message, null, null)) continue;
         const state = statements.selectState.get(message.id) as { search_key: number | null };
         if (state.search_key === null) continue;
         // edited to have no words: no longer a document
@@ -138,19 +132,14 @@ export class SqliteMessageSearch {
       }
       stats ??= statements.stats.get() as StatsRow;
       const hash = termsHash(terms);
-      if (save) {
-        if (save.insertNew(message, stats.next_key, hash)) {
-          pending.set(stats.next_key, pendingDocument(terms, hash));
-          stats.next_key++;
-          added++;
-          continue;
-        }
-        save.upsert(message);
+      let key: number;
+      if (save?.(message, stats.next_key, hash)) key = stats.next_key;
+      else {
+        // one statement: keeps the message's key or gives it the next one, and says nothing when its words did not change
+        const changed = statements.keyMessage.get(stats.next_key, hash, message.id, hash) as { search_key: number } | undefined;
+        if (!changed) continue;
+        key = changed.search_key;
       }
-      // one statement: keeps the message's key or gives it the next one, and says nothing when its words did not change
-      const changed = statements.keyMessage.get(stats.next_key, hash, message.id, hash) as { search_key: number } | undefined;
-      if (!changed) continue;
-      const key = changed.search_key;
       if (key === stats.next_key) {
         // the usual case, a new message: its tokens wait for the next flush
         stats.next_key++;

@@ -24,4 +24,4 @@ export { chunkSentences, type SentenceChunkSettings } from './rag/sentence-chunk
 export type { ChunkSizeSettings, TextChunk } from './rag/text-chunk.ts';
 export { embed, type EmbedOptions, type EmbedResult } from './rag/embed.ts';
 export { embedMany, type EmbedManyOptions, type EmbedManyResult } from './rag/embed-many.ts';
-export { createLexicalEmbedder, type LexicalEmbedderSettings } from './rag/lexical-embedder.ts';
+export { createLexicalEmbedder, lexicalEmbedderProvider, type LexicalEmbedderSettings } from './rag/lexical-embedder.ts';

@@ -18,6 +18,9 @@ const englishStopWords = [
   'who', 'will', 'with', 'you', 'your',
 ];
 
+/** The `provider` of the lexical embedder: it computes in the process, with no request to wait for. */
+export const lexicalEmbedderProvider = 'mastra-ts.lexical';
+
 /**
  * A local `EmbeddingModelV1` that needs no network and no weights: each text becomes a hashed bag of words, word
  * bigrams and character trigrams, weighted by sublinear term frequency (`1 + ln tf`), signed-hashed into
@@ -34,7 +37,7 @@ export function createLexicalEmbedder(settings: LexicalEmbedderSettings = {}): E
 
 class LexicalEmbedder implements EmbeddingModelV1 {
   readonly specificationVersion = 'v1' as const;
-  readonly provider = 'mastra-ts.lexical';
+  readonly provider = lexicalEmbedderProvider;
   readonly modelId: string;
   readonly dimensions: number;
   readonly maxEmbeddingsPerCall = 4096;
