@@ -3,6 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Dispatcher } from 'undici';
+import { BufferedResponse } from './buffered-response.ts';
 
 /**
  * The SDK client's default `fetch`: the request goes through undici's `request()` instead of the WHATWG `fetch`, which
@@ -11,12 +12,13 @@ import type { Dispatcher } from 'undici';
  * `fetch` took; through the SDK, `doEmbed` takes about a fifth less time per call (the package bench,
  * `--only=transport`), and an embedding call sits on every recalled agent call.
  *
- * It keeps what the SDK relies on from `fetch`: it resolves with a real `Response` (a JSON body read whole, any other
- * body streamed, so SSE still arrives event by event), rejects with the signal's reason on abort, and with
- * `TypeError('fetch failed', { cause })` on a network error. It asks for `accept-encoding: identity` (JSON and SSE are
- * small, and decoding costs more CPU than the bytes it saves on a fast link) and still decodes a gzip, deflate or
- * brotli body sent anyway. It sends through the global dispatcher (`setGlobalDispatcher` from undici, a `MockAgent` or
- * a `ProxyAgent` work as with `fetch`) or the request's own `dispatcher` (the SDK's `fetchOptions: { dispatcher }`).
+ * It keeps what the SDK relies on from `fetch`: it resolves with a real `Response` (a JSON body read whole and read
+ * back without a web stream, see `BufferedResponse`; any other body streamed, so SSE still arrives event by event),
+ * rejects with the signal's reason on abort, and with `TypeError('fetch failed', { cause })` on a network error. It
+ * asks for `accept-encoding: identity` (JSON and SSE are small, and decoding costs more CPU than the bytes it saves
+ * on a fast link) and still decodes a gzip, deflate or brotli body sent anyway. It sends through the global
+ * dispatcher (`setGlobalDispatcher` from undici, a `MockAgent` or a `ProxyAgent` work as with `fetch`) or the
+ * request's own `dispatcher` (the SDK's `fetchOptions: { dispatcher }`).
  *
  * A redirect is handed to `globalThis.fetch`: the request is sent again through it, and it follows the redirect with
  * its own rules (a redirect interceptor would cost every request about 17 µs; an API endpoint that redirects is rare).
@@ -78,7 +80,8 @@ export const requestFetch: typeof globalThis.fetch = async (input, init) => {
     } catch (error) {
       throw failed(error, signal);
     }
-    result = new Response(bytes as Uint8Array<ArrayBuffer>, responseInit);
+    // read through no stream (see BufferedResponse); it knows its URL
+    return new BufferedResponse(bytes as Uint8Array<ArrayBuffer>, responseInit, url);
   } else {
     // a failure on either side destroys both, and the web stream errors with it
     const source: Readable = decoder ? (pipeline(response.body, decoder(), () => undefined) as unknown as Readable) : response.body;
