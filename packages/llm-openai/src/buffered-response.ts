@@ -39,7 +39,9 @@ export class BufferedResponse extends Response {
     return this.#streamed ? this.#streamed.text() : utf8.decode(this.#take());
   }
 
-  override async json(): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- Response's own type
+  // `any`: Response's own type
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override async json(): Promise<any> {
     return this.#streamed ? this.#streamed.json() : JSON.parse(utf8.decode(this.#take()));
   }
 
