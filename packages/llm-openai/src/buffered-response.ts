@@ -12,7 +12,7 @@ const utf8 = new TextDecoder();
  *
  * Through the OpenAI SDK (which reads a JSON answer with `text()`), a `doEmbed` round trip on loopback took 50–60 µs
  * (8–10 %) less than with a plain `Response` over the same bytes; against `fetch`, the bench's `--only=transport`
- * case went from 21–22 % to 25–27 % less time.
+ * case went from 21–22 % to 21.5–27 % less time (5 runs on a noisy machine).
  */
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer>;
