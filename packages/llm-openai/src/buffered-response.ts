@@ -24,7 +24,7 @@ export class BufferedResponse extends Response {
   constructor(bytes: Uint8Array<ArrayBuffer>, init: ResponseInit, url: string) {
     super(null, init);
     this.#bytes = bytes;
-    Object.defineProperty(this, 'url', { value: url});
+    Object.defineProperty(this, 'url', { value: url });
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
