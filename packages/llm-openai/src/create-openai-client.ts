@@ -20,7 +20,8 @@ export interface OpenAIClientSettings {
 /**
  * Returns a function that yields the SDK client, reading the API key and base URL when called and
  * rebuilding the client only when they change. SDK retries are off (core's retry policy owns them)
- * and so is SDK logging (providers do not log). Without a `fetch` in the settings, requests go through `requestFetch`. Calls hand their abort signal to `fetch` through a `RequestAbortLink`.
+ * and so is SDK logging (providers do not log). Without a `fetch` in the settings, requests go through
+ * `requestFetch`. Calls hand their abort signal to `fetch` through a `RequestAbortLink`.
  */
 export function createOpenAIClientFactory(settings: OpenAIClientSettings): () => OpenAI {
   let cached: { apiKey: string; baseURL: string; client: OpenAI } | undefined;
