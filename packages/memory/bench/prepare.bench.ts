@@ -8,7 +8,7 @@
  * (with the call without memory and the bare embedding round trips), are measured in alternating rounds, so that
  * the machine's drift lands on all of them alike.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -315,6 +315,23 @@ async function benchSave(): Promise<void> {
   rmSync(directory, { recursive: true, force: true });
 }
 
+/** The machine's CPU times (the `cpu` line of /proc/stat, in ticks), or undefined where there is none (not Linux). */
+function cpuTimes(): number[] | undefined {
+  try {
+    return readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The share of the CPU time between two readings that the hypervisor gave to other machines (`steal`, the 8th value). */
+function stealShare(before: number[] | undefined, after: number[] | undefined): number | undefined {
+  if (before === undefined || after === undefined || before.length < 8) return undefined;
+  // guest time is counted in user time already: sum the first eight (user … steal)
+  const total = after.slice(0, 8).reduce((sum, value, index) => sum + value - before[index]!, 0);
+  return total > 0 ? (after[7]! - before[7]!) / total : undefined;
+}
+
 async function benchAgent(): Promise<void> {
   console.log('\n## agent.generate() with a mock model: memory overhead per call\n');
   const directory = mkdtempSync(path.join(tmpdir(), 'memory-bench-'));
@@ -463,7 +480,9 @@ async function benchAgent(): Promise<void> {
   const chunk = 25;
   const rounds = Math.ceil(iterations / chunk);
   const requestsBefore = embeddingServer.requests.length;
+  let cpuBefore: number[] | undefined;
   for (let round = -Math.ceil(200 / chunk); round < rounds; round++) {
+    if (round === 0) cpuBefore = cpuTimes();
     for (const entry of entries) {
       for (let index = 0; index < chunk; index++) {
         const start = performance.now();
@@ -483,6 +502,9 @@ async function benchAgent(): Promise<void> {
   };
   const base = figureOf(baseline);
   console.log(`  (${rounds} rounds of ${chunk} calls per row, the rows taking turns)`);
+  const stolen = stealShare(cpuBefore, cpuTimes());
+  // the hypervisor's share of this machine's CPU time while the rows ran: figures from a run with much of it are slower
+  if (stolen !== undefined) console.log(`  (CPU time stolen by the hypervisor meanwhile: ${(stolen * 100).toFixed(1)} %, from /proc/stat)`);
   console.log(`  ${baseline.name.padEnd(60)}${format(base)}  ${(1000 / base.median).toFixed(0)} calls/s`);
   console.log(`  ${roundTrip.name.padEnd(60)}${format(figureOf(roundTrip))}`);
   console.log(`  ${fetchRoundTrip.name.padEnd(60)}${format(figureOf(fetchRoundTrip))}`);
