@@ -350,26 +350,24 @@ async function benchAgent(): Promise<void> {
   // The main row asks for 64 dimensions (text-embedding-3 models take `dimensions`), so that the round trip and memory's
   // own work are what it measures; a second row takes the model's full 1,536, whose exact scan grows with the thread.
   const embeddingServer = await startEmbeddingServer();
-  const openAI = createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL });
-  const openAIEmbedder = openAI.embedding('text-embedding-3-small', { dimensions: 64 });
-  const fullSizeEmbedder = openAI.embedding('text-embedding-3-small');
-  // the vectors-only row's embedder: the same requests, marked by a header so that they are counted apart
-  const vectorsOnlyHeader = 'x-bench-row';
-  const vectorsOnlyEmbedder = createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL, headers: { [vectorsOnlyHeader]: 'vectors-only' } }).embedding('text-embedding-3-small', { dimensions: 64 });
+  // the bare round trip's embedder; each recalled row gets its own, whose requests carry the row's name in a header
+  const openAIEmbedder = createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL }).embedding('text-embedding-3-small', { dimensions: 64 });
+  const rowHeader = 'x-bench-row';
   const sqliteStore = async (name: string): Promise<{ store: MemoryStore; dispose: () => Promise<void> }> => {
     const storage = createSqliteStorage({ path: path.join(directory, `${name}.db`) });
     await storage.migrate();
     return { store: storage.memory, dispose: () => storage.dispose() };
   };
-  type Recall = boolean | 'openai' | 'openai-vectors-only' | 'openai-1536';
+  // recall: off, by the lexical embedder, or through the fake OpenAI server (at `dimensions`, else the model's 1,536)
+  type Recall = false | 'lexical' | { dimensions?: number; keywords?: false };
   const rows: Array<{ name: string; store: () => Promise<{ store: MemoryStore; dispose: () => Promise<void> }>; recall: Recall }> = [
     { name: 'in-memory store, last 10', store: async () => ({ store: new InMemoryMemoryStore(), dispose: async () => {} }), recall: false },
     { name: 'SQLite file, last 10', store: () => sqliteStore('a'), recall: false },
-    { name: 'SQLite file, last 10 + recall top 5', store: () => sqliteStore('b'), recall: true },
-    { name: 'SQLite, last 10 + recall, OpenAI embeddings (fake server)', store: () => sqliteStore('c'), recall: 'openai' },
+    { name: 'SQLite file, last 10 + recall top 5', store: () => sqliteStore('b'), recall: 'lexical' },
+    { name: 'SQLite, last 10 + recall, OpenAI embeddings (fake server)', store: () => sqliteStore('c'), recall: { dimensions: 64 } },
     // semantic recall as the issue specifies it, without the keyword search fused in by default
-    { name: '  the same, by vectors only (keywords: false)', store: () => sqliteStore('e'), recall: 'openai-vectors-only' },
-    { name: '  the same, 1,536 dimensions (the model\'s default size)', store: () => sqliteStore('d'), recall: 'openai-1536' },
+    { name: '  the same, by vectors only (keywords: false)', store: () => sqliteStore('e'), recall: { dimensions: 64, keywords: false } },
+    { name: '  the same, 1,536 dimensions (the model\'s default size)', store: () => sqliteStore('d'), recall: {} },
   ];
 
   // each entry is measured in chunks of 25 calls, the entries taking turns round after round, so that the machine's
@@ -449,15 +447,17 @@ async function benchAgent(): Promise<void> {
   for (const row of rows) {
     const { store, dispose } = await row.store();
     const vector = new LocalVectorStore();
+    const recall = row.recall;
+    const embedder =
+      recall === 'lexical'
+        ? createLexicalEmbedder({ dimensions: 128 })
+        : recall
+          ? createOpenAI({ apiKey: 'sk-bench', baseURL: embeddingServer.baseURL, headers: { [rowHeader]: row.name.trim() } }).embedding('text-embedding-3-small', recall.dimensions === undefined ? {} : { dimensions: recall.dimensions })
+          : undefined;
     const memory = new Memory({
       storage: store,
-      ...(row.recall
-        ? {
-            embedder:
-              row.recall === 'openai' ? openAIEmbedder : row.recall === 'openai-vectors-only' ? vectorsOnlyEmbedder : row.recall === 'openai-1536' ? fullSizeEmbedder : createLexicalEmbedder({ dimensions: 128 }),
-            vector,
-            options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...recallSettings, ...(row.recall === 'openai-vectors-only' ? { keywords: false } : {}) } },
-          }
+      ...(embedder
+        ? { embedder, vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...recallSettings, ...(recall && recall !== 'lexical' && recall.keywords === false ? { keywords: false } : {}) } } }
         : { options: { lastMessages: 10 } }),
     });
     // a thread with history, embedded: recall has something to find from the first call on
@@ -516,16 +516,9 @@ async function benchAgent(): Promise<void> {
     const indexed = entry.recall
       ? `, ${(await Promise.all((await entry.vector!.listIndexes()).map(async (indexName) => (await entry.vector!.describeIndex({ indexName })).count))).join('+')} vectors for ${200 + 2 * entry.calls} messages`
       : '';
-    // the rows' requests, told apart by the size they ask for (the bare round trips ask for 64 too) and the header
-    const sent = embeddingServer.requests.slice(requestsBefore);
-    const marked = (request: (typeof sent)[number]): boolean => request.headers[vectorsOnlyHeader] !== undefined;
-    const requests =
-      entry.recall === 'openai'
-        ? sent.filter((request) => request.body?.dimensions === 64 && !marked(request)).length - roundTrip.calls - fetchRoundTrip.calls - httpRoundTrip.calls
-        : entry.recall === 'openai-vectors-only'
-          ? sent.filter(marked).length
-          : sent.filter((request) => request.body?.dimensions === undefined).length;
-    const embeddingCalls = typeof entry.recall === 'string' ? `, ${requests} embedding requests for ${entry.calls} calls` : '';
+    // the row's requests, by the header its embedder sends (HTTP trims a value's spaces, so the name is trimmed)
+    const requests = embeddingServer.requests.slice(requestsBefore).filter((request) => request.headers[rowHeader] === entry.name.trim()).length;
+    const embeddingCalls = typeof entry.recall === 'object' ? `, ${requests} embedding requests for ${entry.calls} calls` : '';
     console.log(`  ${entry.name.padEnd(60)}${format(figure)}  ${(1000 / figure.median).toFixed(0)} calls/s, +${((figure.median - base.median) * 1000).toFixed(0)} µs per call${embeddingCalls}${indexed}`);
   }
   for (const entry of memoryEntries) {
