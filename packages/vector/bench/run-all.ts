@@ -5,7 +5,8 @@
  * Sizes (env): EXACT_SIZES (default "20000,100000"), EXACT_DIM (384), HNSW_CONFIGS (default "20000x384,100000x128"),
  * HNSW_EF_CONSTRUCTION (128), HNSW_M (24), HNSW_EF_SEARCH ("16,32,48,64,80,96,128,256"), QUERIES (200), PERSIST_N (20000, at HNSW dimension 384), PERSIST_INLINE (1: also an HNSW
  * store with inline graph inserts, the pre-tail behaviour), PREFILTER_DIMS ("128,384,768,1536"), PREFILTER_ROWS
- * ("500,1000,1500,2000,4096"). `--only=exact,prefilter,hnsw,persistence` runs only those sections.
+ * ("500,1000,1500,2000,4096"), FILTER_CONFIGS ("3600x64,20000x384"). `--only=exact,prefilter,filter,hnsw,persistence` runs only
+ * those sections.
  * HNSW queries are also timed one by one (wall time) after writing 8 MiB ("caches evicted"): the walk's rows then come from the
  * shared cache or memory, as they do in an app that does other work between searches.
  * Times are CPU time of this (single-threaded) process, so other load on the machine inflates them less than wall time;
@@ -293,11 +294,61 @@ async function persistenceSection(): Promise<void> {
   }
 }
 
+/**
+ * Filtered exact queries: a filter of one equality (a thread, a user) answered by its posting list alone, against the
+ * same list with the compiled filter tested on each row (how every filtered query ran before) and the unfiltered query.
+ */
+async function filterSection(): Promise<void> {
+  const { compileMetadataFilter } = await import('@mastra-ts/core');
+  const { readEqualities } = await import('../src/equality-postings.ts');
+  const configs = (process.env['FILTER_CONFIGS'] ?? '3600x64,20000x384').split(',').map((config) => config.split('x').map(Number) as [number, number]);
+  console.log('## Filtered exact scan: one equality answered by its posting list (cosine, top 15; median CPU µs per query, rounds alternating)');
+  const rows: Array<Record<string, string>> = [];
+  for (const [count, dimension] of configs) {
+    const { vectors, queries } = data(count, dimension, 5);
+    const index = new FlatIndex({ dimension });
+    // every row in thread 'all'; one in ten in each of ten threads
+    index.upsert(vectors.map((vector, row) => ({ id: `v${row}`, vector, metadata: { scope: 'all', threadId: `t${row % 10}` } })));
+    for (const [label, filter] of [['every row (one thread owns the index)', { scope: 'all' }], ['one row in ten', { threadId: 't3' }]] as const) {
+      const predicate = compileMetadataFilter(filter);
+      const { equalities } = readEqualities(filter);
+      const cases: Array<[string, () => unknown]> = [
+        ['posting list only', () => index.search(queries[position++ % queries.length]!, { topK: 15, filter: predicate, equalities, equalitiesComplete: true })],
+        ['list + filter tested per row', () => index.search(queries[position++ % queries.length]!, { topK: 15, filter: predicate, equalities, equalitiesComplete: false })],
+        ['unfiltered', () => index.search(queries[position++ % queries.length]!, { topK: 15 })],
+      ];
+      let position = 0;
+      const samples = cases.map(() => [] as number[]);
+      const reps = 20;
+      for (let round = 0; round < 40; round++) {
+        cases.forEach(([, run], which) => {
+          const { ms } = time(() => {
+            for (let rep = 0; rep < reps; rep++) run();
+          });
+          if (round >= 5) samples[which]!.push((ms * 1000) / reps);
+        });
+      }
+      const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+      const [listOnly, tested, unfiltered] = samples.map(median) as [number, number, number];
+      rows.push({
+        rows: `${fmt(count)} x ${dimension}`,
+        filter: label,
+        'posting list only µs': fmt(listOnly, 1),
+        'tested per row µs': fmt(tested, 1),
+        'unfiltered µs': fmt(unfiltered, 1),
+        'tested / list only': `${fmt(tested / listOnly, 2)}x`,
+      });
+    }
+  }
+  table(rows);
+}
+
 const loads = loadavg().map((value) => value.toFixed(1)).join(' ');
 console.log(`# @mastra-ts/vector bench (node ${process.version}, ${process.arch}, load average ${loads}; data: 64 Gaussian clusters, held-out queries; CPU time)\n`);
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const runs = (section: string): boolean => only === undefined || only.includes(section);
 if (runs('exact') && exactSizes.some((size) => size > 0)) await exactSection();
 if (runs('prefilter')) await prefilterSection();
+if (runs('filter')) await filterSection();
 if (runs('hnsw')) for (const [count, dimension] of hnswConfigs) if (count > 0) await hnswSection(count, dimension);
 if (runs('persistence') && persistN > 0) await persistenceSection();

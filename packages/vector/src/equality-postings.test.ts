@@ -1,6 +1,6 @@
 import { compileMetadataFilter, type JSONObject, type MetadataFilter } from '@mastra-ts/core';
 import { describe, expect, it } from 'vitest';
-import { EqualityPostings, equalitiesOf } from './equality-postings.ts';
+import { EqualityPostings, equalitiesOf, readEqualities } from './equality-postings.ts';
 import { FlatIndex } from './flat-index.ts';
 import { HnswIndex } from './hnsw-index.ts';
 import { createVectorStore } from './local-vector-store.ts';
@@ -39,7 +39,52 @@ describe('equalitiesOf', () => {
   });
 });
 
+describe('readEqualities', () => {
+  it('says the equalities are the whole filter when nothing else is in it (undefined conditions are skipped, as compiled)', () => {
+    for (const filter of [
+      { threadId: 't1' },
+      { threadId: 't1', resourceId: { $eq: 'u1' }, n: 3, ok: true },
+      { $and: [{ threadId: 't1' }, { $and: [{ kind: 'note' }] }] },
+      { threadId: 't1', other: undefined },
+    ] as MetadataFilter[]) {
+      expect(readEqualities(filter).complete, JSON.stringify(filter)).toBe(true);
+    }
+  });
+
+  it('says they are not when the filter holds anything else beside them', () => {
+    const filters: MetadataFilter[] = [
+      { threadId: 't1', year: { $gte: 2020 } },
+      { threadId: 't1', $or: [{ a: 1 }, { a: 2 }] },
+      { threadId: 't1', $not: { a: 1 } },
+      { threadId: 't1', 'a.b': 1 },
+      { threadId: 't1', tags: ['a'] },
+      { threadId: 't1', at: new Date(0) },
+      { threadId: 't1', at: { $eq: new Date(0) } },
+      { threadId: 't1', nothing: null },
+      { threadId: { $eq: 't1', $ne: 't2' } },
+      { $and: [{ threadId: 't1' }, { n: { $lt: 3 } }] },
+    ];
+    for (const filter of filters) {
+      const { equalities, complete } = readEqualities(filter);
+      expect(complete, JSON.stringify(filter)).toBe(false);
+      expect(equalities, JSON.stringify(filter)).toEqual(equalitiesOf(filter));
+    }
+  });
+});
+
 describe('EqualityPostings', () => {
+  it('posts a Date by its time and never posts NaN, as the compiled filter compares them', () => {
+    const rows = [{ at: new Date(5) }, { at: 5 }, { at: [new Date(7), 'x'] }, { at: Number.NaN }, { at: new Date(Number.NaN) }, { at: '5' }] as unknown as JSONObject[];
+    const postings = new EqualityPostings();
+    for (const value of [5, 7, 'x', '5', Number.NaN] as const) {
+      const predicate = compileMetadataFilter({ at: value });
+      const matching = rows.flatMap((row, slot) => (predicate(row) ? [slot] : []));
+      expect([...postings.candidates([['at', value]], rows, rows.length)!].sort(), String(value)).toEqual(matching);
+    }
+    expect(compileMetadataFilter({ at: 5 })(rows[0])).toBe(true);
+  });
+
+
   it('indexes a field on first use, keeps it current on add and remove, and posts each element of an array', () => {
     const rows: Array<JSONObject | undefined> = [{ thread: 'a', tags: ['x', 'y'] }, { thread: 'b', tags: ['y'] }, undefined, { thread: 'a' }];
     const postings = new EqualityPostings();
@@ -99,7 +144,10 @@ describe('filtered search through posting lists', () => {
           const id = `m${Math.floor(random() * 400)}`;
           // some entries keep their vector and change only metadata (an in-place update in the HNSW index)
           const keep = live.get(id);
-          const entry = { id, vector: keep && random() < 0.3 ? keep.vector : vector(), metadata: { threadId: `t${Math.floor(random() * 12)}`, tags: random() < 0.5 ? ['red'] : ['blue', 'red'], n: Math.floor(random() * 3) } };
+          const n = Math.floor(random() * 3);
+          // `at` is a Date or a number (a filter on the number matches both); `kind` is the same on every row
+          const metadata = { threadId: `t${Math.floor(random() * 12)}`, tags: random() < 0.5 ? ['red'] : ['blue', 'red'], n, at: random() < 0.5 ? new Date(n) : n, kind: 'message' } as unknown as JSONObject;
+          const entry = { id, vector: keep && random() < 0.3 ? keep.vector : vector(), metadata };
           return entry;
         });
         const unique = new Map(batch.map((entry) => [entry.id, entry]));
@@ -108,15 +156,45 @@ describe('filtered search through posting lists', () => {
         const doomed = [...live.keys()].filter(() => random() < 0.08);
         index.delete(doomed);
         for (const id of doomed) live.delete(id);
-        for (const filter of [{ threadId: `t${round % 12}` }, { threadId: `t${(round + 5) % 12}`, n: 1 }, { $and: [{ tags: 'blue' }, { threadId: { $eq: `t${round % 3}` } }] }] as MetadataFilter[]) {
+        const filters = [
+          { threadId: `t${round % 12}` },
+          { threadId: `t${(round + 5) % 12}`, n: 1 },
+          { $and: [{ tags: 'blue' }, { threadId: { $eq: `t${round % 3}` } }] },
+          { at: round % 3 },
+          { kind: 'message' },
+          { kind: { $eq: 'message' } },
+          { threadId: `t${round % 12}`, n: { $gte: 1 } },
+        ] as MetadataFilter[];
+        for (const filter of filters) {
           const query = vector();
-          const hits = index.search(query, { topK: 5, filter: compileMetadataFilter(filter), equalities: equalitiesOf(filter) });
+          const { equalities, complete } = readEqualities(filter);
+          const hits = index.search(query, { topK: 5, filter: compileMetadataFilter(filter), equalities, equalitiesComplete: complete });
           expect(hits.map((hit) => hit.id), `round ${round} ${JSON.stringify(filter)}`).toEqual(expected(live, query, filter, 5));
         }
       }
       expect(index.size).toBe(live.size);
     });
   }
+
+  it('a store query filtered to the thread that owns every row gives the hits of the unfiltered query, the flat index by its dense scan', async () => {
+    const generator = new SeededRandom(11);
+    const random = () => generator.next();
+    for (const index of ['flat', 'hnsw'] as const) {
+      const store = createVectorStore({ index });
+      await store.createIndex({ indexName: 'messages', dimension });
+      const count = 2000;
+      const vectors = Array.from({ length: count }, () => Array.from({ length: dimension }, () => random() - 0.5));
+      await store.upsert({ indexName: 'messages', vectors, ids: vectors.map((_, row) => `m${row}`), metadata: vectors.map(() => ({ threadId: 'only' })) });
+      for (let round = 0; round < 5; round++) {
+        const query = vectors[Math.floor(random() * count)]!.map((value) => value + 0.01);
+        const filtered = await store.query({ indexName: 'messages', queryVector: query, topK: 6, filter: { threadId: 'only' } });
+        const unfiltered = await store.query({ indexName: 'messages', queryVector: query, topK: 6 });
+        expect(filtered.map((hit) => [hit.id, hit.score]), index).toEqual(unfiltered.map((hit) => [hit.id, hit.score]));
+        if (index === 'flat') expect(filtered.map((hit) => hit.id)).toEqual(expected(new Map(vectors.map((vector, row) => [`m${row}`, { vector, metadata: {} }])), query, {}, 6));
+      }
+      expect(await store.query({ indexName: 'messages', queryVector: vectors[0]!, topK: 6, filter: { threadId: 'other' } })).toEqual([]);
+    }
+  });
 
   it('a store query filtered to one thread of many gives the same hits as testing every row', async () => {
     const generator = new SeededRandom(3);

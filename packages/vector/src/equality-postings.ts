@@ -13,8 +13,10 @@ const noSlots: ReadonlySet<number> = new Set();
 /**
  * Posting lists (slots by value) for the top-level metadata fields that filtered queries compare for equality, so
  * that a query filtered to one thread or one user reads that thread's rows instead of testing every row. A field is
- * indexed on its first equality query (one pass over the rows), then kept current by every write; the lists hold
- * a superset of the matches (array fields post each element), and the compiled filter still decides.
+ * indexed on its first equality query (one pass over the rows), then kept current by every write. A list holds
+ * exactly the rows that the compiled filter's equality on that field accepts: the field equals the value or is an
+ * array holding it, a Date counting as its time in milliseconds (as `compileMetadataFilter` compares it), and NaN
+ * never posted (it equals nothing). So a filter made of one equality alone needs no per-row test.
  */
 export class EqualityPostings {
   readonly #fields = new Map<string, Map<EqualityValue, Set<number>>>();
@@ -82,10 +84,24 @@ function isEqualityValue(value: unknown): value is EqualityValue {
 
 const none: EqualityValue[] = [];
 
+/** The key a metadata value is posted under: itself, a Date's time (the filter compares Dates by it), none for NaN. */
+function postingKey(value: unknown): EqualityValue | undefined {
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return postingKey(value.getTime());
+  return undefined;
+}
+
 function postedValues(value: unknown): readonly EqualityValue[] {
-  if (isEqualityValue(value)) return [value];
-  if (Array.isArray(value)) return value.filter(isEqualityValue);
-  return none;
+  const key = postingKey(value);
+  if (key !== undefined) return [key];
+  if (!Array.isArray(value)) return none;
+  const keys: EqualityValue[] = [];
+  for (const element of value) {
+    const elementKey = postingKey(element);
+    if (elementKey !== undefined) keys.push(elementKey);
+  }
+  return keys;
 }
 
 /**
@@ -93,23 +109,42 @@ function postedValues(value: unknown): readonly EqualityValue[] {
  * for string, number and boolean values on plain field names: every entry the filter matches satisfies each of them.
  */
 export function equalitiesOf(filter: MetadataFilter | undefined): MetadataEquality[] {
-  const found: MetadataEquality[] = [];
+  return readEqualities(filter).equalities;
+}
+
+/**
+ * The filter's equalities (`equalitiesOf`), and whether they are the whole filter: then an entry matches exactly when
+ * it satisfies all of them, and the posting lists decide without testing rows.
+ */
+export function readEqualities(filter: MetadataFilter | undefined): { equalities: MetadataEquality[]; complete: boolean } {
+  const equalities: MetadataEquality[] = [];
+  let complete = true;
   const visit = (part: unknown): void => {
-    if (typeof part !== 'object' || part === null || Array.isArray(part)) return;
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+      complete = false;
+      return;
+    }
     for (const [key, condition] of Object.entries(part)) {
+      // the compiled filter skips an undefined condition
+      if (condition === undefined) continue;
       if (key === '$and') {
         if (Array.isArray(condition)) for (const item of condition) visit(item);
+        else complete = false;
         continue;
       }
-      if (key.startsWith('$') || key.includes('.')) continue;
-      if (isEqualityValue(condition)) found.push([key, condition]);
-      else if (typeof condition === 'object' && condition !== null && !Array.isArray(condition)) {
+      if (key.startsWith('$') || key.includes('.')) {
+        complete = false;
+        continue;
+      }
+      if (isEqualityValue(condition)) equalities.push([key, condition]);
+      else if (typeof condition === 'object' && condition !== null && !Array.isArray(condition) && !(condition instanceof Date)) {
         const operators = Object.keys(condition);
         const expected = (condition as { $eq?: unknown }).$eq;
-        if (operators.length === 1 && operators[0] === '$eq' && isEqualityValue(expected)) found.push([key, expected]);
-      }
+        if (operators.length === 1 && operators[0] === '$eq' && isEqualityValue(expected)) equalities.push([key, expected]);
+        else complete = false;
+      } else complete = false;
     }
   };
   visit(filter);
-  return found;
+  return { equalities, complete };
 }

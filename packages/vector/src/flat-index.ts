@@ -129,13 +129,20 @@ export class FlatIndex implements VectorIndex {
     matrix.setQuery(vector, table.normalize);
     const heap = new TopKHeap(options.topK, table.ids);
     const squared = table.squared;
-    const filter = options.filter;
-    if (filter === undefined && this.#quantized !== undefined && this.#count >= this.#prefilterFrom && options.topK * 16 <= this.#count) {
+    const count = this.#count;
+    let everyRow = options.filter === undefined;
+    let matches = 0;
+    if (!everyRow) {
+      const plan = table.plan(options.filter!, options.equalities, options.equalitiesComplete, count);
+      // a filter every row matches (one thread or user owning the index) is no filter: the dense scan, not a gather
+      everyRow = plan.filter === undefined && plan.candidates!.size === count;
+      if (!everyRow) matches = table.collect(plan.candidates, count, plan.filter);
+    }
+    if (everyRow && this.#quantized !== undefined && count >= this.#prefilterFrom && options.topK * 16 <= count) {
       this.#prefilteredScan(this.#quantized, heap);
-    } else if (filter === undefined) {
-      heap.offerAll(matrix.scan(-1, this.#count, squared), this.#count, squared);
+    } else if (everyRow) {
+      heap.offerAll(matrix.scan(-1, count, squared), count, squared);
     } else {
-      const matches = table.collect(table.candidates(options.equalities, this.#count), this.#count, filter);
       heap.offerAll(matrix.gather(-1, matches, squared), matches, squared, matrix.slots);
     }
     const results = heap.sorted().map(({ slot, key }) => table.result(slot, key, options.includeVector));

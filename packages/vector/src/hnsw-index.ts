@@ -687,11 +687,12 @@ export class HnswIndex implements VectorIndex {
     let path: HnswQueryPath = 'graph';
     if (filter !== undefined) {
       // an equality's posting list bounds the matches exactly; otherwise a sample estimates them
-      const candidates = table.candidates(options.equalities, this.#slotCount);
+      const plan = table.plan(filter, options.equalities, options.equalitiesComplete, this.#slotCount);
+      const candidates = plan.candidates;
       const selectivity = candidates === undefined ? this.#estimateSelectivity(filter) : candidates.size / live;
       const estimatedMatches = selectivity * live;
       if (selectivity < this.settings.exactFilterSelectivity || estimatedMatches <= this.settings.exactFilterMaxMatches) {
-        return this.#finish('exact-filter', this.#exact(filter, topK, candidates), options);
+        return this.#finish('exact-filter', this.#exact(plan.filter, topK, candidates), options);
       }
       ef = Math.min(live, Math.ceil(ef / selectivity));
       path = 'filtered-graph';

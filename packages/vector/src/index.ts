@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { equalitiesOf, type EqualityValue, type MetadataEquality } from './equality-postings.ts';
+export { equalitiesOf, readEqualities, type EqualityValue, type MetadataEquality } from './equality-postings.ts';
 export { FlatIndex, type FlatIndexSettings } from './flat-index.ts';
 export { HnswIndex, type HnswIndexSettings, type HnswIndexStats, type HnswQueryPath, type HnswSettings } from './hnsw-index.ts';
 export { InMemoryVectorPersistence } from './in-memory-vector-persistence.ts';

@@ -20,7 +20,7 @@ import {
   type VectorStore,
 } from '@mastra-ts/core';
 import { DeferredHnswIndex, type DeferredHnswIndexSettings } from './deferred-hnsw-index.ts';
-import { equalitiesOf } from './equality-postings.ts';
+import { readEqualities } from './equality-postings.ts';
 import { FlatIndex } from './flat-index.ts';
 import { HnswIndex, type HnswSettings } from './hnsw-index.ts';
 import type { ScanKernelName } from './kernels/scan-kernel.ts';
@@ -319,8 +319,16 @@ export class LocalVectorStore implements VectorStore {
       throw new TypeValidationError({ value: args.minScore, context: 'vector store arguments', issues: [{ path: ['minScore'], message: `minScore must be a finite number, got ${String(args.minScore)}` }] });
     }
     const filter = args.filter === undefined || Object.keys(args.filter).length === 0 ? undefined : compileMetadataFilter(args.filter);
-    const equalities = filter === undefined ? undefined : equalitiesOf(args.filter);
-    return open.index.search(vector, { topK: args.topK ?? 10, filter, equalities, minScore: args.minScore, includeVector: args.includeVector, efSearch: args.efSearch });
+    const { equalities, complete } = filter === undefined ? { equalities: undefined, complete: false } : readEqualities(args.filter);
+    return open.index.search(vector, {
+      topK: args.topK ?? 10,
+      filter,
+      equalities,
+      equalitiesComplete: complete,
+      minScore: args.minScore,
+      includeVector: args.includeVector,
+      efSearch: args.efSearch,
+    });
   }
 
   async delete(args: { indexName: string; ids?: string[]; filter?: MetadataFilter } & StoreCallOptions): Promise<number> {

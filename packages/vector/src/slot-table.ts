@@ -67,6 +67,21 @@ export class SlotTable {
   }
 
   /**
+   * The candidates of a filtered search, and the predicate still to test on them: none when the filter is one
+   * equality and nothing else (`complete`), whose posting list holds exactly the matches.
+   */
+  plan(
+    filter: MetadataPredicate,
+    equalities: readonly MetadataEquality[] | undefined,
+    complete: boolean | undefined,
+    count: number,
+  ): { candidates: ReadonlySet<number> | undefined; filter: MetadataPredicate | undefined } {
+    const candidates = this.candidates(equalities, count);
+    const exact = candidates !== undefined && complete === true && equalities!.length === 1;
+    return { candidates, filter: exact ? undefined : filter };
+  }
+
+  /**
    * Writes to `matrix.slots` the slots among `candidates` (or in `[0, count)` without them) that are not `deleted` and
    * whose metadata `filter` accepts, in that order; returns how many.
    */

@@ -21,6 +21,11 @@ export interface VectorSearchOptions {
    * instead of testing every row. Without them, a filtered search tests every row.
    */
   equalities?: readonly MetadataEquality[] | undefined;
+  /**
+   * The `equalities` are the whole filter (`readEqualities(filter).complete`): with one of them, its posting list is
+   * the set of matches, and no row is tested.
+   */
+  equalitiesComplete?: boolean | undefined;
   /** Drop results scoring below this. */
   minScore?: number | undefined;
   /** Return the stored vectors too. */
