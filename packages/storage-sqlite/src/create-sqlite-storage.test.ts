@@ -55,6 +55,7 @@ describe('createSqliteStorage', () => {
     }
     expect(() => createSqliteStorage({ path: ':memory:', tablePrefix: 'x; drop' })).toThrow(/tablePrefix|table prefix/);
     expect(() => createSqliteStorage({ path: ':memory:', searchIndex: { optimizeEvery: -1 } })).toThrow(/searchIndex\.optimizeEvery must be a non-negative integer, got -1/);
+    expect(() => createSqliteStorage({ path: ':memory:', searchIndex: { vocabularyFilter: 'yes' as unknown as boolean } })).toThrow(/searchIndex\.vocabularyFilter must be true or false, got yes/);
     for (const settings of [{ tablePrefix: '1abc' }, { busyTimeoutMs: -1 }, { synchronous: 'OFF' as 'FULL' }, { searchIndex: { optimizeUpTo: 1.5 } }]) {
       let caught: unknown;
       try {

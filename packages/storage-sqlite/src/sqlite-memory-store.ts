@@ -138,6 +138,7 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #connection: SqliteConnection;
   readonly #statements: MemoryStatements | undefined;
   readonly #search: SqliteMessageSearch;
+  #buildingVocabulary = false;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   readonly #optimizeEvery: number;
@@ -147,11 +148,11 @@ export class SqliteMemoryStore implements MemoryStore {
    * `prefix`: the storage's table prefix (the keyword index's statements are written without kysely); `searchIndex`:
    * see `SqliteStorageSettings.searchIndex`.
    */
-  constructor(connection: SqliteConnection, prefix = '', searchIndex: { optimizeEvery?: number; optimizeUpTo?: number } = {}) {
+  constructor(connection: SqliteConnection, prefix = '', searchIndex: { optimizeEvery?: number; optimizeUpTo?: number; vocabularyFilter?: boolean } = {}) {
     this.#connection = connection;
     this.#optimizeEvery = searchIndex.optimizeEvery ?? 256;
     this.#optimizeUpTo = searchIndex.optimizeUpTo ?? 200_000;
-    this.#search = new SqliteMessageSearch(connection.database, prefix);
+    this.#search = new SqliteMessageSearch(connection.database, prefix, { vocabularyFilter: searchIndex.vocabularyFilter ?? true });
     if (connection.preparedStatements) this.#statements = new MemoryStatements(connection);
   }
 
@@ -415,7 +416,45 @@ export class SqliteMemoryStore implements MemoryStore {
       // some pending from another process or from before a restart: flush them soon
       this.#scheduleFlush(flushLingerMs);
     }
+    if (this.#search.vocabularyWanted) this.#buildVocabularyLater();
     return result.hits;
+  }
+
+  /**
+   * Builds the keyword index's vocabulary filter in the background, one slice per event-loop turn (see
+   * `SqliteMessageSearch`): until it is complete, searches look every word up in FTS5, as without it.
+   */
+  #buildVocabularyLater(): void {
+    if (this.#buildingVocabulary || this.#closed) return;
+    this.#buildingVocabulary = true;
+    const step = (): void => {
+      if (this.#closed) {
+        this.#buildingVocabulary = false;
+        return;
+      }
+      this.#connection.readNow('buildSearchVocabulary', undefined, () => this.#search.buildVocabulary()).then(
+        (done) => {
+          if (done) this.#buildingVocabulary = false;
+          else setImmediate(step);
+        },
+        // a failed slice (the database closed meanwhile): the next search asks again
+        () => (this.#buildingVocabulary = false),
+      );
+    };
+    setImmediate(step);
+  }
+
+  /** The keyword index's vocabulary filter (tokens, bytes, and the search key it covers), or undefined while it has none. */
+  get searchVocabulary(): { tokens: number; bytes: number; through: number } | undefined {
+    return this.#search.vocabularyStats;
+  }
+
+  /** `await`s the vocabulary filter's build when one is running or wanted (for tests and benchmarks). */
+  async whenSearchVocabularyBuilt(): Promise<void> {
+    while (!this.#closed && (this.#buildingVocabulary || this.#search.vocabularyWanted)) {
+      if (!this.#buildingVocabulary) this.#buildVocabularyLater();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async getMessages(ids: string[], options?: StoreCallOptions): Promise<StorageMessage[]> {

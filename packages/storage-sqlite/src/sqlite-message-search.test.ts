@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteStorage } from './create-sqlite-storage.ts';
 import { searchToken } from './search-tokens.ts';
+import { vocabularySlice } from './sqlite-message-search.ts';
 import { queryPlan, recordPrepared, TestStorages } from './test-storage.ts';
 
 const storages = new TestStorages();
@@ -32,7 +33,7 @@ function downgradeToBeforeSearch(file: string, prefix = ''): void {
     `drop trigger "${prefix}messages_search_delete"; drop table "${prefix}message_search_tokens"; drop table "${prefix}message_search_stats"; ` +
       `drop index "${prefix}messages_search_key"; alter table "${prefix}messages" drop column search_key; alter table "${prefix}messages" drop column search_hash;`,
   );
-  database.prepare(`delete from "${prefix}kysely_migration" where name in ('0003-message-search', '0004-message-search-counters')`).run();
+  database.prepare(`delete from "${prefix}kysely_migration" where name in ('0003-message-search', '0004-message-search-counters', '0005-message-search-edits')`).run();
   database.close();
 }
 
@@ -263,20 +264,21 @@ describe('SQLite keyword index', () => {
   it('a database at migration 0003 gets the counters and the counting trigger from 0004, its index intact', async () => {
     const file = storages.file();
     await (await openWithFact(file, 50, 'the quokka sleeps')).dispose();
-    // undo 0004 as the previous version's schema had it
+    // undo 0005 and 0004 as the previous versions' schema had it
     const database = new Database(file);
     database.exec(
-      `drop trigger messages_search_delete; alter table message_search_stats drop column shrinks; alter table message_search_stats drop column flushes;
+      `alter table message_search_stats drop column edits;
+       drop trigger messages_search_delete; alter table message_search_stats drop column shrinks; alter table message_search_stats drop column flushes;
        create trigger messages_search_delete after delete on messages when old.search_key is not null begin
          delete from message_search_tokens where rowid = old.search_key;
          update message_search_stats set documents = documents - 1 where id = 1;
        end;`,
     );
-    database.prepare(`delete from kysely_migration where name = '0004-message-search-counters'`).run();
+    database.prepare(`delete from kysely_migration where name in ('0004-message-search-counters', '0005-message-search-edits')`).run();
     const reopened = await storages.open({ path: file });
     expect(ids(await reopened.memory.searchMessages!({ terms: ['quokka'], limit: 5 }))).toEqual(['fact']);
     await reopened.memory.deleteMessages(['fact', 'thread-1-c00000']);
-    expect(database.prepare('select documents, shrinks, flushes from message_search_stats').get()).toEqual({ documents: 49, shrinks: 2, flushes: 0 });
+    expect(database.prepare('select documents, shrinks, flushes, edits from message_search_stats').get()).toEqual({ documents: 49, shrinks: 2, flushes: 0, edits: 0 });
     database.close();
   });
 
@@ -324,4 +326,127 @@ describe('SQLite keyword index at scale: 30,000 messages', () => {
     expect(documentsPlan).not.toMatch(/SCAN m\b/);
     expect(plan(pending!, [0, 10])).toMatch(/SEARCH messages USING COVERING INDEX messages_search_key \(search_key>\?\)/);
   });
+});
+
+/** Records the token of every FTS5 lookup the stores on `database` run from now on (their `keysOf` statement). */
+function recordLookups(database: Database.Database): string[] {
+  const tokens: string[] = [];
+  const prepare = database.prepare.bind(database);
+  database.prepare = ((source: string) => {
+    const statement = prepare(source);
+    if (/ match \?/.test(source)) {
+      const all = statement.all.bind(statement);
+      statement.all = ((...parameters: unknown[]) => {
+        tokens.push(parameters[0] as string);
+        return all(...parameters);
+      }) as typeof statement.all;
+    }
+    return statement;
+  }) as typeof database.prepare;
+  return tokens;
+}
+
+/** Two stores on one new file (as two processes); the first on a database whose FTS5 lookups are recorded. */
+async function openPair(): Promise<{ database: Database.Database; lookups: string[]; first: SqliteStorage; second: SqliteStorage }> {
+  const file = storages.file();
+  const database = new Database(file);
+  const lookups = recordLookups(database);
+  const first = await storages.open({ database });
+  const second = await storages.open({ path: file });
+  await first.memory.saveThread(createTestThread());
+  return { database, lookups, first, second };
+}
+
+describe('SQLite keyword index: the vocabulary filter', () => {
+  it('skips the FTS5 lookup of a word no message holds, and finds every word saved, flushed or edited later, here or by another connection', async () => {
+    const { database, lookups, first, second } = await openPair();
+    await first.memory.saveMessages([...chatter(300), createTestMessage({ id: 'fact', content: 'the quokka sleeps', createdAt: new Date(base + 999_000) })]);
+    await first.memory.flushSearchIndex();
+    const search = async (terms: string[]) => ids(await first.memory.searchMessages!({ terms, limit: 5 }));
+    const looked = async (terms: string[]) => {
+      lookups.length = 0;
+      const found = await search(terms);
+      return { found, looked: lookups.map((token) => terms.find((term) => searchToken(term) === token)) };
+    };
+
+    // before the filter is built, every word is looked up; the search starts the build in the background
+    expect(await looked(['zzyzx', 'quokka'])).toEqual({ found: ['fact'], looked: ['zzyzx', 'quokka'] });
+    await first.memory.whenSearchVocabularyBuilt();
+    expect(await looked(['zzyzx', 'quokka'])).toEqual({ found: ['fact'], looked: ['quokka'] });
+
+    // saved and flushed here: its words join the filter in the flush
+    await first.memory.saveMessages([createTestMessage({ id: 'numbat', content: 'the numbat digs', createdAt: new Date(base + 999_001) })]);
+    expect(await looked(['numbat'])).toEqual({ found: ['numbat'], looked: [] }); // pending: read from memory, no lookup needed
+    await first.memory.flushSearchIndex();
+    expect(await looked(['numbat'])).toEqual({ found: ['numbat'], looked: ['numbat'] });
+
+    // saved and flushed by the other connection: read from its message when this one's search sees the flush
+    await second.memory.saveMessages([createTestMessage({ id: 'wombat', content: 'the wombat naps', createdAt: new Date(base + 999_002) })]);
+    await second.memory.flushSearchIndex();
+    expect(await looked(['wombat', 'zzyzx'])).toEqual({ found: ['wombat'], looked: ['wombat'] });
+
+    // an indexed message edited here: the filter takes its new words and stays
+    await first.memory.saveMessages([createTestMessage({ id: 'fact', content: 'the echidna waddles', createdAt: new Date(base + 999_000) })]);
+    expect(await looked(['echidna', 'zzyzx'])).toEqual({ found: ['fact'], looked: ['echidna'] });
+
+    // an indexed message edited by the other connection: its new word is not in the filter, so it is dropped
+    await second.memory.saveMessages([createTestMessage({ id: 'fact', content: 'the platypus swims', createdAt: new Date(base + 999_000) })]);
+    expect(await looked(['platypus', 'zzyzx'])).toEqual({ found: ['fact'], looked: ['platypus', 'zzyzx'] });
+    expect(await search(['quokka', 'echidna'])).toEqual([]);
+    await first.memory.whenSearchVocabularyBuilt();
+    expect(await looked(['platypus', 'zzyzx'])).toEqual({ found: ['fact'], looked: ['platypus'] });
+
+    // deletes leave the filter: the word's lookup runs and finds nothing
+    await second.memory.deleteMessages(['numbat']);
+    expect(await looked(['numbat'])).toEqual({ found: [], looked: ['numbat'] });
+    expect(first.memory.searchVocabulary?.through).toBeGreaterThan(0);
+    await first.dispose();
+    database.close();
+  });
+
+  it('is not kept with searchIndex.vocabularyFilter: false (every word is looked up)', async () => {
+    const database = new Database(storages.file());
+    const lookups = recordLookups(database);
+    const storage = await storages.open({ database, searchIndex: { vocabularyFilter: false } });
+    await storage.memory.saveThread(createTestThread());
+    await storage.memory.saveMessages([createTestMessage({ id: 'fact', content: 'the quokka sleeps' })]);
+    await storage.memory.flushSearchIndex();
+    for (let round = 0; round < 2; round++) {
+      lookups.length = 0;
+      expect(ids(await storage.memory.searchMessages!({ terms: ['zzyzx', 'quokka'], limit: 5 }))).toEqual(['fact']);
+      expect(lookups).toEqual([searchToken('zzyzx'), searchToken('quokka')]);
+      await storage.memory.whenSearchVocabularyBuilt();
+    }
+    expect(storage.memory.searchVocabulary).toBeUndefined();
+    await storage.dispose();
+    database.close();
+  });
+
+  it('rebuilds the filter when another connection flushed more documents than a search reads, and builds it in slices', async () => {
+    const { database, lookups, first, second } = await openPair();
+    await first.memory.saveMessages(chatter(10));
+    await first.memory.searchMessages!({ terms: ['start'], limit: 5 });
+    await first.memory.whenSearchVocabularyBuilt();
+    // more documents than the catch-up reads, each with a word of its own (more tokens than one build slice)
+    const count = vocabularySlice + 500;
+    await second.memory.saveMessages(
+      Array.from({ length: count }, (_, index) => createTestMessage({ id: `w${index}`, content: `word${index} appears once`, createdAt: new Date(base + 10_000 + index) })),
+    );
+    await second.memory.flushSearchIndex();
+    lookups.length = 0;
+    expect(ids(await first.memory.searchMessages!({ terms: ['word20321', 'zzyzx'], limit: 5 }))).toEqual(['w20321']);
+    // dropped rather than caught up: both were looked up
+    expect(lookups).toEqual([searchToken('word20321'), searchToken('zzyzx')]);
+    expect(first.memory.searchVocabulary).toBeUndefined();
+    await first.memory.whenSearchVocabularyBuilt();
+    expect(first.memory.searchVocabulary!.tokens).toBeGreaterThan(count * 0.99);
+    lookups.length = 0;
+    for (const index of [0, 777, vocabularySlice - 1, vocabularySlice, count - 1]) {
+      expect(ids(await first.memory.searchMessages!({ terms: [`word${index}`, `absent${index}`], limit: 5 }))).toEqual([`w${index}`]);
+    }
+    // every present word looked up, no absent one
+    expect(lookups.length).toBe(5);
+    await first.dispose();
+    database.close();
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import {
 } from '@mastra-ts/core';
 import type Database from 'better-sqlite3';
 import { searchToken, termsHash } from './search-tokens.ts';
+import { TermFilter } from './term-filter.ts';
 import { withStablePlans } from './stable-plan-sql.ts';
 
 /** A pending document's terms, with their hash (`messages.search_hash`) and as a set for searches. */
@@ -42,12 +43,35 @@ interface StatsRow {
   shrinks: number;
   /** Flushes into FTS5, by any process, since its segments were last merged (migration 0004). */
   flushes: number;
+  /** Saves, by any process, that changed the words of a message already in FTS5 (migration 0005). */
+  edits: number;
+}
+
+/**
+ * The filter of the tokens in FTS5 (`TermFilter`): `through` is the search key up to which every document's tokens
+ * are in it, as of `edits` (the count of word-changing edits when it was built).
+ */
+interface Vocabulary {
+  filter: TermFilter;
+  through: number;
+  edits: number;
+}
+
+/** A vocabulary being built, slice by slice: the stats when it started, and the last token read. */
+interface VocabularyBuild extends Vocabulary {
+  after: string;
 }
 
 /** Most pending documents a search reads; with more, the store flushes them first. */
 export const maxPendingRead = 2000;
 /** Most terms remembered as common; the memory is cleared when full. */
 const maxCommonTerms = 10_000;
+/** Most documents another process may have flushed since the last search for their words to be read into the filter. */
+const maxVocabularyCatchUp = 2000;
+/** Tokens one slice of a vocabulary build reads (a few ms at most). */
+export const vocabularySlice = 20_000;
+/** Indexes of more documents keep no vocabulary filter (its bits grow with the vocabulary: about 4 bytes per document). */
+export const maxVocabularyDocuments = 2_000_000;
 const scopeThread = 1;
 const scopeResource = 2;
 
@@ -92,8 +116,24 @@ export class SqliteMessageSearch {
   readonly #common = new Map<string, number>();
   /** `shrinks` when `#common` was last valid. */
   #shrinksSeen = -1;
+  /**
+   * The tokens FTS5 holds, so that a search skips the FTS5 lookup of a word no message has (a name or a number said for
+   * the first time): such a lookup still reads every segment's index, tens of µs, more with cold caches. Built in
+   * slices from FTS5's vocabulary (`buildVocabulary`, which the store runs in the background), then kept current:
+   * this process's flushes add their tokens, and a search adds the words of documents another process flushed
+   * since (read from their messages). A word-changing edit by any process moves `edits`, and the filter is dropped
+   * and rebuilt; deletes leave it (a word gone is a false positive: the lookup runs and finds nothing).
+   */
+  #vocabulary: Vocabulary | undefined;
+  #vocabularyBuild: VocabularyBuild | undefined;
+  /** Whether a vocabulary build is wanted (none is current); the store polls it after searches. */
+  #vocabularyWanted = true;
+  /** Set when FTS5's vocabulary cannot be read on this connection: no filter then. */
+  #vocabularyUnavailable = false;
 
-  constructor(database: Database.Database, prefix: string) {
+  /** `vocabularyFilter: false` keeps no filter: every word of a search is looked up in FTS5. */
+  constructor(database: Database.Database, prefix: string, { vocabularyFilter = true }: { vocabularyFilter?: boolean } = {}) {
+    this.#vocabularyUnavailable = !vocabularyFilter;
     this.#database = database;
     this.#messages = `"${prefix}messages"`;
     this.#tokens = `"${prefix}message_search_tokens"`;
@@ -117,6 +157,7 @@ export class SqliteMessageSearch {
     let stats: StatsRow | undefined;
     let added = 0;
     let shrinks = 0;
+    let edits = 0;
     for (const message of messages) {
       const terms = messageSearchTerms(message);
       if (terms.length === 0) {
@@ -152,12 +193,26 @@ export class SqliteMessageSearch {
       if (key > stats.indexed_through) {
         pending.set(key, pendingDocument(terms, hash));
       } else {
+        const tokens = terms.map(searchToken);
         statements.deleteTokens.run(key);
-        statements.insertTokens.run(key, tokensOf(terms));
+        statements.insertTokens.run(key, tokens.join(' '));
+        // new words under a key already in FTS5: the vocabulary filters of other processes are stale now (`edits`);
+        // this one's takes the words
+        edits++;
+        for (const token of tokens) {
+          this.#vocabulary?.filter.add(token);
+          this.#vocabularyBuild?.filter.add(token);
+        }
       }
     }
-    if (stats !== undefined) statements.updateStats.run(added, stats.next_key, shrinks);
-    else if (added !== 0 || shrinks !== 0) statements.updateStats.run(added, null, shrinks);
+    if (edits > 0) {
+      // this process's filters count its own edits, unless another process's edit came first (then they are stale);
+      // if this transaction rolls back, the counts differ and the filter is rebuilt, which is only slower
+      for (const filter of [this.#vocabulary, this.#vocabularyBuild]) if (filter !== undefined && filter.edits === stats!.edits) filter.edits += edits;
+      this.#checkVocabularySize();
+    }
+    if (stats !== undefined) statements.updateStats.run(added, stats.next_key, shrinks, edits);
+    else if (added !== 0 || shrinks !== 0) statements.updateStats.run(added, null, shrinks, edits);
     return pending;
   }
 
@@ -180,13 +235,25 @@ export class SqliteMessageSearch {
     const { indexed_through: from } = statements.stats.get() as StatsRow;
     const rows = statements.pendingDocuments.all(from, max) as Array<[key: number, hash: number, role: string, content: string]>;
     if (rows.length === 0) return 0;
+    const vocabulary = this.#vocabulary;
+    const build = this.#vocabularyBuild;
     for (const [key, hash, role, content] of rows) {
       // this process's terms, unless another process edited the message since (then its hash moved)
       const known = this.#pending.get(key);
       const terms = known !== undefined && known.hash === hash ? known.terms : messageSearchTerms({ role, content: JSON.parse(content) as JSONValue });
-      statements.insertTokens.run(key, tokensOf(terms));
+      const tokens = terms.map(searchToken);
+      statements.insertTokens.run(key, tokens.join(' '));
+      for (const token of tokens) {
+        vocabulary?.filter.add(token);
+        build?.filter.add(token);
+      }
     }
-    statements.setIndexedThrough.run(rows[rows.length - 1]![0]);
+    const last = rows[rows.length - 1]![0];
+    statements.setIndexedThrough.run(last);
+    // a filter holding every document up to `from` already holds them up to `last` now (if this transaction rolls back,
+    // the documents stay pending with the same words, and their tokens are in the filter anyway)
+    for (const filter of [vocabulary, build]) if (filter !== undefined && filter.through >= from) filter.through = Math.max(filter.through, last);
+    this.#checkVocabularySize();
     return rows.length;
   }
 
@@ -208,7 +275,9 @@ export class SqliteMessageSearch {
     const terms = queryTerms(query.terms);
     if (terms.length === 0 || query.limit <= 0) return { hits: [], pending: 0 };
     const statements = this.#prepared;
-    const { documents, indexed_through: indexedThrough, shrinks } = statements.stats.get() as StatsRow;
+    const stats = statements.stats.get() as StatsRow;
+    const { documents, indexed_through: indexedThrough, shrinks } = stats;
+    const vocabulary = this.#currentVocabulary(stats);
     if (shrinks !== this.#shrinksSeen) {
       // messages were deleted or edited since (here or by another process): counts seen before may be too high now,
       // and a pending message this process remembers may have other words now (then it is read from the row below)
@@ -242,8 +311,9 @@ export class SqliteMessageSearch {
     for (const term of terms) {
       const seen = this.#common.get(term);
       if (seen !== undefined && !isSearchableTerm(documents, seen, bound)) continue;
-      // the term's documents, up to one past the bound
-      const keys = statements.keysOf.all(searchToken(term), bound + 1) as number[];
+      // the term's documents, up to one past the bound; none when the vocabulary filter knows FTS5 lacks it
+      const token = searchToken(term);
+      const keys = vocabulary !== undefined && !vocabulary.mayHold(token) ? [] : (statements.keysOf.all(token, bound + 1) as number[]);
       if (pending.length > 0) {
         // each read is its own snapshot: another process's flush between them can put a pending key in FTS5 too
         const inFts = new Set(keys);
@@ -305,15 +375,99 @@ export class SqliteMessageSearch {
     this.#prepared.resetFlushes.run();
   }
 
+  /** Whether the store should run `buildVocabulary` (no current filter, none being built, and FTS5 can be read). */
+  get vocabularyWanted(): boolean {
+    return this.#vocabularyWanted && !this.#vocabularyUnavailable;
+  }
+
+  /** The vocabulary filter's size, for tests and diagnostics (undefined while there is none). */
+  get vocabularyStats(): { tokens: number; bytes: number; through: number } | undefined {
+    const vocabulary = this.#vocabulary;
+    return vocabulary && { tokens: vocabulary.filter.count, bytes: vocabulary.filter.bytes, through: vocabulary.through };
+  }
+
+  /**
+   * Reads one slice of FTS5's vocabulary into the filter being built (call where reads of prepared statements run);
+   * true when the filter is complete (or none is wanted), false when more slices are left.
+   */
+  buildVocabulary(): boolean {
+    const statements = this.#prepared;
+    let build = this.#vocabularyBuild;
+    if (build === undefined) {
+      const stats = statements.stats.get() as StatsRow;
+      if (stats.documents > maxVocabularyDocuments) {
+        this.#vocabularyWanted = false;
+        return true;
+      }
+      // what the slices read holds at least every document flushed by now: `through`; later flushes are caught up
+      build = this.#vocabularyBuild = { filter: new TermFilter(stats.documents * 3 + 1024), through: stats.indexed_through, edits: stats.edits, after: '' };
+    }
+    let tokens: string[];
+    try {
+      tokens = (statements.vocabulary ??= this.#prepareVocabulary()).all(build.after, vocabularySlice) as string[];
+    } catch {
+      // no fts5vocab on this connection (a read-only one cannot create the temp table): searches look every word up
+      this.#vocabularyUnavailable = true;
+      this.#vocabularyBuild = undefined;
+      return true;
+    }
+    for (const token of tokens) build.filter.add(token);
+    if (tokens.length === vocabularySlice) {
+      build.after = tokens[tokens.length - 1]!;
+      return false;
+    }
+    this.#vocabularyBuild = undefined;
+    this.#vocabularyWanted = false;
+    this.#vocabulary = { filter: build.filter, through: build.through, edits: build.edits };
+    this.#checkVocabularySize();
+    return true;
+  }
+
+  #prepareVocabulary(): Database.Statement {
+    const table = `"${this.#tokens.slice(1, -1)}_vocabulary"`;
+    this.#database.exec(`create virtual table if not exists temp.${table} using fts5vocab(main, ${this.#tokens.replaceAll('"', "'")}, 'row')`);
+    return this.#database.prepare(`select term from temp.${table} where term > ? order by term limit ?`).pluck();
+  }
+
+  /**
+   * The filter a search may trust, caught up with the documents other processes flushed since; undefined (and a build
+   * wanted) when there is none, or an edit made it stale, or too many documents arrived to read here.
+   */
+  #currentVocabulary(stats: StatsRow): TermFilter | undefined {
+    const vocabulary = this.#vocabulary;
+    if (vocabulary === undefined) return undefined;
+    if (vocabulary.edits !== stats.edits) return this.#dropVocabulary();
+    if (stats.indexed_through > vocabulary.through) {
+      // flushed by another process since: their words, from their messages (an edit since would have moved `edits`)
+      if (stats.indexed_through - vocabulary.through > maxVocabularyCatchUp) return this.#dropVocabulary();
+      for (const [role, content] of this.#prepared.documentsThrough.all(vocabulary.through, stats.indexed_through) as Array<[role: string, content: string]>) {
+        for (const term of messageSearchTerms({ role, content: JSON.parse(content) as JSONValue })) vocabulary.filter.add(searchToken(term));
+      }
+      vocabulary.through = stats.indexed_through;
+      this.#checkVocabularySize();
+    }
+    return this.#vocabulary?.filter;
+  }
+
+  #dropVocabulary(): undefined {
+    this.#vocabulary = undefined;
+    this.#vocabularyBuild = undefined;
+    this.#vocabularyWanted = true;
+    return undefined;
+  }
+
+  /** A filter holding more tokens than it was sized for answers "maybe" too often: rebuild it larger. */
+  #checkVocabularySize(): void {
+    const vocabulary = this.#vocabulary;
+    if (vocabulary !== undefined && vocabulary.filter.count > vocabulary.filter.capacity) this.#dropVocabulary();
+  }
+
   #rememberCommon(term: string, atLeast: number): void {
     if (this.#common.size >= maxCommonTerms) this.#common.clear();
     this.#common.set(term, atLeast);
   }
 }
 
-function tokensOf(terms: readonly string[]): string {
-  return terms.map(searchToken).join(' ');
-}
 
 type SearchStatements = ReturnType<typeof prepareSearchStatements>;
 
@@ -327,8 +481,8 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     setKey: prepare(`update ${messages} set search_key = ?, search_hash = ? where id = ?`),
     insertTokens: prepare(`insert into ${tokens} (rowid, tokens) values (?, ?)`),
     deleteTokens: prepare(`delete from ${tokens} where rowid = ?`),
-    stats: prepare(`select documents, next_key, indexed_through, shrinks, flushes from ${stats} where id = 1`),
-    updateStats: prepare(`update ${stats} set documents = documents + ?, next_key = coalesce(?, next_key), shrinks = shrinks + ? where id = 1`),
+    stats: prepare(`select documents, next_key, indexed_through, shrinks, flushes, edits from ${stats} where id = 1`),
+    updateStats: prepare(`update ${stats} set documents = documents + ?, next_key = coalesce(?, next_key), shrinks = shrinks + ?, edits = edits + ? where id = 1`),
     // a flush: its documents are in FTS5 now, and FTS5 has one more segment
     setIndexedThrough: prepare(`update ${stats} set indexed_through = ?, flushes = flushes + 1 where id = 1`),
     resetFlushes: prepare(`update ${stats} set flushes = 0 where id = 1`),
@@ -342,5 +496,9 @@ function prepareSearchStatements(database: Database.Database, messages: string, 
     optimize: prepare(`insert into ${tokens} (${tokens}) values ('optimize')`),
     // the documents holding a token, up to a bound
     keysOf: prepare(`select rowid from ${tokens} where ${tokens} match ? limit ?`).pluck(),
+    // the messages of the documents in a range of keys (flushed by another process), for the vocabulary filter
+    documentsThrough: prepare(`select role, content from ${messages} where search_key > ? and search_key <= ?`).raw(),
+    // FTS5's tokens in order, a slice after a token (prepared on first use: it needs a temp fts5vocab table)
+    vocabulary: undefined as Database.Statement | undefined,
   };
 }

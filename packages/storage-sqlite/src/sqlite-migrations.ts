@@ -5,6 +5,7 @@ import { createInitialMigration } from './migrations/0001-initial.ts';
 import { createVectorDocumentOrderMigration } from './migrations/0002-vector-document-order.ts';
 import { createMessageSearchMigration } from './migrations/0003-message-search.ts';
 import { createMessageSearchCountersMigration } from './migrations/0004-message-search-counters.ts';
+import { createMessageSearchEditsMigration } from './migrations/0005-message-search-edits.ts';
 
 /** Every migration this version knows, by name, in order. */
 export function createMigrations(prefix: string): Record<string, Migration> {
@@ -13,6 +14,7 @@ export function createMigrations(prefix: string): Record<string, Migration> {
     '0002-vector-document-order': createVectorDocumentOrderMigration(prefix),
     '0003-message-search': createMessageSearchMigration(prefix),
     '0004-message-search-counters': createMessageSearchCountersMigration(prefix),
+    '0005-message-search-edits': createMessageSearchEditsMigration(prefix),
   };
 }
 
