@@ -138,7 +138,8 @@ export class SqliteMemoryStore implements MemoryStore {
   readonly #connection: SqliteConnection;
   readonly #statements: MemoryStatements | undefined;
   readonly #search: SqliteMessageSearch;
-  #buildingVocabulary = false;
+  /** The running background build of the keyword index's vocabulary filter. */
+  #vocabularyBuilding: Promise<void> | undefined;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   readonly #optimizeEvery: number;
@@ -416,7 +417,7 @@ export class SqliteMemoryStore implements MemoryStore {
       // some pending from another process or from before a restart: flush them soon
       this.#scheduleFlush(flushLingerMs);
     }
-    if (this.#search.vocabularyWanted) this.#buildVocabularyLater();
+    if (this.#search.vocabularyWanted) void this.#buildVocabularyLater();
     return result.hits;
   }
 
@@ -424,24 +425,19 @@ export class SqliteMemoryStore implements MemoryStore {
    * Builds the keyword index's vocabulary filter in the background, one slice per event-loop turn (see
    * `SqliteMessageSearch`): until it is complete, searches look every word up in FTS5, as without it.
    */
-  #buildVocabularyLater(): void {
-    if (this.#buildingVocabulary || this.#closed) return;
-    this.#buildingVocabulary = true;
-    const step = (): void => {
-      if (this.#closed) {
-        this.#buildingVocabulary = false;
-        return;
-      }
-      this.#connection.readNow('buildSearchVocabulary', undefined, () => this.#search.buildVocabulary()).then(
-        (done) => {
-          if (done) this.#buildingVocabulary = false;
-          else setImmediate(step);
-        },
-        // a failed slice (the database closed meanwhile): the next search asks again
-        () => (this.#buildingVocabulary = false),
-      );
-    };
-    setImmediate(step);
+  #buildVocabularyLater(): Promise<void> {
+    if (this.#vocabularyBuilding === undefined && !this.#closed) {
+      this.#vocabularyBuilding = new Promise<void>((resolve, reject) => {
+        const step = (): void => {
+          if (this.#closed) return resolve();
+          this.#connection.readNow('buildSearchVocabulary', undefined, () => this.#search.buildVocabulary()).then((done) => (done ? resolve() : setImmediate(step)), reject);
+        };
+        setImmediate(step);
+      }).finally(() => (this.#vocabularyBuilding = undefined));
+      // a failed slice (the database closed meanwhile) builds nothing: the next search asks again
+      this.#vocabularyBuilding.catch(() => undefined);
+    }
+    return this.#vocabularyBuilding ?? Promise.resolve();
   }
 
   /** The keyword index's vocabulary filter (tokens, bytes, and the search key it covers), or undefined while it has none. */
@@ -449,12 +445,12 @@ export class SqliteMemoryStore implements MemoryStore {
     return this.#search.vocabularyStats;
   }
 
-  /** `await`s the vocabulary filter's build when one is running or wanted (for tests and benchmarks). */
+  /**
+   * Resolves once the vocabulary filter is built, building it now if none is (for tests and benchmarks); rejects with
+   * the build's error (a `StorageError`) when a slice fails.
+   */
   async whenSearchVocabularyBuilt(): Promise<void> {
-    while (!this.#closed && (this.#buildingVocabulary || this.#search.vocabularyWanted)) {
-      if (!this.#buildingVocabulary) this.#buildVocabularyLater();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    while (!this.#closed && (this.#vocabularyBuilding !== undefined || this.#search.vocabularyWanted)) await this.#buildVocabularyLater();
   }
 
   async getMessages(ids: string[], options?: StoreCallOptions): Promise<StorageMessage[]> {

@@ -422,6 +422,15 @@ describe('SQLite keyword index: the vocabulary filter', () => {
     database.close();
   });
 
+  it('a build that cannot read the database rejects whenSearchVocabularyBuilt with a StorageError, and searches fail alike', async () => {
+    const database = new Database(storages.file());
+    const storage = await storages.open({ database });
+    await storage.memory.saveThread(createTestThread());
+    database.close();
+    await expect(storage.memory.whenSearchVocabularyBuilt()).rejects.toMatchObject({ name: 'StorageError' });
+    await expect(storage.memory.searchMessages!({ terms: ['quokka'], limit: 5 })).rejects.toMatchObject({ name: 'StorageError' });
+  });
+
   it('rebuilds the filter when another connection flushed more documents than a search reads, and builds it in slices', async () => {
     const { database, lookups, first, second } = await openPair();
     await first.memory.saveMessages(chatter(10));
