@@ -39,6 +39,19 @@ describe('OpenAIEmbeddingModel', () => {
     expect(result.embeddings[4099]).toEqual(vectorOf(values[4099]!));
   });
 
+  it('works against a fake server that keeps no record and reports each request to onRequest (the benchmarks\' setting)', async () => {
+    const seen: string[] = [];
+    const quiet = await startFakeOpenAI({ record: false, onRequest: (request) => seen.push(request.headers['x-row']!), fallback: embeddingsResponse((input) => input.map(vectorOf)) });
+    try {
+      const model = createOpenAI({ apiKey: 'k', baseURL: quiet.baseURL, headers: { 'x-row': 'a' } }).embedding('text-embedding-3-small');
+      for (const value of ['one', 'two']) expect((await model.doEmbed({ values: [value] })).embeddings).toEqual([vectorOf(value)]);
+      expect(seen).toEqual(['a', 'a']);
+      expect(quiet.requests).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it('maps errors to APICallError', async () => {
     server.enqueue(errorResponse(400, { message: "'input' is too long" }));
     const error = await createOpenAI({ apiKey: 'k', baseURL: server.baseURL }).embedding('text-embedding-3-small').doEmbed({ values: ['a'] }).then(

@@ -1,5 +1,5 @@
 /** The fake OpenAI embedding server of the agent bench. */
-import { embeddingsResponse, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
+import { embeddingsResponse, startFakeOpenAI, type FakeOpenAIServer, type FakeRequest } from '@mastra-ts/fake-providers/openai';
 
 /** text-embedding-3-small's size when the request does not ask for fewer (`dimensions`), as the API answers. */
 export const defaultDimensions = 1536;
@@ -18,9 +18,13 @@ export function lexicalVector(text: string, dimensions = 64): number[] {
   return vector.map((value) => value / norm);
 }
 
-/** Starts the server on 127.0.0.1 in this process; it answers with the request's `dimensions`, else 1536 values. */
-export function startEmbeddingServer(): Promise<FakeOpenAIServer> {
+/**
+ * Starts the server on 127.0.0.1 in this process; it answers with the request's `dimensions`, else 1536 values. With
+ * `onRequest`, it keeps no record of the requests and reports each one there instead (see `startFakeOpenAI`).
+ */
+export function startEmbeddingServer(onRequest?: (request: FakeRequest) => void): Promise<FakeOpenAIServer> {
   return startFakeOpenAI({
+    ...(onRequest ? { record: false, onRequest } : {}),
     fallback: embeddingsResponse((input, request) => {
       const requested = Number(request.body?.dimensions);
       const dimensions = Number.isInteger(requested) && requested > 0 ? requested : defaultDimensions;

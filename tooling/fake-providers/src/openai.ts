@@ -65,6 +65,14 @@ export interface FakeOpenAIOptions {
   fallback?: FakeResponse;
   /** Path prefix of `baseURL` (default `/v1`; Groq's SDK adds `/openai/v1` itself, so use `''` for it). */
   basePath?: string;
+  /**
+   * Keep every request in `requests` (default `true`). A benchmark serving thousands of requests passes `false` and
+   * counts them with `onRequest`: the record (headers, bodies, a promise each) grows the heap of the process it
+   * measures.
+   */
+  record?: boolean;
+  /** Called with each request as it is received (recorded or not), before it is answered. */
+  onRequest?: (request: FakeRequest) => void;
 }
 
 /** A running fake server. */
@@ -73,7 +81,7 @@ export interface FakeOpenAIServer {
   baseURL: string;
   /** `http://127.0.0.1:<port>`. */
   origin: string;
-  /** Every request received, in order. */
+  /** Every request received, in order (none with `record: false`). */
   requests: FakeRequest[];
   /** Queues responses, served in order to the next requests. */
   enqueue(...responses: FakeResponse[]): void;
@@ -114,7 +122,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         body,
         closed,
       };
-      requests.push(request);
+      if (options.record !== false) requests.push(request);
+      options.onRequest?.(request);
       const scripted = queue.shift() ?? fallback ?? noResponseQueued(request);
       serve(resolveResponse(scripted, request), incoming, response);
     });
