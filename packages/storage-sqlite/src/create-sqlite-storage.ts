@@ -52,8 +52,8 @@ export interface SqliteStorageSettings {
    * 40 ms per 50,000 short messages here, during which other writes wait). Above that, call
    * `storage.memory.optimizeSearchIndex()` when it suits you. `optimizeEvery: 0` turns the automatic merge off.
    *
-   * `vocabularyFilter` (default `true`): keep in memory a filter of the words the index holds (a Bloom filter, about
-   * 4 bytes per indexed message, built in the background after the first search), so that a search skips the FTS5
+   * `vocabularyFilter` (default `true`): keep in memory a filter of the words the index holds (a Bloom filter, 4–8
+   * bytes per indexed message, built in the background after the first search), so that a search skips the FTS5
    * lookup of a word no message has, such as a name or a number said for the first time. Such a lookup still reads
    * every segment's index: 20–110 µs, depending on how warm the caches are.
    */
