@@ -68,7 +68,7 @@ export const maxPendingRead = 2000;
 const maxCommonTerms = 10_000;
 /** Most documents another process may have flushed since the last search for their words to be read into the filter. */
 const maxVocabularyCatchUp = 2000;
-/** Tokens one slice of a vocabulary build reads: about 5 ms of one event-loop turn (1 µs per token here). */
+/** Tokens one slice of a vocabulary build reads: 5–8 ms of one event-loop turn (about 1 µs per token here). */
 export const vocabularySlice = 5000;
 /** Indexes of more documents keep no vocabulary filter (its bits grow with the vocabulary: 4–8 bytes per document). */
 export const maxVocabularyDocuments = 2_000_000;
