@@ -431,6 +431,28 @@ describe('SQLite keyword index: the vocabulary filter', () => {
     await expect(storage.memory.searchMessages!({ terms: ['quokka'], limit: 5 })).rejects.toMatchObject({ name: 'StorageError' });
   });
 
+  it('grows the filter when the messages hold more distinct words than their count suggests', async () => {
+    const { database, lookups, first } = await openPair();
+    // 40 messages of 300 words each: 12,000 distinct words, more than a filter sized for 40 messages holds
+    await first.memory.saveMessages(
+      Array.from({ length: 40 }, (_, message) =>
+        createTestMessage({ id: `long${message}`, content: Array.from({ length: 300 }, (_, word) => `w${message}x${word}`).join(' '), createdAt: new Date(base + message) }),
+      ),
+    );
+    await first.memory.flushSearchIndex();
+    await first.memory.searchMessages!({ terms: ['start'], limit: 5 });
+    await first.memory.whenSearchVocabularyBuilt();
+    const vocabulary = first.memory.searchVocabulary!;
+    expect(vocabulary.tokens).toBeGreaterThan(12_000 * 0.99);
+    // sized for them: 10 bits per token at least
+    expect(vocabulary.bytes * 8).toBeGreaterThanOrEqual(vocabulary.tokens * 10);
+    lookups.length = 0;
+    expect(ids(await first.memory.searchMessages!({ terms: ['w39x299', 'w39x300'], limit: 5 }))).toEqual(['long39']);
+    expect(lookups).toEqual([searchToken('w39x299')]);
+    await first.dispose();
+    database.close();
+  });
+
   it('rebuilds the filter when another connection flushed more documents than a search reads, and builds it in slices', async () => {
     const { database, lookups, first, second } = await openPair();
     await first.memory.saveMessages(chatter(10));

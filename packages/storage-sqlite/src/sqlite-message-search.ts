@@ -12,7 +12,7 @@ import {
 } from '@mastra-ts/core';
 import type Database from 'better-sqlite3';
 import { searchToken, termsHash } from './search-tokens.ts';
-import { TermFilter } from './term-filter.ts';
+import { maxTermFilterCapacity, TermFilter } from './term-filter.ts';
 import { withStablePlans } from './stable-plan-sql.ts';
 
 /** A pending document's terms, with their hash (`messages.search_hash`) and as a set for searches. */
@@ -128,8 +128,10 @@ export class SqliteMessageSearch {
   #vocabularyBuild: VocabularyBuild | undefined;
   /** Whether a vocabulary build is wanted (none is current); the store polls it after searches. */
   #vocabularyWanted = true;
-  /** Set when FTS5's vocabulary cannot be read on this connection: no filter then. */
+  /** Set when FTS5's vocabulary cannot be read on this connection, or outgrows the largest filter: no filter then. */
   #vocabularyUnavailable = false;
+  /** The capacity the next build starts from, raised when a filter outgrows its size (more words than messages suggest). */
+  #vocabularyCapacity = 0;
 
   /** `vocabularyFilter: false` keeps no filter: every word of a search is looked up in FTS5. */
   constructor(database: Database.Database, prefix: string, { vocabularyFilter = true }: { vocabularyFilter?: boolean } = {}) {
@@ -400,7 +402,8 @@ export class SqliteMessageSearch {
         return true;
       }
       // what the slices read holds at least every document flushed by now: `through`; later flushes are caught up
-      build = this.#vocabularyBuild = { filter: new TermFilter(stats.documents * 3 + 1024), through: stats.indexed_through, edits: stats.edits, after: '' };
+      const capacity = Math.max(stats.documents * 3 + 1024, this.#vocabularyCapacity);
+      build = this.#vocabularyBuild = { filter: new TermFilter(capacity), through: stats.indexed_through, edits: stats.edits, after: '' };
     }
     let tokens: string[];
     try {
@@ -412,6 +415,11 @@ export class SqliteMessageSearch {
       return true;
     }
     for (const token of tokens) build.filter.add(token);
+    if (build.filter.count > build.filter.capacity) {
+      // more distinct words than the documents suggested: start over with a filter twice the size
+      this.#vocabularyBuild = undefined;
+      return !this.#growVocabulary(build.filter);
+    }
     if (tokens.length === vocabularySlice) {
       build.after = tokens[tokens.length - 1]!;
       return false;
@@ -459,7 +467,20 @@ export class SqliteMessageSearch {
   /** A filter holding more tokens than it was sized for answers "maybe" too often: rebuild it larger. */
   #checkVocabularySize(): void {
     const vocabulary = this.#vocabulary;
-    if (vocabulary !== undefined && vocabulary.filter.count > vocabulary.filter.capacity) this.#dropVocabulary();
+    if (vocabulary !== undefined && vocabulary.filter.count > vocabulary.filter.capacity) {
+      this.#dropVocabulary();
+      this.#growVocabulary(vocabulary.filter);
+    }
+  }
+
+  /** Sizes the next build at twice `outgrown`; false (and no filter from now on) when the largest filter is too small. */
+  #growVocabulary(outgrown: TermFilter): boolean {
+    if (outgrown.capacity >= maxTermFilterCapacity) {
+      this.#vocabularyUnavailable = true;
+      return false;
+    }
+    this.#vocabularyCapacity = Math.max(this.#vocabularyCapacity, outgrown.capacity * 2);
+    return true;
   }
 
   #rememberCommon(term: string, atLeast: number): void {

@@ -10,10 +10,13 @@ export class TermFilter {
   readonly #mask: number;
   #count = 0;
 
-  /** `capacity`: the tokens it is meant to hold at about 1 % false positives (10 bits each, rounded up to a power of two). */
+  /**
+   * `capacity`: the tokens it is meant to hold at about 1 % false positives (10 bits each, rounded up to a power of
+   * two, from 8 KiB to 16 MiB of bits: `maxTermFilterCapacity` tokens at most).
+   */
   constructor(capacity: number) {
     let size = 1 << 16;
-    while (size < capacity * 10 && size < 1 << 30) size *= 2;
+    while (size < capacity * 10 && size < maxBits) size *= 2;
     this.#bits = new Uint32Array(size >>> 5);
     this.#mask = size - 1;
   }
@@ -59,6 +62,11 @@ export class TermFilter {
     return true;
   }
 }
+
+const maxBits = 2 ** 27;
+
+/** The most tokens a `TermFilter` holds at about 1 % false positives (its largest size, 16 MiB). */
+export const maxTermFilterCapacity: number = Math.floor(maxBits / 10);
 
 /** Probes per token: about 1 % false positives at 10 bits per token. */
 const probes = 7;
