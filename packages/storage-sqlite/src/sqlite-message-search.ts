@@ -71,7 +71,7 @@ const maxVocabularyCatchUp = 2000;
 /** Tokens one slice of a vocabulary build reads: 5–8 ms of one event-loop turn (about 1 µs per token here). */
 export const vocabularySlice = 5000;
 /** Indexes of more documents keep no vocabulary filter (its bits grow with the vocabulary: 4–8 bytes per document). */
-export const maxVocabularyDocuments = 2_000_000;
+const maxVocabularyDocuments = 2_000_000;
 const scopeThread = 1;
 const scopeResource = 2;
 
@@ -126,9 +126,10 @@ export class SqliteMessageSearch {
    */
   #vocabulary: Vocabulary | undefined;
   #vocabularyBuild: VocabularyBuild | undefined;
-  /** Whether a vocabulary build is wanted (none is current); the store polls it after searches. */
-  #vocabularyWanted = true;
-  /** Set when FTS5's vocabulary cannot be read on this connection, or outgrows the largest filter: no filter then. */
+  /**
+   * Set when FTS5's vocabulary cannot be read on this connection, outgrows the largest filter, or the index holds more
+   * than `maxVocabularyDocuments`: no filter then.
+   */
   #vocabularyUnavailable = false;
   /** The capacity the next build starts from, raised when a filter outgrows its size (more words than messages suggest). */
   #vocabularyCapacity = 0;
@@ -201,10 +202,7 @@ export class SqliteMessageSearch {
         // new words under a key already in FTS5: the vocabulary filters of other processes are stale now (`edits`);
         // this one's takes the words
         edits++;
-        for (const token of tokens) {
-          this.#vocabulary?.filter.add(token);
-          this.#vocabularyBuild?.filter.add(token);
-        }
+        this.#rememberTokens(tokens);
       }
     }
     if (edits > 0) {
@@ -237,24 +235,19 @@ export class SqliteMessageSearch {
     const { indexed_through: from } = statements.stats.get() as StatsRow;
     const rows = statements.pendingDocuments.all(from, max) as Array<[key: number, hash: number, role: string, content: string]>;
     if (rows.length === 0) return 0;
-    const vocabulary = this.#vocabulary;
-    const build = this.#vocabularyBuild;
     for (const [key, hash, role, content] of rows) {
       // this process's terms, unless another process edited the message since (then its hash moved)
       const known = this.#pending.get(key);
-      const terms = known !== undefined && known.hash === hash ? known.terms : messageSearchTerms({ role, content: JSON.parse(content) as JSONValue });
+      const terms = known !== undefined && known.hash === hash ? known.terms : rowTerms(role, content);
       const tokens = terms.map(searchToken);
       statements.insertTokens.run(key, tokens.join(' '));
-      for (const token of tokens) {
-        vocabulary?.filter.add(token);
-        build?.filter.add(token);
-      }
+      this.#rememberTokens(tokens);
     }
     const last = rows[rows.length - 1]![0];
     statements.setIndexedThrough.run(last);
     // a filter holding every document up to `from` already holds them up to `last` now (if this transaction rolls back,
     // the documents stay pending with the same words, and their tokens are in the filter anyway)
-    for (const filter of [vocabulary, build]) if (filter !== undefined && filter.through >= from) filter.through = Math.max(filter.through, last);
+    for (const filter of [this.#vocabulary, this.#vocabularyBuild]) if (filter !== undefined && filter.through >= from) filter.through = Math.max(filter.through, last);
     this.#checkVocabularySize();
     return rows.length;
   }
@@ -306,7 +299,7 @@ export class SqliteMessageSearch {
       const row = statements.messageOfKey.get(key) as [role: string, content: string] | undefined;
       // deleted by another process between the two reads
       if (!row) continue;
-      pending.push([key, new Set(messageSearchTerms({ role: row[0], content: JSON.parse(row[1]) as JSONValue }))]);
+      pending.push([key, new Set(rowTerms(row[0], row[1]))]);
     }
     const scores = new Map<number, number>();
     const matched = new Map<number, string[]>();
@@ -377,9 +370,9 @@ export class SqliteMessageSearch {
     this.#prepared.resetFlushes.run();
   }
 
-  /** Whether the store should run `buildVocabulary` (no current filter, none being built, and FTS5 can be read). */
+  /** Whether the store should run `buildVocabulary` (no current filter, and one can be built on this connection). */
   get vocabularyWanted(): boolean {
-    return this.#vocabularyWanted && !this.#vocabularyUnavailable;
+    return this.#vocabulary === undefined && !this.#vocabularyUnavailable;
   }
 
   /** The vocabulary filter's size, for tests and diagnostics (undefined while there is none). */
@@ -398,7 +391,7 @@ export class SqliteMessageSearch {
     if (build === undefined) {
       const stats = statements.stats.get() as StatsRow;
       if (stats.documents > maxVocabularyDocuments) {
-        this.#vocabularyWanted = false;
+        this.#vocabularyUnavailable = true;
         return true;
       }
       // what the slices read holds at least every document flushed by now: `through`; later flushes are caught up
@@ -424,10 +417,9 @@ export class SqliteMessageSearch {
       build.after = tokens[tokens.length - 1]!;
       return false;
     }
+    // complete, and within its size (checked for each slice)
     this.#vocabularyBuild = undefined;
-    this.#vocabularyWanted = false;
     this.#vocabulary = { filter: build.filter, through: build.through, edits: build.edits };
-    this.#checkVocabularySize();
     return true;
   }
 
@@ -449,7 +441,7 @@ export class SqliteMessageSearch {
       // flushed by another process since: their words, from their messages (an edit since would have moved `edits`)
       if (stats.indexed_through - vocabulary.through > maxVocabularyCatchUp) return this.#dropVocabulary();
       for (const [role, content] of this.#prepared.documentsThrough.all(vocabulary.through, stats.indexed_through) as Array<[role: string, content: string]>) {
-        for (const term of messageSearchTerms({ role, content: JSON.parse(content) as JSONValue })) vocabulary.filter.add(searchToken(term));
+        for (const term of rowTerms(role, content)) vocabulary.filter.add(searchToken(term));
       }
       vocabulary.through = stats.indexed_through;
       this.#checkVocabularySize();
@@ -460,8 +452,15 @@ export class SqliteMessageSearch {
   #dropVocabulary(): undefined {
     this.#vocabulary = undefined;
     this.#vocabularyBuild = undefined;
-    this.#vocabularyWanted = true;
     return undefined;
+  }
+
+  /** Adds tokens now in FTS5 to the filter and to the one being built. */
+  #rememberTokens(tokens: readonly string[]): void {
+    for (const token of tokens) {
+      this.#vocabulary?.filter.add(token);
+      this.#vocabularyBuild?.filter.add(token);
+    }
   }
 
   /** A filter holding more tokens than it was sized for answers "maybe" too often: rebuild it larger. */
@@ -489,6 +488,10 @@ export class SqliteMessageSearch {
   }
 }
 
+/** The search terms of a message row (its role, and its content's JSON text). */
+function rowTerms(role: string, content: string): string[] {
+  return messageSearchTerms({ role, content: JSON.parse(content) as JSONValue });
+}
 
 type SearchStatements = ReturnType<typeof prepareSearchStatements>;
 

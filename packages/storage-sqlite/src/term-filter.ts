@@ -1,9 +1,11 @@
+import { searchToken } from './search-tokens.ts';
+
 /**
  * A Bloom filter of keyword-search tokens (`searchToken`: `t` and 16 hex digits of a 64-bit hash): `mayHold` is true
  * for every token added, and for about 1 % of the others while the filter holds at most one token per 10 bits.
  *
  * The token is already a hash, so its two 32-bit halves give the probe positions (double hashing) without hashing
- * again. A token of another shape is hashed (FNV-1a) first.
+ * again. A string of another shape is made a token first.
  */
 export class TermFilter {
   readonly #bits: Uint32Array;
@@ -75,18 +77,9 @@ const hexToken = /^t[0-9a-f]{16}$/;
 
 /** The token's two 32-bit halves (the second odd, so that the probes differ); reuses one pair. */
 function halves(token: string): [number, number] {
-  if (hexToken.test(token)) {
-    pair[0] = Number.parseInt(token.slice(1, 9), 16) | 0;
-    pair[1] = Number.parseInt(token.slice(9, 17), 16) | 1;
-    return pair;
-  }
-  let low = 0x811c9dc5;
-  let high = 0x2f1b4a3d;
-  for (let index = 0; index < token.length; index++) {
-    low = Math.imul(low ^ token.charCodeAt(index), 0x01000193);
-    high = Math.imul(high ^ token.charCodeAt(index), 0x01000193) ^ (low >>> 15);
-  }
-  pair[0] = low | 0;
-  pair[1] = high | 1;
+  // a token of another shape is made one first
+  const hex = hexToken.test(token) ? token : searchToken(token);
+  pair[0] = Number.parseInt(hex.slice(1, 9), 16) | 0;
+  pair[1] = Number.parseInt(hex.slice(9, 17), 16) | 1;
   return pair;
 }
