@@ -66,6 +66,9 @@ function evictPrivateCaches(): void {
   for (let index = 0; index < evictionBuffer.length; index += 8) evictionBuffer[index]! += 1;
 }
 
+/** The middle value (sorts `values` in place). */
+const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
+
 function table(rows: Array<Record<string, string>>): void {
   const columns = Object.keys(rows[0]!);
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => row[column]!.length)));
@@ -168,7 +171,6 @@ async function prefilterSection(): Promise<void> {
           if (round >= 3) samples[name].push((performance.now() - start) * 1000);
         }
       }
-      const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
       const floatUs = median(samples.float);
       const int8Us = median(samples.int8);
       const prefiltered = from !== undefined && count >= from && 15 * 16 <= count;
@@ -312,12 +314,12 @@ async function filterSection(): Promise<void> {
     for (const [label, filter] of [['every row (one thread owns the index)', { scope: 'all' }], ['one row in ten', { threadId: 't3' }]] as const) {
       const predicate = compileMetadataFilter(filter);
       const { equalities } = readEqualities(filter);
+      let position = 0;
       const cases: Array<[string, () => unknown]> = [
         ['posting list only', () => index.search(queries[position++ % queries.length]!, { topK: 15, filter: predicate, equalities, equalitiesComplete: true })],
         ['list + filter tested per row', () => index.search(queries[position++ % queries.length]!, { topK: 15, filter: predicate, equalities, equalitiesComplete: false })],
         ['unfiltered', () => index.search(queries[position++ % queries.length]!, { topK: 15 })],
       ];
-      let position = 0;
       const samples = cases.map(() => [] as number[]);
       const reps = 20;
       for (let round = 0; round < 40; round++) {
@@ -328,7 +330,6 @@ async function filterSection(): Promise<void> {
           if (round >= 5) samples[which]!.push((ms * 1000) / reps);
         });
       }
-      const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
       const [listOnly, tested, unfiltered] = samples.map(median) as [number, number, number];
       rows.push({
         rows: `${fmt(count)} x ${dimension}`,

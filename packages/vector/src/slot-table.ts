@@ -59,16 +59,9 @@ export class SlotTable {
   }
 
   /**
-   * The slots a filtered search may match, from the posting list of one of `equalities` (`undefined`: no list
-   * applies, every slot in `[0, count)` may match).
-   */
-  candidates(equalities: readonly MetadataEquality[] | undefined, count: number): ReadonlySet<number> | undefined {
-    return equalities?.length ? this.postings.candidates(equalities, this.metadata, count) : undefined;
-  }
-
-  /**
-   * The candidates of a filtered search, and the predicate still to test on them: none when the filter is one
-   * equality and nothing else (`complete`), whose posting list holds exactly the matches.
+   * How to run a filtered search: the slots it may match, from the posting list of one of `equalities` (`undefined`:
+   * no list applies, every slot in `[0, count)` may match), and the predicate still to test on them (none when the
+   * filter is one equality and nothing else, `complete`, whose posting list holds exactly the matches).
    */
   plan(
     filter: MetadataPredicate,
@@ -76,7 +69,7 @@ export class SlotTable {
     complete: boolean | undefined,
     count: number,
   ): { candidates: ReadonlySet<number> | undefined; filter: MetadataPredicate | undefined } {
-    const candidates = this.candidates(equalities, count);
+    const candidates = equalities?.length ? this.postings.candidates(equalities, this.metadata, count) : undefined;
     const exact = candidates !== undefined && complete === true && equalities!.length === 1;
     return { candidates, filter: exact ? undefined : filter };
   }
