@@ -463,7 +463,7 @@ async function benchAgent(): Promise<void> {
     const memory = new Memory({
       storage: store,
       ...(embedder
-        ? { embedder, vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...recallSettings, ...(recall && recall !== 'lexical' && recall.keywords === false ? { keywords: false } : {}) } } }
+        ? { embedder, vector, options: { lastMessages: 10, semanticRecall: { topK: 5, messageRange: 1, ...recallSettings, ...(typeof recall === 'object' && recall.keywords === false ? { keywords: false } : {}) } } }
         : { options: { lastMessages: 10 } }),
     });
     // a thread with history, embedded: recall has something to find from the first call on
