@@ -75,13 +75,13 @@ const ourStreamFirstWith = (model) => async () => {
   for await (const part of stream) if (first === undefined && part.type === 'text-delta') first = performance.now();
   return first;
 };
-async function sdkEmbed() {
-  const result = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: ['a question'], dimensions: 64 });
-  if (result.data[0].embedding.length !== 64) throw new Error('wrong size');
-}
-const ourEmbedWith = (model) => async () => {
+const sdkEmbed = (dimensions) => async () => {
+  const result = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: ['a question'], dimensions });
+  if (result.data[0].embedding.length !== dimensions) throw new Error('wrong size');
+};
+const ourEmbedWith = (model, dimensions = 64) => async () => {
   const result = await model.doEmbed({ values: ['a question'] });
-  if (result.embeddings[0].length !== 64) throw new Error('wrong size');
+  if (result.embeddings[0].length !== dimensions) throw new Error('wrong size');
 };
 async function agentGenerate() {
   await agent.generate('Hi');
@@ -170,7 +170,8 @@ const cases = [
   ['agent', 'agent.generate() vs create()', sdkGenerate, agentGenerate],
   ['stream', 'agent.stream() vs create({stream})', sdkStreamFirst, agentStreamFirst],
   ['tool', 'agent tool round trip vs SDK by hand', sdkToolRoundTrip, agentToolRoundTrip],
-  ['embed', 'doEmbed (64 dims) vs embeddings.create()', sdkEmbed, ourEmbedWith(embedderOnFetch)],
+  ['embed', 'doEmbed (64 dims) vs embeddings.create()', sdkEmbed(64), ourEmbedWith(embedderOnFetch)],
+  ['embed', 'doEmbed (1,536 dims) vs embeddings.create()', sdkEmbed(1536), ourEmbedWith(onFetch.embedding('text-embedding-3-small'), 1536)],
   ['transport', 'doEmbed: on fetch vs requestFetch', ourEmbedWith(embedderOnFetch), ourEmbedWith(embedder)],
   ['transport', 'doGenerate: on fetch vs requestFetch', ourGenerateWith(modelOnFetch), ourGenerateWith(model)],
   ['transport', 'doStream: on fetch vs requestFetch', ourStreamFirstWith(modelOnFetch), ourStreamFirstWith(model)],
