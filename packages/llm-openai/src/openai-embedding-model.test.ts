@@ -1,4 +1,4 @@
-import { APICallError } from '@mastra-ts/core';
+import { APICallError, callWithRetry, InvalidResponseDataError } from '@mastra-ts/core';
 import { embeddingsResponse, errorResponse, startFakeOpenAI, type FakeOpenAIServer } from '@mastra-ts/fake-providers/openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeFloat32Base64 } from './openai-embedding-model.ts';
@@ -67,7 +67,7 @@ describe('OpenAIEmbeddingModel', () => {
     expect(server.requests[0]!.body.encoding_format).toBe('base64');
   });
 
-  it('rejects an answer it cannot read with a typed error that names what is wrong and keeps the body', async () => {
+  it('rejects an answer it cannot read with InvalidResponseDataError, naming what is wrong and keeping the body, without retrying', async () => {
     const model = createOpenAI({ apiKey: 'k', baseURL: server.baseURL }).embedding('text-embedding-3-small');
     const answer = (data: unknown) => ({ type: 'json' as const, body: { object: 'list', data, model: 'm', usage: { prompt_tokens: 1, total_tokens: 1 } } });
     const cases: Array<[Parameters<FakeOpenAIServer['enqueue']>[0], RegExp]> = [
@@ -86,15 +86,20 @@ describe('OpenAIEmbeddingModel', () => {
         () => undefined,
         (caught: unknown) => caught,
       );
-      expect(APICallError.isInstance(error), String(error)).toBe(true);
-      const callError = error as APICallError;
-      expect(callError.message).toMatch(message);
-      expect(callError.message).toContain(`${server.baseURL}/embeddings`);
-      expect([callError.statusCode, callError.isRetryable]).toEqual([200, false]);
+      expect(InvalidResponseDataError.isInstance(error), String(error)).toBe(true);
+      const invalid = error as InvalidResponseDataError;
+      expect(invalid.message).toMatch(message);
+      expect(invalid.message).toContain(`OpenAI answered ${server.baseURL}/embeddings`);
+      expect(invalid.message).toContain('check that the baseURL is an OpenAI-compatible API');
       // the body as the server sent it
       const sent = response as { type: 'raw' | 'json'; body: unknown };
-      expect(callError.responseBody).toBe(sent.type === 'raw' ? sent.body : JSON.stringify(sent.body));
+      expect(invalid.data).toBe(sent.type === 'raw' ? sent.body : JSON.stringify(sent.body));
     }
+    // through core's retry policy, such an answer is asked for once
+    const before = server.requests.length;
+    server.enqueue(answer(undefined), embeddingsResponse((input) => input.map(vectorOf)));
+    await expect(callWithRetry(() => model.doEmbed({ values: ['a'] }), { maxRetries: 2 })).rejects.toSatisfy(InvalidResponseDataError.isInstance);
+    expect(server.requests.length - before).toBe(1);
   });
 
   it('decodes base64 float32 bytes, also from a buffer that does not start at a multiple of 4', () => {

@@ -1,6 +1,6 @@
-import { APICallError, type EmbeddingModelV1, type EmbeddingModelV1CallOptions, type EmbeddingModelV1Result } from '@mastra-ts/core';
+import { InvalidResponseDataError, type EmbeddingModelV1, type EmbeddingModelV1CallOptions, type EmbeddingModelV1Result } from '@mastra-ts/core';
 import type OpenAI from 'openai';
-import { headersToRecord, toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
+import { toOpenAICompatibleCallError } from '@mastra-ts/core/provider-utils';
 import { LazyResponseHeaders } from './lazy-response-headers.ts';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
 import { openAIRequestOptions } from './openai-request-options.ts';
@@ -58,29 +58,32 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
         const input = options.values.slice(start, start + this.maxEmbeddingsPerCall);
         if (input.length === 0) break;
         const body = { model: this.modelId, input, ...(dimensions === undefined ? {} : { dimensions }), ...(user === undefined ? {} : { user }) };
+        const url = `${client.baseURL}/embeddings`;
+        let response: Response;
+        let text: string;
         try {
           // the SDK sends the request (asking for base64 vectors, as it does by default) and turns a failed status into
           // its error; the answer's body is read here, which skips the SDK's parsing path (a body timer, several
           // promise turns, log details, `Array.from` per vector): 30–60 µs less per call at 64–256 dimensions, about
           // 100 µs at 1,536 (the package bench, `--only=embed`)
-          const response = await client.embeddings.create(body, openAIRequestOptions(options, link)).asResponse();
-          const text = await response.text();
-          const answer = readEmbeddingsAnswer(text, input.length, (reason, cause) =>
-            invalidAnswer({ providerName: this.config.providerName, url: `${client.baseURL}/embeddings`, body, response, text, reason, cause }),
-          );
-          for (const vector of answer.vectors) embeddings.push(vector);
-          if (answer.tokens !== undefined) tokens = (tokens ?? 0) + answer.tokens;
-          lastHeaders = response.headers;
+          response = await client.embeddings.create(body, openAIRequestOptions(options, link)).asResponse();
+          text = await response.text();
         } catch (error) {
           throw toOpenAICompatibleCallError(error, {
             providerName: this.config.providerName,
-            url: `${client.baseURL}/embeddings`,
+            url,
             requestBody: body,
             apiKeyVariable: this.config.apiKeyVariable,
             abortSignal: options.abortSignal,
             sdkErrors: openAISdkErrors,
           });
         }
+        // an answer off the wire format is not retried (core retries only a retryable APICallError): the same request
+        // would get it again
+        const answer = readEmbeddingsAnswer(text, input.length, `${this.config.providerName} answered ${url}`);
+        for (const vector of answer.vectors) embeddings.push(vector);
+        if (answer.tokens !== undefined) tokens = (tokens ?? 0) + answer.tokens;
+        lastHeaders = response.headers;
       }
     } finally {
       link?.dispose();
@@ -89,12 +92,17 @@ export class OpenAIEmbeddingModel implements EmbeddingModelV1 {
   }
 }
 
-/** The vectors of an embeddings answer in input order, and its prompt tokens; `invalid` makes the error to throw. */
-function readEmbeddingsAnswer(
-  text: string,
-  expected: number,
-  invalid: (reason: string, cause?: unknown) => Error,
-): { vectors: number[][]; tokens: number | undefined } {
+/**
+ * The vectors of an embeddings answer in input order, and its prompt tokens; an answer off the wire format throws
+ * `InvalidResponseDataError` (its message begins with `answered`, e.g. "OpenAI answered <url>").
+ */
+function readEmbeddingsAnswer(text: string, expected: number, answered: string): { vectors: number[][]; tokens: number | undefined } {
+  const invalid = (reason: string, cause?: unknown): InvalidResponseDataError =>
+    new InvalidResponseDataError({
+      data: text,
+      message: `${answered} with an embeddings response that ${reason}; check that the baseURL is an OpenAI-compatible API that serves embeddings`,
+      ...(cause === undefined ? {} : { cause }),
+    });
   let json: { data?: unknown; usage?: { prompt_tokens?: unknown } } | null;
   try {
     json = JSON.parse(text) as typeof json;
@@ -133,21 +141,9 @@ export function decodeFloat32Base64(value: string): number[] | undefined {
     for (let index = 0; index < count; index++) vector[index] = bytes.readFloatLE(index * 4);
     return vector;
   }
-  // a Buffer may be a view at any byte offset (Node aligns its small ones today, but does not promise it)
-  const floats = bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer);
+  // copied into its own buffer: the decoded bytes may start at any offset of a shared pool
+  const floats = new Float32Array(count);
+  new Uint8Array(floats.buffer).set(bytes);
   for (let index = 0; index < count; index++) vector[index] = floats[index]!;
   return vector;
-}
-
-function invalidAnswer(args: { providerName: string; url: string; body: unknown; response: Response; text: string; reason: string; cause: unknown }): APICallError {
-  return new APICallError({
-    message: `${args.providerName} answered ${args.url} with an embeddings response that ${args.reason}`,
-    url: args.url,
-    requestBodyValues: args.body,
-    statusCode: args.response.status,
-    responseHeaders: headersToRecord(args.response.headers)!,
-    responseBody: args.text,
-    isRetryable: false,
-    ...(args.cause === undefined ? {} : { cause: args.cause }),
-  });
 }
