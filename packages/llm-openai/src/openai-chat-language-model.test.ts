@@ -1,4 +1,4 @@
-import { AbortError, APICallError, InvalidResponseDataError, LoadAPIKeyError, type LanguageModelV1CallOptions, type LanguageModelV1StreamPart } from '@mastra-ts/core';
+import { AbortError, APICallError, callWithRetry, InvalidResponseDataError, LoadAPIKeyError, type LanguageModelV1CallOptions, type LanguageModelV1StreamPart } from '@mastra-ts/core';
 import { collectAsyncIterable } from '@mastra-ts/core/testing';
 import {
   chatCompletion,
@@ -485,6 +485,39 @@ describe('errors', () => {
     expect(errorPart!.error.message).toContain('The server is overloaded');
     expect(errorPart!.error.isRetryable).toBe(true);
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'error' });
+  });
+
+  it('doGenerate rejects an answer it cannot read with InvalidResponseDataError, naming what is wrong and keeping the body, without retrying', async () => {
+    const cases: Array<[Parameters<FakeOpenAIServer['enqueue']>[0], RegExp]> = [
+      // a 200 that is not JSON, e.g. a proxy's HTML page
+      [{ type: 'raw', status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Welcome</html>' }, /chat completion that is not JSON/],
+      [{ type: 'raw', status: 200, body: '{"choices": [' }, /chat completion that is not JSON/],
+      [{ type: 'json', body: ['not', 'an', 'object'] }, /is not a JSON object/],
+      [{ type: 'json', body: { id: 'x', choices: { message: {} } } }, /"choices" field that is not an array/],
+      [{ type: 'json', body: { id: 'x', choices: [{ index: 0, finish_reason: 'stop' }] } }, /first choice without a message object/],
+    ];
+    for (const [response, message] of cases) {
+      server.enqueue(response);
+      const error = await model().doGenerate(hello).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(InvalidResponseDataError.isInstance(error), String(error)).toBe(true);
+      const invalid = error as InvalidResponseDataError;
+      expect(invalid.message).toMatch(message);
+      expect(invalid.message).toContain(`OpenAI answered ${server.baseURL}/chat/completions`);
+      expect(invalid.message).toContain('check that the baseURL is an OpenAI-compatible API');
+      const sent = response as { type: 'raw' | 'json'; body: unknown };
+      expect(invalid.data).toBe(sent.type === 'raw' ? sent.body : JSON.stringify(sent.body));
+    }
+    // no choices at all: the error names the model
+    server.enqueue({ type: 'json', body: { id: 'x', object: 'chat.completion', choices: [] } });
+    await expect(model().doGenerate(hello)).rejects.toThrow(/OpenAI returned a completion without choices \(model gpt-4o-mini\)/);
+    // through core's retry policy, such an answer is asked for once
+    const before = server.requests.length;
+    server.enqueue({ type: 'raw', status: 200, body: 'oops' }, chatCompletion({ text: 'fine' }));
+    await expect(callWithRetry(() => model().doGenerate(hello), { maxRetries: 2 })).rejects.toSatisfy(InvalidResponseDataError.isInstance);
+    expect(server.requests.length - before).toBe(1);
   });
 
   it('a missing API key raises LoadAPIKeyError naming OPENAI_API_KEY, only when a request is made', async () => {

@@ -1,4 +1,5 @@
 import {
+  InvalidResponseDataError,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1CallWarning,
@@ -121,15 +122,21 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const { body, warnings } = this.getArgs(options);
     const client = this.config.client();
     const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
-    let result: { data: OpenAI.Chat.Completions.ChatCompletion; response: Response };
+    let response: Response;
+    let text: string;
     try {
-      result = await client.chat.completions.create(body, openAIRequestOptions(options, link)).withResponse();
+      // the SDK sends the request and turns a failed status into its error; the answer's body is read here, which skips
+      // the SDK's parsing path (a body timer, several promise turns, log details built with logging off)
+      response = await client.chat.completions.create(body, openAIRequestOptions(options, link)).asResponse();
+      text = await response.text();
     } catch (error) {
       throw toOpenAICompatibleCallError(error, this.errorContext(options, body, client));
     } finally {
       link?.dispose();
     }
-    const { data, response } = result;
+    // an answer off the wire format is not retried (core retries only a retryable APICallError): the same request
+    // would get it again
+    const data = readCompletion(text, `${this.config.providerName} answered ${client.baseURL}/chat/completions`);
     const generated = mapOpenAICompatibleCompletion(data, {
       providerName: this.config.providerName,
       modelId: this.modelId,
@@ -138,7 +145,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
       requestBody: body,
       responseHeaders: headersToRecord(response.headers)!,
     });
-    const refusal = data.choices[0]?.message.refusal;
+    const refusal = data.choices?.[0]?.message.refusal;
     return typeof refusal === 'string' ? { ...generated, providerMetadata: { [this.config.providerOptionsKey]: { refusal } } } : generated;
   }
 
@@ -178,4 +185,30 @@ function closeStream(stream: unknown, link: RequestAbortLink | undefined): (earl
     link?.dispose();
     cancel(early);
   };
+}
+
+/**
+ * A `chat.completion` answer; one off the wire format (not JSON, or its first choice without a message object) throws
+ * `InvalidResponseDataError` holding the body (its message begins with `answered`, e.g. "OpenAI answered <url>").
+ */
+function readCompletion(text: string, answered: string): OpenAI.Chat.Completions.ChatCompletion {
+  const invalid = (reason: string, cause?: unknown): InvalidResponseDataError =>
+    new InvalidResponseDataError({
+      data: text,
+      message: `${answered} with a chat completion that ${reason}; check that the baseURL is an OpenAI-compatible API that serves chat completions`,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw invalid('is not JSON', cause);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('is not a JSON object');
+  const choices = (data as { choices?: unknown }).choices;
+  // no choices at all is reported by mapOpenAICompatibleCompletion, naming the model
+  if (choices !== undefined && !Array.isArray(choices)) throw invalid('has a "choices" field that is not an array');
+  const message = (choices as Array<{ message?: unknown } | null> | undefined)?.[0]?.message;
+  if (Array.isArray(choices) && choices.length > 0 && (typeof message !== 'object' || message === null)) throw invalid('has a first choice without a message object');
+  return data as OpenAI.Chat.Completions.ChatCompletion;
 }
