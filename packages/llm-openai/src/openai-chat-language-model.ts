@@ -1,5 +1,4 @@
 import {
-  InvalidResponseDataError,
   type LanguageModelV1,
   type LanguageModelV1CallOptions,
   type LanguageModelV1CallWarning,
@@ -13,6 +12,7 @@ import {
   headersToRecord,
   mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
+  parseOpenAICompatibleCompletion,
   toOpenAICompatibleCallError,
   type OpenAICompatibleChatBodyOptions,
   type OpenAICompatibleErrorContext,
@@ -136,7 +136,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     }
     // an answer off the wire format is not retried (core retries only a retryable APICallError): the same request
     // would get it again
-    const data = readCompletion(text, `${this.config.providerName} answered ${client.baseURL}/chat/completions`);
+    const data = parseOpenAICompatibleCompletion(text, `${this.config.providerName} answered ${client.baseURL}/chat/completions`);
     const generated = mapOpenAICompatibleCompletion(data, {
       providerName: this.config.providerName,
       modelId: this.modelId,
@@ -145,7 +145,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
       requestBody: body,
       responseHeaders: headersToRecord(response.headers)!,
     });
-    const refusal = data.choices?.[0]?.message.refusal;
+    const refusal = (data.choices?.[0]?.message as { refusal?: unknown } | undefined)?.refusal;
     return typeof refusal === 'string' ? { ...generated, providerMetadata: { [this.config.providerOptionsKey]: { refusal } } } : generated;
   }
 
@@ -187,28 +187,3 @@ function closeStream(stream: unknown, link: RequestAbortLink | undefined): (earl
   };
 }
 
-/**
- * A `chat.completion` answer; one off the wire format (not JSON, or its first choice without a message object) throws
- * `InvalidResponseDataError` holding the body (its message begins with `answered`, e.g. "OpenAI answered <url>").
- */
-function readCompletion(text: string, answered: string): OpenAI.Chat.Completions.ChatCompletion {
-  const invalid = (reason: string, cause?: unknown): InvalidResponseDataError =>
-    new InvalidResponseDataError({
-      data: text,
-      message: `${answered} with a chat completion that ${reason}; check that the baseURL is an OpenAI-compatible API that serves chat completions`,
-      ...(cause === undefined ? {} : { cause }),
-    });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (cause) {
-    throw invalid('is not JSON', cause);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('is not a JSON object');
-  const choices = (data as { choices?: unknown }).choices;
-  // no choices at all is reported by mapOpenAICompatibleCompletion, naming the model
-  if (choices !== undefined && !Array.isArray(choices)) throw invalid('has a "choices" field that is not an array');
-  const message = (choices as Array<{ message?: unknown } | null> | undefined)?.[0]?.message;
-  if (Array.isArray(choices) && choices.length > 0 && (typeof message !== 'object' || message === null)) throw invalid('has a first choice without a message object');
-  return data as OpenAI.Chat.Completions.ChatCompletion;
-}

@@ -8,7 +8,7 @@ export type {
 } from './convert-to-openai-compatible-messages.ts';
 export { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
 export { buildOpenAICompatibleChatBody, type OpenAICompatibleChatBodyOptions } from './openai-compatible-chat-body.ts';
-export { mapOpenAICompatibleCompletion, type OpenAICompatibleCompletion, type OpenAICompatibleCompletionOptions } from './openai-compatible-completion.ts';
+export { mapOpenAICompatibleCompletion, parseOpenAICompatibleCompletion, type OpenAICompatibleCompletion, type OpenAICompatibleCompletionOptions } from './openai-compatible-completion.ts';
 export { mapOpenAICompatibleContent, type OpenAICompatibleResponseMessage } from './openai-compatible-content.ts';
 export {
   isOpenAICompatibleStreamErrorEvent,

@@ -51,3 +51,33 @@ export function mapOpenAICompatibleCompletion(data: OpenAICompatibleCompletion, 
     },
   };
 }
+
+/**
+ * Parses the body of a `chat.completion` answer, for providers that read it themselves instead of through their SDK's
+ * parsing path. One off the wire format (not JSON, not an object, `choices` not an array, a first choice without a
+ * message object) throws `InvalidResponseDataError` holding the body, whose message begins with `answered` (e.g.
+ * "OpenAI answered https://api.openai.com/v1/chat/completions"). No choices at all is left to
+ * `mapOpenAICompatibleCompletion`, which names the model.
+ */
+export function parseOpenAICompatibleCompletion(text: string, answered: string): OpenAICompatibleCompletion {
+  const invalid = (reason: string, cause?: unknown): InvalidResponseDataError =>
+    new InvalidResponseDataError({
+      data: text,
+      message: `${answered} with a chat completion that ${reason}; check that the baseURL is an OpenAI-compatible API that serves chat completions`,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw invalid('is not JSON', cause);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw invalid('is not a JSON object');
+  const choices = (data as { choices?: unknown }).choices;
+  if (choices !== undefined && !Array.isArray(choices)) throw invalid('has a "choices" field that is not an array');
+  if (Array.isArray(choices) && choices.length > 0) {
+    const message = (choices[0] as { message?: unknown } | null)?.message;
+    if (typeof message !== 'object' || message === null) throw invalid('has a first choice without a message object');
+  }
+  return data as OpenAICompatibleCompletion;
+}
