@@ -11,6 +11,8 @@ import {
   streamErrorEvent,
   type FakeOpenAIServer,
 } from '@mastra-ts/fake-providers/openai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OpenAIChatLanguageModel } from './openai-chat-language-model.ts';
 import { createOpenAI } from './openai-provider.ts';
@@ -292,6 +294,58 @@ describe('doStream', () => {
     expect((request?.body as { stream: boolean }).stream).toBe(true);
     expect(response?.headers?.['content-type']).toContain('text/event-stream');
     expect(JSON.parse(JSON.stringify(response)).headers['x-request-id']).toMatch(/^req_fake_/);
+  });
+
+  it('reads SSE framing as servers send it: CRLF line ends, comments, named events, an event split across writes, a last event without its blank line', async () => {
+    const chunk = (delta: object, finish: string | null = null): string =>
+      JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const second = `data: ${chunk({ content: ' wörld — ☃' })}\n\n`;
+    server.enqueue({
+      type: 'sse',
+      events: [
+        { raw: ': keep-alive\r\n\r\n' },
+        { raw: `event: message\r\ndata: ${chunk({ role: 'assistant', content: 'héllo' })}\r\n\r\n` },
+        // one event in three writes, cut inside its JSON
+        { raw: second.slice(0, 20) },
+        { raw: second.slice(20, 60) },
+        { raw: second.slice(60) },
+        // the last event without its blank line (and no [DONE])
+        { raw: `data: ${chunk({}, 'stop')}` },
+      ],
+      done: false,
+    });
+    const parts = await collectAsyncIterable((await model().doStream(hello)).stream);
+    expect(parts.filter((part) => part.type === 'text-delta').map((part) => (part as { delta: string }).delta)).toEqual(['héllo', ' wörld — ☃']);
+    expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+  });
+
+  it('reads the rest of the body after [DONE] instead of cancelling it, so the next call reuses the connection', async () => {
+    // a server that ends the body a little after [DONE] (cancelling the body then would close the connection)
+    let connections = 0;
+    const late = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = (delta: object, finish: string | null = null): string =>
+          `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        response.write(chunk({ content: 'hi' }) + chunk({}, 'stop') + 'data: [DONE]\n\n');
+        setTimeout(() => response.end(), 30);
+      });
+    });
+    late.on('connection', () => connections++);
+    await new Promise<void>((resolve) => late.listen(0, '127.0.0.1', resolve));
+    try {
+      const lateModel = createOpenAI({ apiKey: 'sk-test', baseURL: `http://127.0.0.1:${(late.address() as AddressInfo).port}/v1` })('gpt-4o-mini');
+      for (let call = 0; call < 2; call++) {
+        const parts = await collectAsyncIterable((await lateModel.doStream(hello)).stream);
+        expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+        // the first body ends 30 ms after [DONE]: by then the drained connection is back in the pool
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => late.close(() => resolve()));
+    }
   });
 
   it('streams parallel tool calls with arguments in pieces and emits complete tool-call parts', async () => {

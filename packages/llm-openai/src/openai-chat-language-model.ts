@@ -7,7 +7,6 @@ import {
 } from '@mastra-ts/core';
 import {
   buildOpenAICompatibleChatBody,
-  cancelUnfinishedSdkStream,
   convertToOpenAICompatibleMessages,
   headersToRecord,
   mapOpenAICompatibleCompletion,
@@ -25,6 +24,7 @@ import { LazyResponseHeaders } from './lazy-response-headers.ts';
 import { openAISdkErrors } from './openai-sdk-errors.ts';
 import { openAIRequestOptions } from './openai-request-options.ts';
 import { RequestAbortLink } from './request-abort-link.ts';
+import { SSEChunks } from './sse-chunks.ts';
 
 /** How one OpenAI-compatible dialect is called. Built by the provider factories. */
 export interface OpenAIChatConfig {
@@ -157,33 +157,29 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const client = this.config.client();
     const context = this.errorContext(options, body, client);
     const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
-    let result: { data: AsyncIterable<ChatCompletionChunk>; response: Response };
+    let response: Response;
     try {
-      result = await client.chat.completions.create(body, openAIRequestOptions(options, link)).withResponse();
+      // the SDK sends the request and turns a failed status into its error; the SSE body is read here (see SSEChunks)
+      response = await client.chat.completions.create(body, openAIRequestOptions(options, link)).asResponse();
     } catch (error) {
       link?.dispose();
       throw toOpenAICompatibleCallError(error, context);
     }
+    const chunks = new SSEChunks<ChatCompletionChunk>(response);
     return {
-      stream: mapOpenAICompatibleStream(result.data, {
+      stream: mapOpenAICompatibleStream(chunks, {
         warnings,
         context,
         reasoningField: this.config.reasoningField,
         refusalKey: this.config.providerOptionsKey,
-        onClose: closeStream(result.data, link),
+        onClose: (early) => {
+          link?.dispose();
+          // returned before its chunks were read to the end: the body is released (see SSEChunks.return)
+          if (early) void chunks.return();
+        },
       }),
       request: { body },
-      response: new LazyResponseHeaders(result.response.headers),
+      response: new LazyResponseHeaders(response.headers),
     };
   }
 }
-
-/** Releases a streamed call: the caller's signal listener, and the response when the stream was returned before it ended. */
-function closeStream(stream: unknown, link: RequestAbortLink | undefined): (early: boolean) => void {
-  const cancel = cancelUnfinishedSdkStream(stream);
-  return (early) => {
-    link?.dispose();
-    cancel(early);
-  };
-}
-
