@@ -7,20 +7,21 @@ import {
 } from '@mastra-ts/core';
 import {
   buildOpenAICompatibleChatBody,
-  cancelUnfinishedSdkStream,
   convertToOpenAICompatibleMessages,
   headersToRecord,
   mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
+  OpenAICompatibleSSEChunks,
   openAICompatibleRequestOptions,
   toOpenAICompatibleCallError,
   type OpenAICompatibleErrorContext,
   type OpenAICompatibleWireUsage,
 } from '@mastra-ts/core/provider-utils';
+import { createParser } from 'eventsource-parser';
 import type Groq from 'groq-sdk';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'groq-sdk/resources/chat/completions';
 import { mapGroqProviderOptions } from './groq-chat-options.ts';
-import { groqSdkErrors } from './groq-sdk-errors.ts';
+import { groqSdkErrors, groqStreamError } from './groq-sdk-errors.ts';
 
 /** How the model reaches Groq. Built by `createGroq`. */
 export interface GroqChatConfig {
@@ -98,13 +99,27 @@ export class GroqChatLanguageModel implements LanguageModelV1 {
     const body = { ...generateBody, stream: true as const };
     const client = this.config.client();
     const context = this.errorContext(options, body, client);
-    let result: { data: AsyncIterable<ChatCompletionChunk>; response: Response };
+    let response: Response;
     try {
-      result = await client.chat.completions.create(body, openAICompatibleRequestOptions(options)).withResponse();
+      // the SDK sends the request and turns a failed status into its error; the SSE body is read here (see
+      // OpenAICompatibleSSEChunks), not through the SDK's Stream
+      response = await client.chat.completions.create(body, openAICompatibleRequestOptions(options)).asResponse();
     } catch (error) {
       throw toOpenAICompatibleCallError(error, context);
     }
-    return { stream: mapOpenAICompatibleStream(result.data, { warnings, context, reasoningField: 'reasoning', usageOf: groqUsageOf, onClose: cancelUnfinishedSdkStream(result.data) }), request: { body }, response: { headers: headersToRecord(result.response.headers)! } };
+    const chunks = new OpenAICompatibleSSEChunks<ChatCompletionChunk>(response, { createParser, streamError: groqStreamError, providerName: 'Groq' });
+    return {
+      stream: mapOpenAICompatibleStream(chunks, {
+        warnings,
+        context,
+        reasoningField: 'reasoning',
+        usageOf: groqUsageOf,
+        // returned before its chunks were read to the end: the body is released
+        onClose: (early) => void (early && chunks.return()),
+      }),
+      request: { body },
+      response: { headers: headersToRecord(response.headers)! },
+    };
   }
 }
 

@@ -11,20 +11,21 @@ import {
   headersToRecord,
   mapOpenAICompatibleCompletion,
   mapOpenAICompatibleStream,
+  OpenAICompatibleSSEChunks,
   parseOpenAICompatibleCompletion,
   toOpenAICompatibleCallError,
   type OpenAICompatibleChatBodyOptions,
   type OpenAICompatibleErrorContext,
   type OpenAICompatibleMessageOptions,
 } from '@mastra-ts/core/provider-utils';
+import { createParser } from 'eventsource-parser';
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { mapChatProviderOptions } from './openai-chat-options.ts';
 import { LazyResponseHeaders } from './lazy-response-headers.ts';
-import { openAISdkErrors } from './openai-sdk-errors.ts';
+import { openAISdkErrors, openAIStreamError } from './openai-sdk-errors.ts';
 import { openAIRequestOptions } from './openai-request-options.ts';
 import { RequestAbortLink } from './request-abort-link.ts';
-import { SSEChunks } from './sse-chunks.ts';
 
 /** How one OpenAI-compatible dialect is called. Built by the provider factories. */
 export interface OpenAIChatConfig {
@@ -159,13 +160,14 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
     const link = options.abortSignal ? new RequestAbortLink(options.abortSignal) : undefined;
     let response: Response;
     try {
-      // the SDK sends the request and turns a failed status into its error; the SSE body is read here (see SSEChunks)
+      // the SDK sends the request and turns a failed status into its error; the SSE body is read here (see
+      // OpenAICompatibleSSEChunks), not through the SDK's Stream
       response = await client.chat.completions.create(body, openAIRequestOptions(options, link)).asResponse();
     } catch (error) {
       link?.dispose();
       throw toOpenAICompatibleCallError(error, context);
     }
-    const chunks = new SSEChunks<ChatCompletionChunk>(response);
+    const chunks = new OpenAICompatibleSSEChunks<ChatCompletionChunk>(response, { createParser, streamError: openAIStreamError, providerName: this.config.providerName });
     return {
       stream: mapOpenAICompatibleStream(chunks, {
         warnings,
@@ -174,7 +176,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
         refusalKey: this.config.providerOptionsKey,
         onClose: (early) => {
           link?.dispose();
-          // returned before its chunks were read to the end: the body is released (see SSEChunks.return)
+          // returned before its chunks were read to the end: the body is released
           if (early) void chunks.return();
         },
       }),

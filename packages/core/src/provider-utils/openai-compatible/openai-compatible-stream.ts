@@ -53,20 +53,7 @@ const doneResult: IteratorResult<LanguageModelV1StreamPart> = Object.freeze({ va
 const noToolCalls: NonNullable<NonNullable<NonNullable<OpenAICompatibleChunk['choices']>[number]['delta']>['tool_calls']> = [];
 
 /**
- * An `onClose` for an SDK stream (`openai`'s or `groq-sdk`'s `Stream`, which own an `AbortController`): when the mapped
- * stream is returned before its source ended, the SDK's iterator may never have started, so its own cleanup never
- * runs; aborting its controller closes the HTTP response.
- */
-export function cancelUnfinishedSdkStream(stream: unknown): (early: boolean) => void {
-  return (early) => {
-    if (!early) return;
-    const controller = (stream as { controller?: unknown } | null)?.controller;
-    if (controller instanceof AbortController && !controller.signal.aborted) controller.abort();
-  };
-}
-
-/**
- * Maps Chat Completions chunks (as parsed by the provider's SDK) to core stream parts: reasoning, text and tool
+ * Maps Chat Completions chunks (from `OpenAICompatibleSSEChunks`, or as parsed by the provider's SDK) to core stream parts: reasoning, text and tool
  * input blocks, `response-metadata`, `finish` with usage. A malformed chunk or an error event ends the stream with
  * an `error` part; a transport failure throws `APICallError`; an abort throws `AbortError`. `onClose` runs once when
  * the stream ends, throws or is returned.

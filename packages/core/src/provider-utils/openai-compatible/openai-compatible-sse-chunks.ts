@@ -1,34 +1,52 @@
-import { createParser, type EventSourceParser } from 'eventsource-parser';
-import { APIError } from 'openai';
+/**
+ * What the provider's SSE parser offers: `eventsource-parser`'s `createParser` fits. Core takes it from the provider
+ * (which depends on the library) so that core itself depends on no parser.
+ */
+export type SSEParserFactory = (callbacks: { onEvent: (event: { event?: string | undefined; data: string }) => void }) => { feed(chunk: string): void };
+
+/** What `OpenAICompatibleSSEChunks` needs from the provider. */
+export interface OpenAICompatibleSSEChunksOptions {
+  /** Parses the SSE framing (`createParser` of `eventsource-parser`). */
+  createParser: SSEParserFactory;
+  /**
+   * The SDK's error for an error reported inside the stream, as its own `Stream` throws it: the SDK's `APIError` with no
+   * status (`new APIError(undefined, payload, undefined, headers)`), which core's stream mapping turns into an error part.
+   */
+  streamError: (payload: unknown, headers: Headers) => Error;
+  /** For the error of a response without a body, e.g. `OpenAI`. */
+  providerName: string;
+}
 
 const done: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
 const ignore = (): void => undefined;
 
 /**
- * The chunks of a streamed Chat Completions answer, read from its SSE body here instead of through the SDK's `Stream`
- * (three async generators per event, an abortable source and a line decoder around every network read): one await
- * per network read, none per event. A streamed call took 25–36 % less time (the package bench, `--only=dostream`).
+ * The chunks of a streamed Chat Completions answer, read from its SSE body instead of through the SDK's `Stream` (in
+ * the Stainless SDKs, `openai` and `groq-sdk`, async generators per event around every network read): one await per
+ * network read, none per event. Feed it to `mapOpenAICompatibleStream`.
  *
- * It ends and fails as the SDK's `Stream.fromSSEResponse` does, so that core's stream mapping sees the same errors:
+ * It ends and fails as the SDKs' `Stream.fromSSEResponse` does, so that the stream mapping sees the same errors:
  * - `data: [DONE]` ends it; anything after is ignored, and the rest of the body is read in the background rather than
  *   cancelled, so that the connection can be reused (cancelling an unfinished body closes it, and a new connection to
  *   the API costs a TLS handshake);
  * - an event whose data is not JSON throws `SyntaxError`;
- * - an `error` event, or an event whose data holds `error`, throws the SDK's `APIError` without a status (an error
- *   reported inside the stream);
+ * - an `error` event, or an event whose data holds `error`, throws `streamError` of that payload (the SDK's `APIError`
+ *   without a status: an error reported inside the stream);
  * - the chunks before a failure are handed out first; a failure stops reading the body;
  * - a last event without its blank line still counts (servers sometimes omit it);
  * - a body read that fails with an `AbortError` ends the stream (the caller's signal says why); another failure is
  *   thrown as it is (a cut connection).
  *
  * `return()` (also when the stream is returned before its first read) cancels the body, which closes the connection if
- * the answer was not over.
+ * the answer was not over (after `[DONE]` it reads the rest instead). The SDK logs a malformed event to its logger; this
+ * reader logs nothing (providers do not log), the error says it.
  */
-export class SSEChunks<CHUNK> implements AsyncIterableIterator<CHUNK> {
+export class OpenAICompatibleSSEChunks<CHUNK> implements AsyncIterableIterator<CHUNK> {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   readonly #headers: Headers;
   readonly #decoder = new TextDecoder();
-  readonly #parser: EventSourceParser;
+  readonly #parser: { feed(chunk: string): void };
+  readonly #options: OpenAICompatibleSSEChunksOptions;
   #queue: CHUNK[] = [];
   #head = 0;
   #error: { error: unknown } | undefined;
@@ -39,10 +57,11 @@ export class SSEChunks<CHUNK> implements AsyncIterableIterator<CHUNK> {
   /** The body needs nothing more: read to its end, cancelled, or being drained. */
   #released = false;
 
-  constructor(response: Response) {
+  constructor(response: Response, options: OpenAICompatibleSSEChunksOptions) {
     this.#headers = response.headers;
+    this.#options = options;
     this.#reader = response.body?.getReader();
-    this.#parser = createParser({ onEvent: (event) => this.#event(event.event, event.data) });
+    this.#parser = options.createParser({ onEvent: (event) => this.#event(event.event, event.data) });
   }
 
   [Symbol.asyncIterator](): this {
@@ -68,7 +87,7 @@ export class SSEChunks<CHUNK> implements AsyncIterableIterator<CHUNK> {
         return done;
       }
       // as the SDK: a response without a body cannot be streamed
-      if (this.#reader === undefined) throw new Error('OpenAI stream: the response has no body to read');
+      if (this.#reader === undefined) throw new Error(`${this.#options.providerName} stream: the response has no body to read`);
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         result = await this.#reader.read();
@@ -99,7 +118,7 @@ export class SSEChunks<CHUNK> implements AsyncIterableIterator<CHUNK> {
     return done;
   }
 
-  /** One SSE event, as the SDK's `Stream` treats it. */
+  /** One SSE event, as the SDKs' `Stream` treats it. */
   #event(name: string | undefined, data: string): void {
     if (this.#ended) return;
     if (data === '[DONE]') {
@@ -115,11 +134,11 @@ export class SSEChunks<CHUNK> implements AsyncIterableIterator<CHUNK> {
       return;
     }
     if (name === 'error') {
-      this.#fail(new APIError(undefined, (parsed?.error ?? parsed) as object | undefined, undefined, this.#headers));
+      this.#fail(this.#options.streamError(parsed?.error ?? parsed, this.#headers));
       return;
     }
     if (parsed?.error) {
-      this.#fail(new APIError(undefined, parsed.error as object, undefined, this.#headers));
+      this.#fail(this.#options.streamError(parsed.error, this.#headers));
       return;
     }
     this.#queue.push(parsed as CHUNK);
