@@ -93,6 +93,31 @@ describe('requestFetch', () => {
     expect(rest).toBe('data: [DONE]\n\n');
   });
 
+  it('cancels a streamed body as fetch does: at once, also while data is buffered or a read waits, closing the connection', async () => {
+    const closed: Array<Promise<void>> = [];
+    handler = (request, response) => {
+      closed.push(new Promise((resolve) => request.socket.once('close', () => resolve())));
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // many events at once (buffered on the client beyond the first read), then nothing more: the answer hangs
+      for (let event = 0; event < 200; event++) response.write(`data: {"n":${event},"pad":"${'x'.repeat(200)}"}\n\n`);
+    };
+    const buffered = await requestFetch(`${base}/stream`, { method: 'POST', body: '{}' });
+    const reader = buffered.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    expect(await reader.read()).toEqual({ value: undefined, done: true });
+    await closed[0];
+
+    const waiting = await requestFetch(`${base}/stream`, { method: 'POST', body: '{}' });
+    const waitingReader = waiting.body!.getReader();
+    // drain what was sent, then leave a read waiting for data that never comes
+    for (let received = ''; !received.includes('"n":199'); ) received += new TextDecoder().decode((await waitingReader.read()).value);
+    const pendingRead = waitingReader.read();
+    await waitingReader.cancel();
+    expect(await pendingRead).toEqual({ value: undefined, done: true });
+    await closed[1];
+  });
+
   it('rejects with the signal reason when aborted before the response, and errors the body when aborted while streaming', async () => {
     handler = () => undefined; // never answers
     const early = new AbortController();

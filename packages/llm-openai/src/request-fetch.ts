@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { pipeline, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Dispatcher } from 'undici';
 import { BufferedResponse } from './buffered-response.ts';
 
@@ -85,12 +84,73 @@ export const requestFetch: typeof globalThis.fetch = async (input, init) => {
   } else {
     // a failure on either side destroys both, and the web stream errors with it
     const source: Readable = decoder ? (pipeline(response.body, decoder(), () => undefined) as unknown as Readable) : response.body;
-    result = new Response(Readable.toWeb(source) as NodeReadableStream as ReadableStream, responseInit);
+    result = new Response(webStreamOf(source), responseInit);
   }
   // `fetch`'s response knows its URL (the SDK puts it in its errors); a constructed one does not
   Object.defineProperty(result, 'url', { value: url });
   return result;
 };
+
+/**
+ * A web stream over a Node readable, pulled with `read()`. Cancelling it destroys the source at once, also while a pull
+ * waits for data, and drops what the source still holds. (`Readable.toWeb` pushes chunks from `data` events, and one
+ * the source emits after a cancel throws "Controller is already closed" uncaught; a stream over the source's async
+ * iterator cannot cancel while its read waits, so an answer that hangs would never be closed.) A source that closes
+ * without ending or failing errors the stream, as a cut connection does in `fetch`.
+ */
+function webStreamOf(source: Readable): ReadableStream<Uint8Array> {
+  let settled = false;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  source.on('readable', notify);
+  source.on('end', () => {
+    ended = true;
+    notify();
+  });
+  source.on('error', (error) => {
+    failure ??= { error };
+    notify();
+  });
+  source.on('close', () => {
+    if (!ended) failure ??= { error: Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }) };
+    notify();
+  });
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (settled) return;
+        const chunk = source.read() as Buffer | null;
+        if (chunk !== null) {
+          // copied out of the source's buffer, which may be a slice of a shared pool
+          controller.enqueue(new Uint8Array(chunk));
+          return;
+        }
+        if (failure !== undefined) {
+          settled = true;
+          controller.error(failure.error);
+          return;
+        }
+        if (ended) {
+          settled = true;
+          controller.close();
+          return;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    cancel() {
+      settled = true;
+      notify();
+      source.destroy();
+    },
+  });
+}
 
 const nullBodyStatus = new Set([101, 103, 204, 205, 304]);
 const redirectStatus = new Set([301, 302, 303, 307, 308]);

@@ -41,18 +41,24 @@ console.log(JSON.stringify({ text: result.text, tool: result.steps[0].toolResult
 });
 
 describe('published core plus one provider install with plain npm and route a model string', () => {
-  it('installs the core and llm-openai tarballs (openai SDK from the local store, offline) and runs an agent on "openai/…" against a fake server', async () => {
+  it('installs the core and llm-openai tarballs (its dependencies from the local store, offline) and runs an agent on "openai/…" against a fake server', async () => {
     const { startFakeOpenAI, chatCompletion } = await import('@mastra-ts/fake-providers/openai');
     const packs = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
     const core = pack(join(root, 'packages/core'), packs);
     const providerPacks = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
     const provider = pack(join(root, 'packages/llm-openai'), providerPacks);
-    const sdkPacks = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
-    execFileSync('npm', ['pack', '--pack-destination', sdkPacks], { cwd: realpathSync(join(root, 'packages/llm-openai/node_modules/openai')), stdio: 'pipe' });
-    const sdk = join(sdkPacks, readdirSync(sdkPacks).find((file) => file.endsWith('.tgz'))!);
+    // the provider's dependencies that npm's offline cache may lack, packed from the workspace's store
+    const fromStore = (name: string): string => {
+      const destination = mkdtempSync(join(tmpdir(), 'mastra-pack-'));
+      execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', destination], { cwd: realpathSync(join(root, 'packages/llm-openai/node_modules', name)), stdio: 'pipe' });
+      return join(destination, readdirSync(destination).find((file) => file.endsWith('.tgz'))!);
+    };
+    const sdk = fromStore('openai');
+    const sseParser = fromStore('eventsource-parser');
+    const undici = fromStore('undici');
     const project = mkdtempSync(join(tmpdir(), 'mastra-user-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', core, provider, sdk], { cwd: project, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', core, provider, sdk, sseParser, undici], { cwd: project, stdio: 'pipe' });
     expect(readdirSync(join(project, 'node_modules/@mastra-ts')).sort()).toEqual(['core', 'llm-openai']);
 
     const server = await startFakeOpenAI();
