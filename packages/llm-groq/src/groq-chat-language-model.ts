@@ -21,7 +21,7 @@ import { createParser } from 'eventsource-parser';
 import type Groq from 'groq-sdk';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'groq-sdk/resources/chat/completions';
 import { mapGroqProviderOptions } from './groq-chat-options.ts';
-import { groqSdkErrors, groqStreamError } from './groq-sdk-errors.ts';
+import { groqSdkErrors } from './groq-sdk-errors.ts';
 
 /** How the model reaches Groq. Built by `createGroq`. */
 export interface GroqChatConfig {
@@ -107,7 +107,7 @@ export class GroqChatLanguageModel implements LanguageModelV1 {
     } catch (error) {
       throw toOpenAICompatibleCallError(error, context);
     }
-    const chunks = new OpenAICompatibleSSEChunks<ChatCompletionChunk>(response, { createParser, streamError: groqStreamError, providerName: 'Groq' });
+    const chunks = new OpenAICompatibleSSEChunks<ChatCompletionChunk>(response, createParser, context);
     return {
       stream: mapOpenAICompatibleStream(chunks, {
         warnings,

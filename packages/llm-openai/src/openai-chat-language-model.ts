@@ -23,7 +23,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { mapChatProviderOptions } from './openai-chat-options.ts';
 import { LazyResponseHeaders } from './lazy-response-headers.ts';
-import { openAISdkErrors, openAIStreamError } from './openai-sdk-errors.ts';
+import { openAISdkErrors } from './openai-sdk-errors.ts';
 import { openAIRequestOptions } from './openai-request-options.ts';
 import { RequestAbortLink } from './request-abort-link.ts';
 
@@ -167,7 +167,7 @@ export class OpenAIChatLanguageModel implements LanguageModelV1 {
       link?.dispose();
       throw toOpenAICompatibleCallError(error, context);
     }
-    const chunks = new OpenAICompatibleSSEChunks<ChatCompletionChunk>(response, { createParser, streamError: openAIStreamError, providerName: this.config.providerName });
+    const chunks = new OpenAICompatibleSSEChunks<ChatCompletionChunk>(response, createParser, context);
     return {
       stream: mapOpenAICompatibleStream(chunks, {
         warnings,

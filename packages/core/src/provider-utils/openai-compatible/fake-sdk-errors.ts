@@ -5,8 +5,8 @@ export class FakeAPIError extends Error {
   readonly status: number | undefined;
   readonly error: unknown;
   readonly headers: Headers | undefined;
-  constructor(status: number | undefined, error: unknown, message: string, headers?: Headers) {
-    super(message);
+  constructor(status: number | undefined, error: unknown, message: string | undefined, headers?: Headers) {
+    super(message ?? '');
     this.status = status;
     this.error = error;
     this.headers = headers;

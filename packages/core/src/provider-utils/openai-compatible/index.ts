@@ -18,6 +18,6 @@ export {
   type OpenAICompatibleSdkErrors,
 } from './openai-compatible-error.ts';
 export { openAICompatibleRequestOptions } from './openai-compatible-request-options.ts';
-export { OpenAICompatibleSSEChunks, type OpenAICompatibleSSEChunksOptions, type SSEParserFactory } from './openai-compatible-sse-chunks.ts';
+export { OpenAICompatibleSSEChunks, type SSEParserFactory } from './openai-compatible-sse-chunks.ts';
 export { mapOpenAICompatibleStream, type OpenAICompatibleChunk, type OpenAICompatibleStreamOptions } from './openai-compatible-stream.ts';
 export { mapOpenAICompatibleUsage, type OpenAICompatibleWireUsage } from './openai-compatible-usage.ts';

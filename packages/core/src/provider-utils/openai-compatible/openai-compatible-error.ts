@@ -16,7 +16,8 @@ type ErrorClass<T> = abstract new (...args: never[]) => T;
  * core depends on neither SDK. `APIConnectionError` and its subclasses must be subclasses of `APIError`.
  */
 export interface OpenAICompatibleSdkErrors {
-  APIError: ErrorClass<OpenAICompatibleSdkAPIError>;
+  /** Also built for an error reported inside a stream, as the SDKs' own `Stream` builds it (no status, no message). */
+  APIError: new (status: undefined, error: object | undefined, message: undefined, headers: Headers) => OpenAICompatibleSdkAPIError;
   APIConnectionError: ErrorClass<Error>;
   APIConnectionTimeoutError: ErrorClass<Error>;
   APIUserAbortError: ErrorClass<Error>;

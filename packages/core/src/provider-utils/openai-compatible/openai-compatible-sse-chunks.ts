@@ -1,21 +1,10 @@
+import type { OpenAICompatibleErrorContext } from './openai-compatible-error.ts';
+
 /**
  * What the provider's SSE parser offers: `eventsource-parser`'s `createParser` fits. Core takes it from the provider
  * (which depends on the library) so that core itself depends on no parser.
  */
 export type SSEParserFactory = (callbacks: { onEvent: (event: { event?: string | undefined; data: string }) => void }) => { feed(chunk: string): void };
-
-/** What `OpenAICompatibleSSEChunks` needs from the provider. */
-export interface OpenAICompatibleSSEChunksOptions {
-  /** Parses the SSE framing (`createParser` of `eventsource-parser`). */
-  createParser: SSEParserFactory;
-  /**
-   * The SDK's error for an error reported inside the stream, as its own `Stream` throws it: the SDK's `APIError` with no
-   * status (`new APIError(undefined, payload, undefined, headers)`), which core's stream mapping turns into an error part.
-   */
-  streamError: (payload: unknown, headers: Headers) => Error;
-  /** For the error of a response without a body, e.g. `OpenAI`. */
-  providerName: string;
-}
 
 const done: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
 const ignore = (): void => undefined;
@@ -30,8 +19,8 @@ const ignore = (): void => undefined;
  *   cancelled, so that the connection can be reused (cancelling an unfinished body closes it, and a new connection to
  *   the API costs a TLS handshake);
  * - an event whose data is not JSON throws `SyntaxError`;
- * - an `error` event, or an event whose data holds `error`, throws `streamError` of that payload (the SDK's `APIError`
- *   without a status: an error reported inside the stream);
+ * - an `error` event, or an event whose data holds `error`, throws the SDK's `APIError` of that payload without a status
+ *   (`context.sdkErrors`), which the stream mapping turns into an error part;
  * - the chunks before a failure are handed out first; a failure stops reading the body;
  * - a last event without its blank line still counts (servers sometimes omit it);
  * - a body read that fails with an `AbortError` ends the stream (the caller's signal says why); another failure is
@@ -46,7 +35,7 @@ export class OpenAICompatibleSSEChunks<CHUNK> implements AsyncIterableIterator<C
   readonly #headers: Headers;
   readonly #decoder = new TextDecoder();
   readonly #parser: { feed(chunk: string): void };
-  readonly #options: OpenAICompatibleSSEChunksOptions;
+  readonly #context: Pick<OpenAICompatibleErrorContext, 'providerName' | 'sdkErrors'>;
   #queue: CHUNK[] = [];
   #head = 0;
   #error: { error: unknown } | undefined;
@@ -57,11 +46,12 @@ export class OpenAICompatibleSSEChunks<CHUNK> implements AsyncIterableIterator<C
   /** The body needs nothing more: read to its end, cancelled, or being drained. */
   #released = false;
 
-  constructor(response: Response, options: OpenAICompatibleSSEChunksOptions) {
+  /** `createParser`: the SSE parser (`eventsource-parser`'s); `context`: the call's, for its provider name and SDK errors. */
+  constructor(response: Response, createParser: SSEParserFactory, context: Pick<OpenAICompatibleErrorContext, 'providerName' | 'sdkErrors'>) {
     this.#headers = response.headers;
-    this.#options = options;
+    this.#context = context;
     this.#reader = response.body?.getReader();
-    this.#parser = options.createParser({ onEvent: (event) => this.#event(event.event, event.data) });
+    this.#parser = createParser({ onEvent: (event) => this.#event(event.event, event.data) });
   }
 
   [Symbol.asyncIterator](): this {
@@ -87,7 +77,9 @@ export class OpenAICompatibleSSEChunks<CHUNK> implements AsyncIterableIterator<C
         return done;
       }
       // as the SDK: a response without a body cannot be streamed
-      if (this.#reader === undefined) throw new Error(`${this.#options.providerName} stream: the response has no body to read`);
+      if (this.#reader === undefined) {
+        throw new Error(`${this.#context.providerName} stream: the response has no body to read; a custom fetch must return the streamed body`);
+      }
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         result = await this.#reader.read();
@@ -133,12 +125,8 @@ export class OpenAICompatibleSSEChunks<CHUNK> implements AsyncIterableIterator<C
       this.#fail(new SyntaxError('Error reading response: malformed server-sent event JSON.'));
       return;
     }
-    if (name === 'error') {
-      this.#fail(this.#options.streamError(parsed?.error ?? parsed, this.#headers));
-      return;
-    }
-    if (parsed?.error) {
-      this.#fail(this.#options.streamError(parsed.error, this.#headers));
+    if (name === 'error' || parsed?.error) {
+      this.#fail(new this.#context.sdkErrors.APIError(undefined, (parsed?.error ?? parsed ?? undefined) as object | undefined, undefined, this.#headers));
       return;
     }
     this.#queue.push(parsed as CHUNK);
